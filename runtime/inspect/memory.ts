@@ -1,0 +1,96 @@
+// Reading another process's memory: an interface, the live /proc/PID/mem
+// implementation (read-only) and a recorded-bytes implementation for tests.
+import * as fs from 'node:fs';
+import { InspectError, processAccessError, tornRead } from './errors';
+
+export interface Memory {
+  /** Exactly `length` bytes at `address`, or an InspectError ('torn-read' when unmapped). */
+  read(address: bigint, length: number): Buffer;
+}
+
+/** Longest single read the reader ever asks for; anything larger is a corrupted length. */
+export const MAX_READ = 1 << 20;
+
+function checkRequest(address: bigint, length: number): void {
+  if (address <= 0n || address >= 1n << 64n || !Number.isInteger(length) || length < 0 || length > MAX_READ) {
+    throw tornRead(`${length} bytes at 0x${address.toString(16)}`);
+  }
+}
+
+/** The live memory of a process, through /proc/PID/mem opened read-only. */
+export class ProcessMemory implements Memory {
+  private constructor(
+    readonly pid: number,
+    private readonly fd: number,
+  ) {}
+
+  static open(pid: number): ProcessMemory {
+    try {
+      return new ProcessMemory(pid, fs.openSync(`/proc/${pid}/mem`, 'r'));
+    } catch (error) {
+      throw processAccessError(pid, error);
+    }
+  }
+
+  read(address: bigint, length: number): Buffer {
+    checkRequest(address, length);
+    const buffer = Buffer.allocUnsafe(length);
+    let done = 0;
+    try {
+      while (done < length) {
+        const n = fs.readSync(this.fd, buffer, done, length - done, address + BigInt(done));
+        if (n === 0) break;
+        done += n;
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EIO' || code === 'EFAULT') throw tornRead(`${length} bytes at 0x${address.toString(16)}`);
+      if (code === 'ESRCH') throw new InspectError('no-such-process', `process ${this.pid} exited`);
+      throw processAccessError(this.pid, error);
+    }
+    if (done < length) throw tornRead(`${length} bytes at 0x${address.toString(16)}`);
+    return buffer;
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+export interface MemorySegment {
+  address: bigint;
+  bytes: Buffer;
+}
+
+/** A fixed memory image: reads must fall inside one segment, like a mapping. */
+export class RecordedMemory implements Memory {
+  private readonly segments: MemorySegment[];
+
+  constructor(segments: MemorySegment[]) {
+    this.segments = [...segments].sort((a, b) => (a.address < b.address ? -1 : 1));
+  }
+
+  read(address: bigint, length: number): Buffer {
+    checkRequest(address, length);
+    for (const segment of this.segments) {
+      const start = address - segment.address;
+      if (start >= 0n && start + BigInt(length) <= BigInt(segment.bytes.length)) {
+        return Buffer.from(segment.bytes.subarray(Number(start), Number(start) + length));
+      }
+    }
+    throw tornRead(`${length} bytes at 0x${address.toString(16)}`);
+  }
+}
+
+/** Wraps a Memory and keeps a copy of every successful read (to build recorded images). */
+export class RecordingMemory implements Memory {
+  readonly reads: MemorySegment[] = [];
+
+  constructor(private readonly inner: Memory) {}
+
+  read(address: bigint, length: number): Buffer {
+    const bytes = this.inner.read(address, length);
+    this.reads.push({ address, bytes: Buffer.from(bytes) });
+    return bytes;
+  }
+}

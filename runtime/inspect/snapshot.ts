@@ -1,0 +1,181 @@
+// One consistent-enough picture of a live runtime: interpreters -> thread
+// states -> frames, read without stopping the target. Torn reads are retried
+// a few times, then reported on the thread they hit; nothing loops unbounded.
+import { DebugOffsets, debugOffsetsReadSize, formatVersion, parseDebugOffsets } from './debugOffsets';
+import { InspectError, isInspectError, tornRead } from './errors';
+import { CodeCache, FrameSnapshot, readStack } from './frames';
+import { Memory } from './memory';
+import { ObjectReader } from './objects';
+import { readThreadNames, ThreadNames } from './threadNames';
+
+export type ThreadRunState = 'attached' | 'detached' | 'suspended';
+
+/** Offsets _Py_DebugOffsets lacks, measured by the probe against the target's headers. */
+export interface ThreadStateOffsets {
+  thread_state: { state: number; eval_breaker: number };
+  thread_states: Record<ThreadRunState, number>;
+  eval_breaker_bits: Record<string, number>;
+}
+
+export interface ThreadSnapshot {
+  /** threading.get_ident() */
+  threadId: number;
+  /** threading.get_native_id(): the Linux TID */
+  nativeId: number;
+  /** The threading.Thread name; null when it cannot be read (see RuntimeSnapshot.unavailable). */
+  name: string | null;
+  state: ThreadRunState | null;
+  /** Names of the eval-breaker bits set (instrumentation version bits excluded). */
+  evalBreaker: string[];
+  /** Innermost first. */
+  frames: FrameSnapshot[];
+  /** Set when the stack could not be read consistently: why. */
+  torn?: string;
+}
+
+export interface RuntimeSnapshot {
+  python: { version: string; freeThreaded: boolean; gilEnabled: boolean };
+  /** Every thread state of every interpreter, in the runtime's order (newest first). */
+  threads: ThreadSnapshot[];
+  /** What this snapshot could not read, and why. */
+  unavailable: { state?: string; names?: string };
+}
+
+export interface SnapshotOptions {
+  probe?: ThreadStateOffsets;
+}
+
+export const MAX_THREADS = 4096;
+const MAX_INTERPRETERS = 256;
+const ATTEMPTS = 3;
+
+/** Reads and validates the _Py_DebugOffsets at `runtime` (the address of _PyRuntime). */
+export function readDebugOffsets(memory: Memory, runtime: bigint): DebugOffsets {
+  return parseDebugOffsets(memory.read(runtime, debugOffsetsReadSize()));
+}
+
+export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotOptions = {}): RuntimeSnapshot {
+  const offsets = readDebugOffsets(memory, runtime);
+  const reader = new ObjectReader(memory, offsets);
+  const unavailable: RuntimeSnapshot['unavailable'] = {};
+  if (!options.probe) unavailable.state = 'no probe offsets for this runtime: thread state and eval-breaker are unknown';
+  const interpreters = retry(() => interpreterList(reader, runtime));
+  const threads: ThreadSnapshot[] = [];
+  const cache: CodeCache = new Map();
+  for (const interpreter of interpreters) {
+    const names = retry(() => readThreadNames(reader, interpreter), (error) => {
+      unavailable.names = `thread names unreadable: ${error.message}`;
+      return new Map() as ThreadNames;
+    });
+    for (const tstate of retry(() => threadList(reader, interpreter))) {
+      threads.push(readThread(reader, tstate, names, cache, options.probe));
+      if (threads.length >= MAX_THREADS) break;
+    }
+  }
+  return {
+    python: {
+      version: formatVersion(offsets.version),
+      freeThreaded: offsets.freeThreaded,
+      gilEnabled: retry(() => gilEnabled(reader, interpreters[interpreters.length - 1])),
+    },
+    threads,
+    unavailable,
+  };
+}
+
+/** Runs `read` again on torn reads; after the last attempt, `onTorn` decides (default: rethrow). */
+function retry<T>(read: () => T, onTorn?: (error: InspectError) => T): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return read();
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read')) throw error;
+      if (attempt < ATTEMPTS) continue;
+      if (onTorn) return onTorn(error);
+      throw error;
+    }
+  }
+}
+
+/** Follows a NULL-terminated linked list, refusing loops and runaway lengths. */
+function linkedList(reader: ObjectReader, head: bigint, nextOffset: number, limit: number, what: string): bigint[] {
+  const items: bigint[] = [];
+  const seen = new Set<bigint>();
+  for (let item = reader.checkedPointer(head, what); item !== 0n; ) {
+    if (seen.has(item)) throw tornRead(`the ${what} list (it loops)`);
+    if (items.length >= limit) break;
+    seen.add(item);
+    items.push(item);
+    item = reader.checkedPointer(reader.pointer(item + BigInt(nextOffset)), what);
+  }
+  return items;
+}
+
+function interpreterList(reader: ObjectReader, runtime: bigint): bigint[] {
+  const { runtime_state, interpreter_state } = reader.offsets;
+  const head = reader.pointer(runtime + BigInt(runtime_state.interpreters_head));
+  const list = linkedList(reader, head, interpreter_state.next, MAX_INTERPRETERS, 'interpreter');
+  if (list.length === 0) throw new InspectError('not-python', 'the Python runtime has no interpreter (not started yet, or finalized)');
+  return list;
+}
+
+function threadList(reader: ObjectReader, interpreter: bigint): bigint[] {
+  const { interpreter_state, thread_state } = reader.offsets;
+  const head = reader.pointer(interpreter + BigInt(interpreter_state.threads_head));
+  return linkedList(reader, head, thread_state.next, MAX_THREADS, 'thread state');
+}
+
+function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
+  const { gil_runtime_state, gil_runtime_state_enabled } = reader.offsets.interpreter_state;
+  // FT: `_gil.enabled` counts reasons to hold the GIL; the field offset is relative to `_gil`.
+  return reader.memory.read(interpreter + BigInt(gil_runtime_state + gil_runtime_state_enabled), 4).readInt32LE(0) !== 0;
+}
+
+function readThread(
+  reader: ObjectReader,
+  tstate: bigint,
+  names: ThreadNames,
+  cache: CodeCache,
+  probe: ThreadStateOffsets | undefined,
+): ThreadSnapshot {
+  const layout = reader.offsets.thread_state;
+  let thread: ThreadSnapshot | undefined;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    let raw: Buffer;
+    try {
+      raw = reader.memory.read(tstate, layout.size);
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read')) throw error;
+      return { threadId: 0, nativeId: 0, name: null, state: null, evalBreaker: [], frames: [], torn: error.message };
+    }
+    const threadId = raw.readBigUInt64LE(layout.thread_id);
+    thread = {
+      threadId: Number(threadId),
+      nativeId: Number(raw.readBigUInt64LE(layout.native_thread_id)),
+      name: names.get(threadId) ?? null,
+      ...runState(raw, probe),
+      frames: [],
+    };
+    try {
+      const stack = readStack(reader, raw.readBigUInt64LE(layout.current_frame), cache);
+      thread.frames = stack.frames;
+      if (stack.torn === undefined) return thread;
+      thread.torn = stack.torn;
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read')) throw error;
+      thread.torn = error.message;
+    }
+  }
+  return thread as ThreadSnapshot;
+}
+
+function runState(raw: Buffer, probe: ThreadStateOffsets | undefined): Pick<ThreadSnapshot, 'state' | 'evalBreaker'> {
+  if (!probe) return { state: null, evalBreaker: [] };
+  const value = raw.readInt32LE(probe.thread_state.state);
+  const state = (Object.keys(probe.thread_states) as ThreadRunState[]).find((name) => probe.thread_states[name] === value);
+  const breaker = raw.readBigUInt64LE(probe.thread_state.eval_breaker);
+  const evalBreaker = Object.entries(probe.eval_breaker_bits)
+    .filter(([, bit]) => (breaker >> BigInt(bit)) & 1n)
+    .map(([name]) => name);
+  return { state: state ?? null, evalBreaker };
+}
