@@ -2,7 +2,7 @@
 import { processAccessError } from './errors';
 import { ProcessMemory } from './memory';
 import { readProcMaps } from './procMaps';
-import { locateRuntime } from './runtimeLocation';
+import { locateRuntime, RuntimeLocation } from './runtimeLocation';
 import { RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
 import * as fs from 'node:fs';
 
@@ -17,21 +17,43 @@ export { parseProcMaps, readProcMaps } from './procMaps';
 export { locateRuntime } from './runtimeLocation';
 export type { RuntimeLocation } from './runtimeLocation';
 export { takeSnapshot } from './snapshot';
-export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadStateOffsets, ThreadRunState } from './snapshot';
+export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState } from './snapshot';
 export type { FrameSnapshot } from './frames';
+
+/** An attached live process: located once, then snapshotted as often as needed. */
+export class ProcessReader {
+  private constructor(
+    readonly pid: number,
+    readonly location: RuntimeLocation,
+    private readonly memory: ProcessMemory,
+    private readonly options: SnapshotOptions,
+  ) {}
+
+  static attach(pid: number, options: SnapshotOptions = {}): ProcessReader {
+    try {
+      fs.accessSync(`/proc/${pid}`);
+    } catch (error) {
+      throw processAccessError(pid, error);
+    }
+    const location = locateRuntime(readProcMaps(pid));
+    return new ProcessReader(pid, location, ProcessMemory.open(pid), options);
+  }
+
+  snapshot(): RuntimeSnapshot {
+    return takeSnapshot(this.memory, this.location.address, this.options);
+  }
+
+  close(): void {
+    this.memory.close();
+  }
+}
 
 /** A snapshot of process `pid`: the whole runtime, read without stopping it. */
 export function snapshotProcess(pid: number, options: SnapshotOptions = {}): RuntimeSnapshot {
+  const reader = ProcessReader.attach(pid, options);
   try {
-    fs.accessSync(`/proc/${pid}`);
-  } catch (error) {
-    throw processAccessError(pid, error);
-  }
-  const location = locateRuntime(readProcMaps(pid));
-  const memory = ProcessMemory.open(pid);
-  try {
-    return takeSnapshot(memory, location.address, options);
+    return reader.snapshot();
   } finally {
-    memory.close();
+    reader.close();
   }
 }

@@ -7,15 +7,10 @@ import { CodeCache, FrameSnapshot, readStack } from './frames';
 import { Memory } from './memory';
 import { ObjectReader } from './objects';
 import { readThreadNames, ThreadNames } from './threadNames';
+import type { ProbeOffsets } from '../probe/offsets';
 
 export type ThreadRunState = 'attached' | 'detached' | 'suspended';
 
-/** Offsets _Py_DebugOffsets lacks, measured by the probe against the target's headers. */
-export interface ThreadStateOffsets {
-  thread_state: { state: number; eval_breaker: number };
-  thread_states: Record<ThreadRunState, number>;
-  eval_breaker_bits: Record<string, number>;
-}
 
 export interface ThreadSnapshot {
   /** threading.get_ident() */
@@ -42,7 +37,8 @@ export interface RuntimeSnapshot {
 }
 
 export interface SnapshotOptions {
-  probe?: ThreadStateOffsets;
+  /** Offsets _Py_DebugOffsets lacks (thread state, eval-breaker), measured by the probe. */
+  probe?: ProbeOffsets;
 }
 
 export const MAX_THREADS = 4096;
@@ -58,7 +54,8 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
   const offsets = readDebugOffsets(memory, runtime);
   const reader = new ObjectReader(memory, offsets);
   const unavailable: RuntimeSnapshot['unavailable'] = {};
-  if (!options.probe) unavailable.state = 'no probe offsets for this runtime: thread state and eval-breaker are unknown';
+  const probe = matchingProbe(options.probe, offsets);
+  if (typeof probe === 'string') unavailable.state = probe;
   const interpreters = retry(() => interpreterList(reader, runtime));
   const threads: ThreadSnapshot[] = [];
   const cache: CodeCache = new Map();
@@ -68,7 +65,7 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
       return new Map() as ThreadNames;
     });
     for (const tstate of retry(() => threadList(reader, interpreter))) {
-      threads.push(readThread(reader, tstate, names, cache, options.probe));
+      threads.push(readThread(reader, tstate, names, cache, typeof probe === 'string' ? undefined : probe));
       if (threads.length >= MAX_THREADS) break;
     }
   }
@@ -81,6 +78,16 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
     threads,
     unavailable,
   };
+}
+
+/** The probe offsets if they were measured for this very runtime, else why there are none. */
+function matchingProbe(probe: ProbeOffsets | undefined, offsets: DebugOffsets): ProbeOffsets | string {
+  const why = 'thread state and eval-breaker are unknown';
+  if (!probe) return `no probe offsets for this runtime: ${why}`;
+  if (probe.python.hexversion !== offsets.version.hex || probe.python.free_threaded !== offsets.freeThreaded) {
+    return `the probe offsets are for Python ${probe.python.version}, not for the target's ${formatVersion(offsets.version)}: ${why}`;
+  }
+  return probe;
 }
 
 /** Runs `read` again on torn reads; after the last attempt, `onTorn` decides (default: rethrow). */
@@ -136,7 +143,7 @@ function readThread(
   tstate: bigint,
   names: ThreadNames,
   cache: CodeCache,
-  probe: ThreadStateOffsets | undefined,
+  probe: ProbeOffsets | undefined,
 ): ThreadSnapshot {
   const layout = reader.offsets.thread_state;
   let thread: ThreadSnapshot | undefined;
@@ -169,11 +176,11 @@ function readThread(
   return thread as ThreadSnapshot;
 }
 
-function runState(raw: Buffer, probe: ThreadStateOffsets | undefined): Pick<ThreadSnapshot, 'state' | 'evalBreaker'> {
+function runState(raw: Buffer, probe: ProbeOffsets | undefined): Pick<ThreadSnapshot, 'state' | 'evalBreaker'> {
   if (!probe) return { state: null, evalBreaker: [] };
   const value = raw.readInt32LE(probe.thread_state.state);
   const state = (Object.keys(probe.thread_states) as ThreadRunState[]).find((name) => probe.thread_states[name] === value);
-  const breaker = raw.readBigUInt64LE(probe.thread_state.eval_breaker);
+  const breaker = raw.readBigUInt64LE(probe.thread_state.eval_breaker) & BigInt(probe.eval_breaker.events_mask);
   const evalBreaker = Object.entries(probe.eval_breaker_bits)
     .filter(([, bit]) => (breaker >> BigInt(bit)) & 1n)
     .map(([name]) => name);
