@@ -15,6 +15,7 @@ const common = {
   bundle: true,
   sourcemap: !production,
   minify: production,
+  define: { FTPY_VERSION: JSON.stringify(require('./package.json').version) },
   logLevel: 'info',
 };
 

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { UserFacingError } from '../runtime/errors';
+import { agentDir } from '../runtime/packageRoot';
+import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
+import { provisionWithProgress } from './runtimeCommand';
+import { UsageError } from './usage';
+
+export type GilMode = 'off' | 'on' | 'default';
+
+interface RunRequest {
+  python: string | undefined;
+  gil: GilMode;
+  file: string;
+  args: string[];
+}
+
+export function parseRunArgs(args: string[]): RunRequest {
+  let python: string | undefined;
+  let gil: GilMode = 'off';
+  let index = 0;
+  const value = (option: string) => {
+    const next = args[++index];
+    if (next === undefined) throw new UsageError(`ftpy run: ${option} needs a value`);
+    return next;
+  };
+  for (; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--') {
+      index++;
+      break;
+    }
+    if (arg === '--python') python = value(arg);
+    else if (arg.startsWith('--python=')) python = arg.slice('--python='.length);
+    else if (arg === '--gil' || arg.startsWith('--gil=')) {
+      const mode = arg === '--gil' ? value(arg) : arg.slice('--gil='.length);
+      if (mode !== 'off' && mode !== 'on' && mode !== 'default') throw new UsageError(`ftpy run: --gil must be off, on or default, not '${mode}'`);
+      gil = mode;
+    } else if (arg.startsWith('-')) throw new UsageError(`ftpy run: unknown option '${arg}' (options go before FILE)`);
+    else break;
+  }
+  const file = args[index];
+  if (file === undefined) throw new UsageError('ftpy run: which file? (usage: ftpy run [--python PATH] [--gil off|on|default] FILE [ARGS...])');
+  return { python, gil, file, args: args.slice(index + 1) };
+}
+
+const GIL_FLAGS: Record<GilMode, string[]> = { off: ['-X', 'gil=0'], on: ['-X', 'gil=1'], default: [] };
+
+/** `ftpy run`: runs the file with stdio, exit code and Ctrl-C passed through. */
+export async function runCommand(args: string[]): Promise<number> {
+  const request = parseRunArgs(args);
+  const file = path.resolve(request.file);
+  if (!fs.existsSync(file)) throw new UsageError(`ftpy run: ${request.file}: no such file`);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`ftpy run: ${request.file} is not a file`);
+  const python = request.python ? requireFreeThreaded(await describeInterpreter(request.python)).path : (await provisionWithProgress()).python;
+
+  const child = spawn(python, [...GIL_FLAGS[request.gil], path.join(agentDir(), 'ftpy_run.py'), request.file, ...request.args], {
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    env: { ...process.env, FTPY_REPORT_FD: '3' },
+  });
+  const gilEvents: GilEvent[] = [];
+  readline.createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {
+    try {
+      gilEvents.push(JSON.parse(line) as GilEvent);
+    } catch {
+      // not ours
+    }
+  });
+  const forward = (signal: NodeJS.Signals) => () => {
+    // Ctrl-C in a terminal reaches the whole process group, python included: pass on
+    // only what was sent to ftpy alone.
+    if (signal !== 'SIGINT' || !process.stdin.isTTY) child.kill(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handlers = signals.map((signal) => [signal, forward(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.on('error', (error) => reject(new UserFacingError(`ftpy run: could not start ${python}: ${error.message}`)));
+    child.on('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+  });
+  for (const [name, handler] of handlers) process.off(name, handler);
+  const notice = gilNotice(gilEvents);
+  if (notice) process.stderr.write(`${notice}\n`);
+  if (signal) {
+    process.kill(process.pid, signal); // die the same way, so the shell sees it
+    return 128;
+  }
+  return code ?? 1;
+}
+
+export interface GilEvent {
+  module: string;
+  origin: string | null;
+  importer: string | null;
+  gil: 'enabled' | 'forced-off';
+}
+
+/** One line naming the module(s) that needed the GIL, or undefined. */
+export function gilNotice(events: readonly GilEvent[]): string | undefined {
+  const enabled = events.find((event) => event.gil === 'enabled');
+  if (enabled) {
+    return `ftpy: the GIL was re-enabled by importing '${enabled.module}'${at(enabled)}: it does not declare that it can run without the GIL (Py_mod_gil), so the rest of the run held the GIL.`;
+  }
+  const forced = events.filter((event) => event.gil === 'forced-off');
+  if (forced.length === 0) return undefined;
+  const names = forced.map((event) => `'${event.module}'${at(event)}`).join(', ');
+  return `ftpy: ${names} ${forced.length === 1 ? 'does' : 'do'} not declare that ${forced.length === 1 ? 'it' : 'they'} can run without the GIL (Py_mod_gil) and would have re-enabled it; the GIL stayed off because ftpy runs with -X gil=0 (use --gil default to let it turn on).`;
+}
+
+function at(event: GilEvent): string {
+  return event.importer ? ` (imported at ${event.importer})` : '';
+}

@@ -1,0 +1,27 @@
+import { ensureRuntime } from '../runtime/provision/runtime';
+import { UsageError } from './usage';
+
+/** `ftpy runtime [--json]`. */
+export async function runtimeCommand(args: string[]): Promise<number> {
+  const unknown = args.filter((arg) => arg !== '--json');
+  if (unknown.length > 0) throw new UsageError(`ftpy runtime: unexpected argument '${unknown[0]}' (usage: ftpy runtime [--json])`);
+  const runtime = await provisionWithProgress();
+  if (args.includes('--json')) {
+    process.stdout.write(`${JSON.stringify({ python: runtime.python, version: runtime.version, prefix: runtime.prefix, log: runtime.log })}\n`);
+  } else {
+    process.stdout.write(`${runtime.python}\nPython ${runtime.version}, free-threaded (embedded runtime)\n`);
+  }
+  return 0;
+}
+
+/** The embedded runtime, with provisioning progress on stderr when it has to be built. */
+export function provisionWithProgress() {
+  const started = Date.now();
+  return ensureRuntime({
+    onPhase: (phase, detail) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+      process.stderr.write(`ftpy runtime [${seconds}s] ${phase}: ${detail}\n`);
+    },
+    onOutput: process.env.FTPY_VERBOSE ? (text) => process.stderr.write(text) : undefined,
+  });
+}

@@ -1,0 +1,16 @@
+export const USAGE = `ftpy: run and inspect free-threaded Python (PEP 703) with the GIL off.
+
+Usage:
+  ftpy run [--python PATH] [--gil off|on|default] FILE [ARGS...]
+      Run FILE on the embedded free-threaded runtime (or PATH) with the GIL off
+      (--gil default: the interpreter decides; on: GIL on). Extension modules that
+      need the GIL are named at exit.
+  ftpy runtime [--json]
+      Provision the embedded runtime if needed; print its interpreter and version.
+  ftpy dump [--json] PID
+      Print every thread's Python stack of a running free-threaded process.
+  ftpy --help | --version
+`;
+
+/** A mistake in how ftpy was called: reported as one line, exit code 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,18 @@
+// ftpy's VS Code glue: the only code that imports 'vscode'.
+import * as vscode from 'vscode';
+import { RuntimeService } from './runtimeService';
+import { runPythonFile } from './runFile';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Free-Threaded Python', { log: true });
+  const runtimes = new RuntimeService(log);
+  context.subscriptions.push(
+    log,
+    vscode.commands.registerCommand('ftpy.runFile', (uri?: vscode.Uri) => runPythonFile(uri, runtimes, log)),
+    vscode.commands.registerCommand('ftpy.installRuntime', () => runtimes.install()),
+  );
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions
+}

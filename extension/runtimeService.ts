@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { errorMessage, UserFacingError } from '../runtime/errors';
+import { EmbeddedRuntime, ensureRuntime, readyRuntime } from '../runtime/provision/runtime';
+
+/** The embedded runtime, provisioned with a progress notification and its build log in the
+ * output channel. */
+export class RuntimeService {
+  private pending: Promise<EmbeddedRuntime> | undefined;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** The ready runtime, or one provisioned now (with progress). */
+  async get(): Promise<EmbeddedRuntime> {
+    return readyRuntime() ?? this.provision();
+  }
+
+  /** The "Install Embedded Runtime" command. */
+  async install(): Promise<void> {
+    const ready = readyRuntime();
+    if (ready) {
+      void vscode.window.showInformationMessage(`The embedded runtime is installed: Python ${ready.version} (free-threaded) at ${ready.python}.`);
+      return;
+    }
+    try {
+      const runtime = await this.provision();
+      void vscode.window.showInformationMessage(`Embedded runtime ready: Python ${runtime.version} (free-threaded) at ${runtime.python}.`);
+    } catch (error) {
+      await this.showFailure(error);
+    }
+  }
+
+  async showFailure(error: unknown): Promise<void> {
+    this.log.error(errorMessage(error));
+    const action = await vscode.window.showErrorMessage(errorMessage(error), 'Open Log');
+    if (action === 'Open Log') this.log.show();
+  }
+
+  private provision(): Promise<EmbeddedRuntime> {
+    this.pending ??= Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Free-Threaded Python: installing the embedded runtime' },
+        (progress) =>
+          ensureRuntime({
+            onPhase: (phase, detail) => {
+              this.log.info(`${phase}: ${detail}`);
+              progress.report({ message: `${phase}: ${detail}` });
+            },
+            onOutput: (text) => this.log.append(text),
+          }),
+      ),
+    ).finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending.catch((error: unknown) => {
+      throw error instanceof UserFacingError ? error : new UserFacingError(errorMessage(error), 'openLog');
+    });
+  }
+}

@@ -1,0 +1,1 @@
+"""ftpy's agent: code that runs inside the Python program ftpy runs or debugs (stdlib only)."""
