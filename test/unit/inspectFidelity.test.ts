@@ -1,0 +1,93 @@
+// `ftpy dump --json` against what real free-threaded processes report about
+// themselves (sys._current_frames(), threading): thread for thread, frame for frame.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { buildProbe } from '../../runtime/probe/build';
+import { testPython } from '../support/runtime';
+import { ParkedMode, ParkedProcess, startParked, stopProcess } from './inspectFixture';
+
+const run = promisify(execFile);
+const DUMP_ENTRY = path.join(__dirname, 'dumpEntry.ts');
+
+interface DumpedThread {
+  thread_id: number;
+  native_id: number;
+  name: string | null;
+  state: string | null;
+  eval_breaker: string[];
+  frames: { function: string; file: string; line: number | null; offset: number }[];
+  torn?: string;
+}
+
+interface Dump {
+  pid: number;
+  python: { version: string; free_threaded: boolean; gil_enabled: boolean };
+  threads: DumpedThread[];
+}
+
+export async function dumpJson(pid: number, extra: string[] = []): Promise<Dump> {
+  const { stdout } = await run(process.execPath, ['--require', 'tsx/cjs', DUMP_ENTRY, '--json', ...extra, String(pid)]);
+  return JSON.parse(stdout) as Dump;
+}
+
+suite('inspect: ftpy dump matches the process itself', () => {
+  let probeFile: string;
+  let parked: ParkedProcess | undefined;
+
+  suiteSetup(async function () {
+    this.timeout(180_000);
+    probeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-probe-')), 'offsets.json');
+    await buildProbe(testPython(), probeFile);
+  });
+
+  teardown(() => {
+    stopProcess(parked?.child);
+    parked = undefined;
+  });
+
+  async function checkFidelity(mode: ParkedMode, threadCount: number): Promise<Dump> {
+    parked = await startParked(testPython(), mode);
+    const dump = await dumpJson(parked.pid, ['--offsets', probeFile]);
+    assert.equal(dump.pid, parked.pid);
+    assert.equal(dump.python.free_threaded, true);
+    assert.equal(dump.python.gil_enabled, false);
+    assert.match(dump.python.version, /^3\.13\.\d+$/);
+    assert.equal(parked.reported.length, threadCount);
+    const byNativeId = new Map(dump.threads.map((thread) => [thread.native_id, thread]));
+    assert.deepEqual([...byNativeId.keys()].sort(), parked.reported.map((thread) => thread.native_id).sort());
+    for (const reported of parked.reported) {
+      const dumped = byNativeId.get(reported.native_id) as DumpedThread;
+      assert.equal(dumped.torn, undefined, `thread ${reported.name} torn`);
+      assert.equal(dumped.thread_id, reported.thread_id);
+      assert.equal(dumped.name, reported.name);
+      assert.deepEqual(
+        dumped.frames.map(({ function: fn, file, line }) => ({ function: fn, file, line })),
+        reported.frames,
+        `stack of thread ${reported.name}`,
+      );
+      // Every parked thread waits in C with its thread state detached.
+      assert.equal(dumped.state, 'detached', `state of ${reported.name}`);
+      assert.ok(Array.isArray(dumped.eval_breaker));
+    }
+    // Runtime order is newest first: the main thread, created first, comes last.
+    assert.equal(dump.threads[dump.threads.length - 1].name, 'MainThread');
+    return dump;
+  }
+
+  test('a few threads parked on an Event, a Lock, sleep and a Condition', async () => {
+    const dump = await checkFidelity('few', 6);
+    assert.ok(dump.threads.some((thread) => thread.name === 'ünïcode-名前'));
+  });
+
+  test('64 threads', async () => {
+    await checkFidelity('many', 65);
+  });
+
+  test('every thread deadlocked (AB-BA on two Locks)', async () => {
+    await checkFidelity('deadlock', 4);
+  });
+});
