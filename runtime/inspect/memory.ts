@@ -72,13 +72,24 @@ export class RecordedMemory implements Memory {
 
   read(address: bigint, length: number): Buffer {
     checkRequest(address, length);
-    for (const segment of this.segments) {
-      const start = address - segment.address;
-      if (start >= 0n && start + BigInt(length) <= BigInt(segment.bytes.length)) {
-        return Buffer.from(segment.bytes.subarray(Number(start), Number(start) + length));
-      }
+    // Segments may overlap (recorded reads): try those starting at or below `address`, nearest first.
+    for (let i = this.lastStartingAtOrBelow(address); i >= 0; i--) {
+      const segment = this.segments[i];
+      const start = Number(address - segment.address);
+      if (start + length <= segment.bytes.length) return Buffer.from(segment.bytes.subarray(start, start + length));
     }
     throw tornRead(`${length} bytes at 0x${address.toString(16)}`);
+  }
+
+  private lastStartingAtOrBelow(address: bigint): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (this.segments[middle].address <= address) low = middle + 1;
+      else high = middle - 1;
+    }
+    return high;
   }
 }
 
