@@ -17,13 +17,23 @@ export function bufferBytes(buffer: Buffer): FileBytes {
   };
 }
 
-export function fileBytes(fd: number): FileBytes {
+/** A file read on demand (each read opens it: no descriptor outlives a call). */
+export function fileBytes(path: string): FileBytes {
   return {
     read(offset, length) {
-      const buffer = Buffer.alloc(length);
-      const n = fs.readSync(fd, buffer, 0, length, offset);
-      if (n !== length) throw badElf('read past the end of the file');
-      return buffer;
+      let fd: number;
+      try {
+        fd = fs.openSync(path, 'r');
+      } catch (error) {
+        throw new InspectError('bad-elf', `cannot open ${path}: ${(error as Error).message}`);
+      }
+      try {
+        const buffer = Buffer.alloc(length);
+        if (fs.readSync(fd, buffer, 0, length, offset) !== length) throw badElf('read past the end of the file');
+        return buffer;
+      } finally {
+        fs.closeSync(fd);
+      }
     },
   };
 }
@@ -56,6 +66,7 @@ export interface ElfSymbol {
 export const PT_LOAD = 1;
 const SHT_SYMTAB = 2;
 const SHT_DYNSYM = 11;
+const SHN_UNDEF = 0;
 const SECTION_HEADER_SIZE = 64;
 const PROGRAM_HEADER_SIZE = 56;
 const SYMBOL_SIZE = 24;
@@ -86,17 +97,7 @@ export class ElfFile {
   }
 
   static open(path: string): ElfFile {
-    let fd: number;
-    try {
-      fd = fs.openSync(path, 'r');
-    } catch (error) {
-      throw new InspectError('bad-elf', `cannot open ${path}: ${(error as Error).message}`);
-    }
-    try {
-      return new ElfFile(fileBytes(fd));
-    } finally {
-      fs.closeSync(fd);
-    }
+    return new ElfFile(fileBytes(path));
   }
 
   private table(offset: bigint, count: number, entrySize: number): Buffer {
@@ -160,7 +161,7 @@ export class ElfFile {
     return first.align > 0n ? first.vaddr - (first.vaddr % first.align) : first.vaddr;
   }
 
-  /** A symbol's link-time value, from .symtab (static symbols too) or else .dynsym. */
+  /** A defined symbol's link-time value, from .symtab (static symbols too) or else .dynsym. */
   symbol(name: string): ElfSymbol | undefined {
     for (const type of [SHT_SYMTAB, SHT_DYNSYM]) {
       const found = this.symbols(type).find((symbol) => symbol.name === name);
@@ -180,6 +181,8 @@ export class ElfFile {
       const entries = this.sectionBytes(table);
       const names = this.sectionBytes(this.sections[table.link]);
       for (let at = 0; at + SYMBOL_SIZE <= entries.length; at += SYMBOL_SIZE) {
+        // Undefined symbols (section index 0) are imports from another file.
+        if (entries.readUInt16LE(at + 6) === SHN_UNDEF) continue;
         symbols.push({
           name: cString(names, entries.readUInt32LE(at)),
           value: entries.readBigUInt64LE(at + 8),

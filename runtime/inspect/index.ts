@@ -1,9 +1,10 @@
 // runtime/inspect: read a live free-threaded CPython's memory from outside.
-import { processAccessError } from './errors';
+import { SUPPORTED } from './debugOffsets';
+import { InspectError, isInspectError, processAccessError } from './errors';
 import { ProcessMemory } from './memory';
 import { readProcMaps } from './procMaps';
 import { locateRuntime, RuntimeLocation } from './runtimeLocation';
-import { RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
+import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
 import * as fs from 'node:fs';
 
 export { InspectError, isInspectError } from './errors';
@@ -36,7 +37,15 @@ export class ProcessReader {
       throw processAccessError(pid, error);
     }
     const location = locateRuntime(readProcMaps(pid));
-    return new ProcessReader(pid, location, ProcessMemory.open(pid), options);
+    const memory = ProcessMemory.open(pid);
+    try {
+      readDebugOffsets(memory, location.address); // fail now, with the reason, if it is not a runtime we read
+    } catch (error) {
+      memory.close();
+      // A _PyRuntime without the debug offsets' cookie: a CPython older than 3.13.
+      throw isInspectError(error, 'not-python') ? olderThan313(location) : error;
+    }
+    return new ProcessReader(pid, location, memory, options);
   }
 
   snapshot(): RuntimeSnapshot {
@@ -46,6 +55,14 @@ export class ProcessReader {
   close(): void {
     this.memory.close();
   }
+}
+
+function olderThan313(location: RuntimeLocation): InspectError {
+  const version = /python(\d+\.\d+)/.exec(location.binary.slice(location.binary.lastIndexOf('/')))?.[1];
+  return new InspectError(
+    'unsupported-version',
+    `CPython ${version ?? 'older than 3.13'} (${location.binary}, no _Py_DebugOffsets) is not supported: this reader supports ${SUPPORTED}`,
+  );
 }
 
 /** A snapshot of process `pid`: the whole runtime, read without stopping it. */

@@ -55,7 +55,8 @@ suite('inspect: /proc/PID/maps', () => {
 interface ElfSpec {
   loadVaddr: bigint;
   sections: { name: string; addr: bigint }[];
-  symbols: { name: string; value: bigint }[];
+  /** `imported`: an undefined symbol (section index 0), as in an executable linked to libpython. */
+  symbols: { name: string; value: bigint; imported?: boolean }[];
 }
 
 /** A minimal ELF64 LE file: one PT_LOAD, named PROGBITS sections, a .symtab + .strtab. */
@@ -65,6 +66,7 @@ function makeElf(spec: ElfSpec): Buffer {
   let nameAt = 1;
   spec.symbols.forEach((symbol, i) => {
     symtab.writeUInt32LE(nameAt, 24 * (i + 1));
+    symtab.writeUInt16LE(symbol.imported ? 0 : 1, 24 * (i + 1) + 6);
     symtab.writeBigUInt64LE(symbol.value, 24 * (i + 1) + 8);
     nameAt += symbol.name.length + 1;
   });
@@ -110,7 +112,11 @@ suite('inspect: ELF', () => {
   const elfSpec = {
     loadVaddr: 0x400123n,
     sections: [{ name: '.text', addr: 0x401000n }, { name: '.PyRuntime', addr: 0x568380n }],
-    symbols: [{ name: '_PyRuntime', value: 0x568380n }, { name: 'buckets', value: 0x5519a0n }],
+    symbols: [
+      { name: '_PyRuntime', value: 0x568380n },
+      { name: 'buckets', value: 0x5519a0n },
+      { name: 'PyObject_Free', value: 0n, imported: true },
+    ],
   };
   const elf = new ElfFile(bufferBytes(makeElf(elfSpec)));
 
@@ -126,6 +132,7 @@ suite('inspect: ELF', () => {
   test('symbols from .symtab, static ones included', () => {
     assert.equal(elf.symbol('buckets')?.value, 0x5519a0n);
     assert.equal(elf.symbol('missing'), undefined);
+    assert.equal(elf.symbol('PyObject_Free'), undefined, 'an import is not a definition');
   });
 
   test('not ELF, 32-bit, big-endian and truncated files are refused with bad-elf', () => {

@@ -1,17 +1,13 @@
 // `ftpy dump --json` against what real free-threaded processes report about
 // themselves (sys._current_frames(), threading): thread for thread, frame for frame.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { buildProbe } from '../../runtime/probe/build';
 import { testPython } from '../support/runtime';
+import { runDump } from './dumpCli';
 import { ParkedMode, ParkedProcess, startParked, stopProcess } from './inspectFixture';
-
-const run = promisify(execFile);
-const DUMP_ENTRY = path.join(__dirname, 'dumpEntry.ts');
 
 interface DumpedThread {
   thread_id: number;
@@ -29,9 +25,10 @@ interface Dump {
   threads: DumpedThread[];
 }
 
-export async function dumpJson(pid: number, extra: string[] = []): Promise<Dump> {
-  const { stdout } = await run(process.execPath, ['--require', 'tsx/cjs', DUMP_ENTRY, '--json', ...extra, String(pid)]);
-  return JSON.parse(stdout) as Dump;
+async function dumpJson(pid: number, extra: string[] = []): Promise<Dump> {
+  const outcome = await runDump(['--json', ...extra, String(pid)]);
+  assert.equal(outcome.code, 0, outcome.stderr);
+  return JSON.parse(outcome.stdout) as Dump;
 }
 
 suite('inspect: ftpy dump matches the process itself', () => {
