@@ -1,6 +1,7 @@
 // A thread's Python stack: the chain of _PyInterpreterFrame from
 // tstate.current_frame through `previous`, innermost first.
 import { tornRead } from './errors';
+import { LineTableError, positionAt } from './linetable';
 import { ObjectReader } from './objects';
 
 export interface FrameSnapshot {
@@ -55,9 +56,14 @@ function readCode(reader: ObjectReader, code: bigint, cache: CodeCache): CodeInf
   return info;
 }
 
-/** The single place that turns a code unit into a line (line-table decoder). */
-function lineOf(_code: CodeInfo, _unit: number): number | null {
-  return null;
+/** The single place that turns a code unit into a line (co_linetable, still valid under instrumentation). */
+function lineOf(code: CodeInfo, unit: number): number | null {
+  try {
+    return positionAt(code.lineTable, code.firstLine, unit).line;
+  } catch (error) {
+    if (error instanceof LineTableError) return null; // a corrupt table: the frame is still worth showing
+    throw error;
+  }
 }
 
 export function readStack(reader: ObjectReader, firstFrame: bigint, cache: CodeCache): StackSnapshot {

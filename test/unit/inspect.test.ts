@@ -243,14 +243,14 @@ suite('inspect: snapshot of a recorded runtime image', () => {
     );
     const [worker, , main] = snapshot.threads;
     assert.deepEqual(
-      worker.frames.map(({ function: fn, file, offset }) => ({ function: fn, file, offset })),
+      worker.frames,
       [
-        { function: 'Worker.run.<locals>.inner', file: '/app/ünï.py', offset: 10 },
-        { function: 'Worker.run', file: '/app/ünï.py', offset: 4 },
+        { function: 'Worker.run.<locals>.inner', file: '/app/ünï.py', line: 13, offset: 10 },
+        { function: 'Worker.run', file: '/app/ünï.py', line: 11, offset: 4 },
       ],
       'the shim frame (owner 3) is skipped',
     );
-    assert.equal(main.frames[0].function, '<module>');
+    assert.deepEqual(main.frames, [{ function: '<module>', file: '/app/ünï.py', line: 13, offset: 14 }]);
     assert.equal(worker.torn, undefined);
   });
 
