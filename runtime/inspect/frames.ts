@@ -31,6 +31,8 @@ interface CodeInfo {
   lineTable: Uint8Array;
   /** Bytecode length in code units (PyCodeObject's ob_size). */
   units: number;
+  /** Lines already decoded, by code unit. */
+  lines: Map<number, number | null>;
 }
 
 /** Code objects read during one snapshot, by address. */
@@ -51,6 +53,7 @@ function readCode(reader: ObjectReader, code: bigint, cache: CodeCache): CodeInf
     firstLine: raw.readInt32LE(layout.firstlineno),
     lineTable: reader.bytes(field(layout.linetable, 'co_linetable')),
     units,
+    lines: new Map(),
   };
   cache.set(code, info);
   return info;
@@ -58,12 +61,17 @@ function readCode(reader: ObjectReader, code: bigint, cache: CodeCache): CodeInf
 
 /** The single place that turns a code unit into a line (co_linetable, still valid under instrumentation). */
 function lineOf(code: CodeInfo, unit: number): number | null {
-  try {
-    return positionAt(code.lineTable, code.firstLine, unit).line;
-  } catch (error) {
-    if (error instanceof LineTableError) return null; // a corrupt table: the frame is still worth showing
-    throw error;
+  let line = code.lines.get(unit);
+  if (line === undefined) {
+    try {
+      line = positionAt(code.lineTable, code.firstLine, unit).line;
+    } catch (error) {
+      if (!(error instanceof LineTableError)) throw error;
+      line = null; // a corrupt table: the frame is still worth showing
+    }
+    code.lines.set(unit, line);
   }
+  return line;
 }
 
 export function readStack(reader: ObjectReader, firstFrame: bigint, cache: CodeCache): StackSnapshot {

@@ -105,3 +105,23 @@ export class RecordingMemory implements Memory {
     return bytes;
   }
 }
+
+/** Serves reads from blocks fetched in one go (e.g. a thread's frame stack), else from `inner`. */
+export class PrefetchedMemory implements Memory {
+  private readonly blocks: MemorySegment[] = [];
+
+  constructor(private readonly inner: Memory) {}
+
+  /** Adds a block read from `inner`. */
+  add(address: bigint, bytes: Buffer): void {
+    this.blocks.push({ address, bytes });
+  }
+
+  read(address: bigint, length: number): Buffer {
+    for (const { address: start, bytes } of this.blocks) {
+      const at = address - start;
+      if (at >= 0n && at + BigInt(length) <= BigInt(bytes.length)) return bytes.subarray(Number(at), Number(at) + length);
+    }
+    return this.inner.read(address, length);
+  }
+}

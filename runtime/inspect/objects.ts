@@ -15,7 +15,7 @@ export const LIMITS = { stringLength: 1 << 16, bytesLength: 1 << 20, longDigits:
 const DICT_KEYS = { log2IndexBytes: 9, kind: 10, nentries: 24, indices: 32, generalEntrySize: 24, unicodeEntrySize: 16 };
 const DICT_KEYS_GENERAL = 0;
 /** `PyDictValues`: capacity, size, embedded, valid (uint8 each), then the values array. */
-const DICT_VALUES = { valid: 3, values: 8 };
+export const DICT_VALUES = { valid: 3, values: 8 };
 
 export function isPointerLike(address: bigint): boolean {
   return address > 0x1000n && address < 1n << 48n && (address & 7n) === 0n;
@@ -43,13 +43,26 @@ export class ObjectReader {
     return value;
   }
 
+  /**
+   * Reads `hoped` bytes in one go when they are all mapped (saving a second read
+   * for what usually follows a header), else just the `needed` ones.
+   */
+  readAhead(address: bigint, needed: number, hoped: number): Buffer {
+    try {
+      return this.memory.read(address, hoped);
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read')) throw error;
+      return this.memory.read(address, needed);
+    }
+  }
+
   typeOf(object: bigint): bigint {
     return this.objectPointer(object + BigInt(this.offsets.pyobject.ob_type), 'ob_type');
   }
 
   string(object: bigint): string {
     const layout = this.offsets.unicode_object;
-    const header = this.memory.read(object, layout.asciiobject_size);
+    const header = this.readAhead(object, layout.asciiobject_size, layout.asciiobject_size + 64);
     const state = header.readUInt32LE(layout.state);
     const length = Number(header.readBigInt64LE(layout.length));
     if (length < 0 || length > LIMITS.stringLength) throw tornRead('a str length');
@@ -63,7 +76,9 @@ export class ObjectReader {
     const data = compact
       ? object + (ascii ? BigInt(layout.asciiobject_size) : compactSize)
       : this.objectPointer(object + compactSize, 'str data');
-    const bytes = this.memory.read(data, length * kind);
+    const inline = Number(data - object);
+    const bytes =
+      inline + length * kind <= header.length ? header.subarray(inline, inline + length * kind) : this.memory.read(data, length * kind);
     if (kind === 1) return bytes.toString('latin1');
     if (kind === 2) return bytes.toString('utf16le');
     let text = '';
@@ -81,10 +96,15 @@ export class ObjectReader {
   /** A Python int (30-bit digits; lv_tag = ndigits << 3 | sign). */
   int(object: bigint): bigint {
     const layout = this.offsets.long_object;
-    const tag = this.pointer(object + BigInt(layout.lv_tag));
+    const digitsAt = layout.ob_digit - layout.lv_tag;
+    const head = this.readAhead(object + BigInt(layout.lv_tag), 8, digitsAt + 4 * LIMITS.longDigits);
+    const tag = head.readBigUInt64LE(0);
     const digits = Number(tag >> 3n);
     if (digits > LIMITS.longDigits) throw tornRead('an int size');
-    const raw = this.memory.read(object + BigInt(layout.ob_digit), 4 * digits);
+    const raw =
+      digitsAt + 4 * digits <= head.length
+        ? head.subarray(digitsAt)
+        : this.memory.read(object + BigInt(layout.ob_digit), 4 * digits);
     let value = 0n;
     for (let i = digits - 1; i >= 0; i--) value = (value << 30n) | BigInt(raw.readUInt32LE(4 * i) & 0x3fffffff);
     return (tag & 3n) === 2n ? -value : value;
@@ -93,13 +113,23 @@ export class ObjectReader {
   /** The (key, value) pointer pairs of a dict, in insertion order. */
   dictItems(dict: bigint): [bigint, bigint][] {
     const layout = this.offsets.dict_object;
-    const keys = this.objectPointer(dict + BigInt(layout.ma_keys), 'dict keys');
-    const values = this.checkedPointer(this.pointer(dict + BigInt(layout.ma_values)), 'dict values');
-    return this.keysItems(keys, values === 0n ? undefined : values + BigInt(DICT_VALUES.values));
+    const raw = this.memory.read(dict, layout.size);
+    const keys = this.checkedPointer(raw.readBigUInt64LE(layout.ma_keys), 'dict keys');
+    const values = this.checkedPointer(raw.readBigUInt64LE(layout.ma_values), 'dict values');
+    if (keys === 0n) throw tornRead('dict keys (NULL)');
+    const { keyPointers, valuePointers } = this.keyEntries(keys, values === 0n ? undefined : values + BigInt(DICT_VALUES.values));
+    const items: [bigint, bigint][] = [];
+    keyPointers.forEach((key, i) => {
+      if (key !== 0n && valuePointers[i] !== 0n) items.push([key, valuePointers[i]]);
+    });
+    return items;
   }
 
-  /** Items of a keys object; `valuesArray` for split tables (values kept apart from keys). */
-  keysItems(keys: bigint, valuesArray?: bigint): [bigint, bigint][] {
+  /**
+   * The entries of a keys object: key and value pointers by entry index (0 where
+   * deleted or unset). Split tables keep their values apart, in `valuesArray`.
+   */
+  keyEntries(keys: bigint, valuesArray?: bigint): { keyPointers: bigint[]; valuePointers: bigint[] } {
     const header = this.memory.read(keys, DICT_KEYS.indices);
     const indexBytes = 1 << header[DICT_KEYS.log2IndexBytes];
     const general = header[DICT_KEYS.kind] === DICT_KEYS_GENERAL;
@@ -108,26 +138,25 @@ export class ObjectReader {
     const entrySize = general ? DICT_KEYS.generalEntrySize : DICT_KEYS.unicodeEntrySize;
     const entries = this.memory.read(keys + BigInt(DICT_KEYS.indices + indexBytes), count * entrySize);
     const values = valuesArray === undefined ? undefined : this.memory.read(valuesArray, count * 8);
-    const items: [bigint, bigint][] = [];
+    const keyPointers: bigint[] = [];
+    const valuePointers: bigint[] = [];
     for (let i = 0; i < count; i++) {
       const entry = i * entrySize + (general ? 8 : 0);
-      const key = entries.readBigUInt64LE(entry);
-      const value = values ? values.readBigUInt64LE(8 * i) : entries.readBigUInt64LE(entry + 8);
-      if (key !== 0n && value !== 0n) items.push([key, value]);
+      keyPointers.push(entries.readBigUInt64LE(entry));
+      valuePointers.push(values ? values.readBigUInt64LE(8 * i) : entries.readBigUInt64LE(entry + 8));
     }
-    return items;
+    return { keyPointers, valuePointers };
   }
 
-  /** Looks a str key up in a dict by reading every key (dicts read here are small). */
+  /** Looks a str key up in a dict by reading the keys (dicts read here are small). */
   dictGet(dict: bigint, name: string): bigint | undefined {
-    return this.lookup(this.dictItems(dict), name);
+    return this.dictItems(dict).find(([key]) => this.isStrNamed(key, name))?.[1];
   }
 
-  lookup(items: [bigint, bigint][], name: string): bigint | undefined {
-    for (const [key, value] of items) {
-      if (this.isStrNamed(key, name)) return value;
-    }
-    return undefined;
+  /** The entry index of a str key in a keys object (e.g. a class's shared instance keys). */
+  keyIndex(keys: bigint, name: string): number | undefined {
+    const index = this.keyEntries(keys).keyPointers.findIndex((key) => key !== 0n && this.isStrNamed(key, name));
+    return index < 0 ? undefined : index;
   }
 
   private isStrNamed(key: bigint, name: string): boolean {
@@ -139,12 +168,4 @@ export class ObjectReader {
     }
   }
 
-  /** Whether the inline values of an instance are still the live ones (not moved to a dict). */
-  inlineValuesValid(values: bigint): boolean {
-    return this.memory.read(values + BigInt(DICT_VALUES.valid), 1)[0] !== 0;
-  }
-
-  inlineValuesArray(values: bigint): bigint {
-    return values + BigInt(DICT_VALUES.values);
-  }
 }

@@ -4,7 +4,7 @@
 import { DebugOffsets, debugOffsetsReadSize, formatVersion, parseDebugOffsets } from './debugOffsets';
 import { InspectError, isInspectError, tornRead } from './errors';
 import { CodeCache, FrameSnapshot, readStack } from './frames';
-import { Memory } from './memory';
+import { MAX_READ, Memory, PrefetchedMemory } from './memory';
 import { ObjectReader } from './objects';
 import { readThreadNames, ThreadNames } from './threadNames';
 import type { ProbeOffsets } from '../probe/offsets';
@@ -105,31 +105,44 @@ function retry<T>(read: () => T, onTorn?: (error: InspectError) => T): T {
 }
 
 /** Follows a NULL-terminated linked list, refusing loops and runaway lengths. */
-function linkedList(reader: ObjectReader, head: bigint, nextOffset: number, limit: number, what: string): bigint[] {
-  const items: bigint[] = [];
+function linkedList<T>(reader: ObjectReader, head: bigint, limit: number, what: string, read: (item: bigint) => { next: bigint; value: T }): T[] {
+  const values: T[] = [];
   const seen = new Set<bigint>();
   for (let item = reader.checkedPointer(head, what); item !== 0n; ) {
     if (seen.has(item)) throw tornRead(`the ${what} list (it loops)`);
-    if (items.length >= limit) break;
+    if (values.length >= limit) break;
     seen.add(item);
-    items.push(item);
-    item = reader.checkedPointer(reader.pointer(item + BigInt(nextOffset)), what);
+    const { next, value } = read(item);
+    values.push(value);
+    item = reader.checkedPointer(next, what);
   }
-  return items;
+  return values;
 }
 
 function interpreterList(reader: ObjectReader, runtime: bigint): bigint[] {
   const { runtime_state, interpreter_state } = reader.offsets;
   const head = reader.pointer(runtime + BigInt(runtime_state.interpreters_head));
-  const list = linkedList(reader, head, interpreter_state.next, MAX_INTERPRETERS, 'interpreter');
+  const list = linkedList(reader, head, MAX_INTERPRETERS, 'interpreter', (interp) => ({
+    next: reader.pointer(interp + BigInt(interpreter_state.next)),
+    value: interp,
+  }));
   if (list.length === 0) throw new InspectError('not-python', 'the Python runtime has no interpreter (not started yet, or finalized)');
   return list;
 }
 
-function threadList(reader: ObjectReader, interpreter: bigint): bigint[] {
+interface ThreadStateBytes {
+  address: bigint;
+  raw: Buffer;
+}
+
+/** The thread states of an interpreter, each read whole once. */
+function threadList(reader: ObjectReader, interpreter: bigint): ThreadStateBytes[] {
   const { interpreter_state, thread_state } = reader.offsets;
   const head = reader.pointer(interpreter + BigInt(interpreter_state.threads_head));
-  return linkedList(reader, head, thread_state.next, MAX_THREADS, 'thread state');
+  return linkedList(reader, head, MAX_THREADS, 'thread state', (address) => {
+    const raw = reader.memory.read(address, thread_state.size);
+    return { next: raw.readBigUInt64LE(thread_state.next), value: { address, raw } };
+  });
 }
 
 function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
@@ -138,9 +151,10 @@ function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
   return reader.memory.read(interpreter + BigInt(gil_runtime_state + gil_runtime_state_enabled), 4).readInt32LE(0) !== 0;
 }
 
+/** One thread; torn stacks are re-read (thread state included) a few times. */
 function readThread(
   reader: ObjectReader,
-  tstate: bigint,
+  tstate: ThreadStateBytes,
   names: ThreadNames,
   cache: CodeCache,
   probe: ProbeOffsets | undefined,
@@ -148,9 +162,9 @@ function readThread(
   const layout = reader.offsets.thread_state;
   let thread: ThreadSnapshot | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    let raw: Buffer;
+    let raw = tstate.raw;
     try {
-      raw = reader.memory.read(tstate, layout.size);
+      if (attempt > 1) raw = reader.memory.read(tstate.address, layout.size);
     } catch (error) {
       if (!isInspectError(error, 'torn-read')) throw error;
       return { threadId: 0, nativeId: 0, name: null, state: null, evalBreaker: [], frames: [], torn: error.message };
@@ -164,7 +178,8 @@ function readThread(
       frames: [],
     };
     try {
-      const stack = readStack(reader, raw.readBigUInt64LE(layout.current_frame), cache);
+      const stackReader = new ObjectReader(prefetchDataStack(reader, raw.readBigUInt64LE(layout.datastack_chunk)), reader.offsets);
+      const stack = readStack(stackReader, raw.readBigUInt64LE(layout.current_frame), cache);
       thread.frames = stack.frames;
       if (stack.torn === undefined) return thread;
       thread.torn = stack.torn;
@@ -174,6 +189,28 @@ function readThread(
     }
   }
   return thread as ThreadSnapshot;
+}
+
+/** `_PyStackChunk`: previous, size (bytes, header included), top, data[]; at least 16 KiB. */
+const STACK_CHUNK = { previous: 0, size: 8, header: 24, minimumSize: 16 << 10 };
+const MAX_STACK_CHUNKS = 64;
+
+/**
+ * The frames a thread owns live in its data-stack chunks: fetching each chunk in
+ * one read serves its whole stack with a handful of reads instead of one per frame.
+ */
+function prefetchDataStack(reader: ObjectReader, newestChunk: bigint): Memory {
+  const memory = new PrefetchedMemory(reader.memory);
+  let chunk = reader.checkedPointer(newestChunk, 'datastack chunk');
+  for (let count = 0; chunk !== 0n && count < MAX_STACK_CHUNKS; count++) {
+    const guess = reader.readAhead(chunk, STACK_CHUNK.header, STACK_CHUNK.minimumSize);
+    const size = Number(guess.readBigUInt64LE(STACK_CHUNK.size));
+    if (size < STACK_CHUNK.header || size > MAX_READ) throw tornRead('a data-stack chunk size');
+    const bytes = size <= guess.length ? guess.subarray(0, size) : reader.memory.read(chunk, size);
+    memory.add(chunk, bytes);
+    chunk = reader.checkedPointer(bytes.readBigUInt64LE(STACK_CHUNK.previous), 'datastack chunk');
+  }
+  return memory;
 }
 
 function runState(raw: Buffer, probe: ProbeOffsets | undefined): Pick<ThreadSnapshot, 'state' | 'evalBreaker'> {
