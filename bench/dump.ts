@@ -1,0 +1,97 @@
+// Benchmark: a full stack snapshot of a 64-thread x ~30-frame free-threaded process
+// by our out-of-process reader vs gdb + CPython's own libpython.py (`py-bt`).
+//
+//   npx tsx bench/dump.ts [--python PYTHON] [--libpython PATH] [--rounds N]
+//
+// PYTHON: the free-threaded interpreter (default: $FTPY_TEST_PYTHON, else the embedded runtime).
+// PATH: gdb's libpython.py of that same runtime (default: $FTPY_GDB_LIBPYTHON, else the
+// embedded runtime's copy). Prints medians and the ratio measured in this run.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { ProcessReader, snapshotProcess } from '../runtime/inspect';
+import { buildProbe } from '../runtime/probe/build';
+import type { ProbeOffsets } from '../runtime/probe/offsets';
+import { readyRuntime } from '../runtime/provision/runtime';
+import { startParked, stopProcess } from '../test/unit/inspectFixture';
+
+const run = promisify(execFile);
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench/dump: ${message}\n`);
+  process.exit(2);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function timed(action: () => void): number {
+  const start = process.hrtime.bigint();
+  action();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const python = option('--python') ?? process.env.FTPY_TEST_PYTHON ?? readyRuntime()?.python;
+  if (!python) fail('no free-threaded interpreter: pass --python PATH, set FTPY_TEST_PYTHON, or provision the runtime (ftpy runtime)');
+  const libpython = option('--libpython') ?? process.env.FTPY_GDB_LIBPYTHON ?? readyRuntime()?.gdbSupport;
+  if (!libpython || !fs.existsSync(libpython)) {
+    fail(`gdb's libpython.py of the runtime not found (${libpython ?? 'none given'}): pass --libpython PATH or set FTPY_GDB_LIBPYTHON (it is Tools/gdb/libpython.py of the CPython source the runtime was built from)`);
+  }
+  const rounds = Number(option('--rounds') ?? 50);
+  const gdbRounds = Number(option('--gdb-rounds') ?? 3);
+
+  let probe: ProbeOffsets | undefined;
+  try {
+    probe = await buildProbe(python, path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-bench-')), 'offsets.json'));
+  } catch (error) {
+    process.stdout.write(`(no probe offsets, thread states not read: ${(error as Error).message})\n`);
+  }
+
+  const parked = await startParked(python, 'deep');
+  try {
+    const frames = parked.reported.reduce((sum, thread) => sum + thread.frames.length, 0);
+    process.stdout.write(`target: pid ${parked.pid}, ${parked.reported.length} threads, ${frames} Python frames\n`);
+
+    // A long-lived reader (as the debug adapter keeps one): attach once, snapshot repeatedly.
+    const reader = ProcessReader.attach(parked.pid, { probe });
+    let read = 0;
+    const warm = Array.from({ length: rounds }, () => timed(() => (read = reader.snapshot().threads.reduce((sum, t) => sum + t.frames.length, 0))));
+    reader.close();
+    if (read !== frames) fail(`our reader saw ${read} frames, the process reports ${frames}`);
+    // What `ftpy dump` does: attach (maps, ELF headers, /proc/PID/mem) + snapshot.
+    const cold = Array.from({ length: rounds }, () => timed(() => snapshotProcess(parked.pid, { probe })));
+
+    const gdb: number[] = [];
+    let gdbFrames = 0;
+    for (let i = 0; i < gdbRounds; i++) {
+      const start = process.hrtime.bigint();
+      const { stdout } = await run('gdb', ['-p', String(parked.pid), '-batch', '-nx', '-ex', `source ${libpython}`, '-ex', 'thread apply all py-bt'], {
+        maxBuffer: 256 << 20,
+      });
+      gdb.push(Number(process.hrtime.bigint() - start) / 1e6);
+      gdbFrames = stdout.split('\n').filter((line) => /^\s+File "/.test(line)).length;
+    }
+
+    const ours = median(cold);
+    const row = (name: string, ms: number) => `${name.padEnd(44)} ${ms.toFixed(2).padStart(10)} ms\n`;
+    process.stdout.write(row(`ours, snapshot of an attached process (x${rounds})`, median(warm)));
+    process.stdout.write(row(`ours, attach + snapshot, as ftpy dump (x${rounds})`, ours));
+    process.stdout.write(row(`gdb + libpython.py py-bt (x${gdbRounds}, ${gdbFrames} frames)`, median(gdb)));
+    process.stdout.write(`ratio gdb / ours (attach + snapshot): ${(median(gdb) / ours).toFixed(0)}x  (target: >= 20x; ours target < 10 ms)\n`);
+  } finally {
+    stopProcess(parked.child);
+  }
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));
