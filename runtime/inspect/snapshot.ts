@@ -178,8 +178,9 @@ function readThread(
       frames: [],
     };
     try {
-      const stackReader = new ObjectReader(prefetchDataStack(reader, raw.readBigUInt64LE(layout.datastack_chunk)), reader.offsets);
-      const stack = readStack(stackReader, raw.readBigUInt64LE(layout.current_frame), cache);
+      const currentFrame = raw.readBigUInt64LE(layout.current_frame);
+      const stackMemory = prefetchDataStack(reader, raw.readBigUInt64LE(layout.datastack_chunk), currentFrame);
+      const stack = readStack(new ObjectReader(stackMemory, reader.offsets), currentFrame, cache);
       thread.frames = stack.frames;
       if (stack.torn === undefined) return thread;
       thread.torn = stack.torn;
@@ -191,24 +192,34 @@ function readThread(
   return thread as ThreadSnapshot;
 }
 
-/** `_PyStackChunk`: previous, size (bytes, header included), top, data[]; at least 16 KiB. */
-const STACK_CHUNK = { previous: 0, size: 8, header: 24, minimumSize: 16 << 10 };
+/** `_PyStackChunk`: previous, size (bytes, header included), top (words used in data[]), data[]. */
+const STACK_CHUNK = { previous: 0, size: 8, top: 16, header: 24 };
 const MAX_STACK_CHUNKS = 64;
 
 /**
- * The frames a thread owns live in its data-stack chunks: fetching each chunk in
- * one read serves its whole stack with a handful of reads instead of one per frame.
+ * The frames a thread owns live in its data-stack chunks, growing upwards:
+ * fetching the used part of each chunk in one read serves the whole stack with
+ * a handful of reads instead of one per frame. The newest chunk is used up to
+ * the current frame; older ones up to their saved `top`.
  */
-function prefetchDataStack(reader: ObjectReader, newestChunk: bigint): Memory {
+function prefetchDataStack(reader: ObjectReader, newestChunk: bigint, currentFrame: bigint): Memory {
   const memory = new PrefetchedMemory(reader.memory);
+  const header = BigInt(STACK_CHUNK.header);
+  const usedPart = (chunk: bigint, used: bigint): Buffer | undefined =>
+    used > header && used <= BigInt(MAX_READ) ? reader.memory.read(chunk, Number(used)) : undefined;
   let chunk = reader.checkedPointer(newestChunk, 'datastack chunk');
+  // The newest chunk is used up to the end of the current frame (when the frame is in it).
+  let bytes = usedPart(chunk, currentFrame + BigInt(reader.offsets.interpreter_frame.size) - chunk);
   for (let count = 0; chunk !== 0n && count < MAX_STACK_CHUNKS; count++) {
-    const guess = reader.readAhead(chunk, STACK_CHUNK.header, STACK_CHUNK.minimumSize);
-    const size = Number(guess.readBigUInt64LE(STACK_CHUNK.size));
-    if (size < STACK_CHUNK.header || size > MAX_READ) throw tornRead('a data-stack chunk size');
-    const bytes = size <= guess.length ? guess.subarray(0, size) : reader.memory.read(chunk, size);
+    if (!bytes) {
+      const head = reader.memory.read(chunk, STACK_CHUNK.header);
+      bytes = usedPart(chunk, header + 8n * head.readBigUInt64LE(STACK_CHUNK.top)) ?? head;
+    }
+    const size = bytes.readBigUInt64LE(STACK_CHUNK.size);
+    if (size < header || size > BigInt(MAX_READ) || BigInt(bytes.length) > size) throw tornRead('a data-stack chunk');
     memory.add(chunk, bytes);
     chunk = reader.checkedPointer(bytes.readBigUInt64LE(STACK_CHUNK.previous), 'datastack chunk');
+    bytes = undefined;
   }
   return memory;
 }

@@ -76,7 +76,7 @@ suite('inspect: ftpy dump matches the process itself', () => {
   }
 
   test('a few threads parked on an Event, a Lock, sleep and a Condition', async () => {
-    const dump = await checkFidelity('few', 6);
+    const dump = await checkFidelity('few', 7);
     assert.ok(dump.threads.some((thread) => thread.name === 'ünïcode-名前'));
   });
 
