@@ -18,6 +18,7 @@ function dumpBundle(): string {
   if (!bundle) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-dump-'));
     fs.chmodSync(dir, 0o755); // other users run it too (permission tests)
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     bundle = path.join(dir, 'dump.js');
     buildSync({ entryPoints: [path.join(__dirname, 'dumpEntry.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, logLevel: 'error' });
   }

@@ -1,13 +1,9 @@
 // `ftpy dump --json` against what real free-threaded processes report about
 // themselves (sys._current_frames(), threading): thread for thread, frame for frame.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { buildProbe } from '../../runtime/probe/build';
 import { testPython } from '../support/runtime';
 import { runDump } from './dumpCli';
-import { ParkedMode, ParkedProcess, startParked, stopProcess } from './inspectFixture';
+import { ParkedMode, ParkedProcess, probeFor, startParked, stopProcess } from './inspectFixture';
 
 interface DumpedThread {
   thread_id: number;
@@ -37,8 +33,7 @@ suite('inspect: ftpy dump matches the process itself', () => {
 
   suiteSetup(async function () {
     this.timeout(180_000);
-    probeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-probe-')), 'offsets.json');
-    await buildProbe(testPython(), probeFile);
+    probeFile = (await probeFor(testPython())).file;
   });
 
   teardown(() => {

@@ -4,6 +4,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildProbe } from '../../runtime/probe/build';
+import type { ProbeOffsets } from '../../runtime/probe/offsets';
 
 export const FIXTURE = path.join(__dirname, '..', 'fixtures', 'inspect_parked.py');
 
@@ -26,7 +28,7 @@ export interface ParkedProcess {
   reported: ReportedThread[];
 }
 
-export type ParkedMode = 'few' | 'many' | 'deadlock' | 'deep';
+export type ParkedMode = 'few' | 'many' | 'deadlock' | 'deep' | 'busy';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,4 +63,19 @@ export async function startParked(python: string, mode: ParkedMode): Promise<Par
 
 export function stopProcess(child: ChildProcess | undefined): void {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+const probes = new Map<string, Promise<{ file: string; offsets: ProbeOffsets }>>();
+
+/** The offsets probe built for `python`, once per test run: its JSON file and its content. */
+export function probeFor(python: string): Promise<{ file: string; offsets: ProbeOffsets }> {
+  let probe = probes.get(python);
+  if (!probe) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-probe-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'offsets.json');
+    probe = buildProbe(python, file).then((offsets) => ({ file, offsets }));
+    probes.set(python, probe);
+  }
+  return probe;
 }
