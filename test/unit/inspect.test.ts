@@ -1,14 +1,16 @@
 // The memory reader's pure parts, over recorded bytes: /proc/PID/maps, ELF,
 // _Py_DebugOffsets validation, and the interpreter -> thread -> frame walk.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { parseDebugOffsets } from '../../runtime/inspect/debugOffsets';
 import { bufferBytes, ElfFile } from '../../runtime/inspect/elf';
 import { InspectError, isInspectError } from '../../runtime/inspect/errors';
-import { RecordedMemory } from '../../runtime/inspect/memory';
+import { ProcessMemory, RecordedMemory } from '../../runtime/inspect/memory';
 import { ObjectReader } from '../../runtime/inspect/objects';
 import { parseProcMaps, pythonBinaries } from '../../runtime/inspect/procMaps';
 import { locateRuntime } from '../../runtime/inspect/runtimeLocation';
 import { takeSnapshot } from '../../runtime/inspect/snapshot';
+import { testPython } from '../support/runtime';
 import { FrameSpec, ImageBuilder, PROBE_3_13_5T, RUNTIME, TABLE_3_13_5T, VERSION_3_13_5 } from './inspectImage';
 
 function throwsKind(fn: () => unknown, kind: InspectError['kind'], message?: RegExp): void {
@@ -333,5 +335,36 @@ suite('inspect: objects', () => {
   test('reads outside the image are torn reads', () => {
     throwsKind(() => new RecordedMemory([]).read(0x1000n, 8), 'torn-read');
     throwsKind(() => reader().string(0x10n), 'torn-read');
+  });
+});
+
+suite('inspect: the real free-threaded binary and process', () => {
+  test('its ELF has .PyRuntime at _PyRuntime, and static symbols such as the parking lot buckets', () => {
+    const elf = ElfFile.open(fs.realpathSync(testPython()));
+    const section = elf.section('.PyRuntime');
+    assert.ok(section, 'a .PyRuntime section');
+    assert.equal(elf.symbol('_PyRuntime')?.value, section.addr);
+    assert.ok((elf.symbol('buckets')?.size ?? 0n) > 0n, 'the static `buckets` of Python/parking_lot.c');
+  });
+
+  test('/proc/PID/mem is opened read-only', () => {
+    const target = (fd: string) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return ''; // the descriptor readdir itself used
+      }
+    };
+    const memFds = () => fs.readdirSync('/proc/self/fd').filter((fd) => target(fd) === `/proc/${process.pid}/mem`);
+    const before = new Set(memFds());
+    const memory = ProcessMemory.open(process.pid);
+    try {
+      const opened = memFds().filter((fd) => !before.has(fd));
+      assert.equal(opened.length, 1);
+      const flags = Number.parseInt(/^flags:\s+([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${opened[0]}`, 'utf8'))?.[1] ?? 'x', 8);
+      assert.equal(flags & 3, fs.constants.O_RDONLY);
+    } finally {
+      memory.close();
+    }
   });
 });
