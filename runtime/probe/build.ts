@@ -38,6 +38,7 @@ print(json.dumps({
 
 /** Compiles probe.c for `python`, runs it, checks its output and writes it to `outFile` atomically. */
 export async function buildProbe(python: string, outFile: string, source: string = PROBE_SOURCE): Promise<ProbeOffsets> {
+  if (!existsSync(source)) throw new ProbeBuildError(`its source ${source} is missing from this installation`);
   const toolchain = await findToolchain(python);
   const work = await mkdtemp(join(tmpdir(), 'ftpy-probe-'));
   try {

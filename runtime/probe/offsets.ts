@@ -203,8 +203,8 @@ const schema = {
       merged: int,
     },
   },
-  /** PyModuleObject; md_gil is non-NULL (Py_MOD_GIL_USED) for modules that need the GIL. */
-  module_object: { size: int, md_dict: int, md_def: int, md_name: int, md_gil: int },
+  /** PyModuleObject; md_gil holds gil_used or gil_not_used (what the module declared; Python modules: gil_used). */
+  module_object: { size: int, md_dict: int, md_def: int, md_name: int, md_gil: int, gil_used: int, gil_not_used: int },
   mimalloc: {
     /** struct _mimalloc_thread_state, at thread_state_impl.mimalloc. */
     thread_state: {

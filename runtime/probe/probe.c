@@ -458,6 +458,8 @@ static void print_object(void)
     OFFSET("md_def", PyModuleObject, md_def);
     OFFSET("md_name", PyModuleObject, md_name);
     OFFSET("md_gil", PyModuleObject, md_gil);
+    num("gil_used", (long long)(uintptr_t)Py_MOD_GIL_USED);
+    num("gil_not_used", (long long)(uintptr_t)Py_MOD_GIL_NOT_USED);
     end();
 }
 

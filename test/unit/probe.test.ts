@@ -124,6 +124,10 @@ suite('offsets probe: bad input', () => {
     }
   });
 
+  test('an installation without probe.c', async () => {
+    await assert.rejects(buildProbe(testPython(), join(tmpdir(), 'never-written.json'), '/nonexistent/probe.c'), /^ProbeBuildError: cannot build the offsets probe: its source \/nonexistent\/probe.c is missing from this installation; /);
+  });
+
   test('an interpreter that cannot run', async () => {
     await assert.rejects(buildProbe('/nonexistent/python3.13t', join(tmpdir(), 'never-written.json')), /cannot build the offsets probe: \/nonexistent\/python3.13t could not report its build configuration/);
   });

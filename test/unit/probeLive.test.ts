@@ -79,6 +79,8 @@ interface Report {
   waiter_native_id: number;
   owned_by_main: number;
   owned_by_main_type: number;
+  extension_module: number;
+  python_module: number;
   gc_threshold: number[];
   gc_stats: { collections: number; collected: number; uncollectable: number }[];
 }
@@ -229,6 +231,13 @@ suite('offsets probe: proven against a live process', () => {
     const used = memory.u32(page + o.mimalloc.page.used);
     const capacity = memory.u16(page + o.mimalloc.page.capacity);
     assert.ok(used >= 1 && used <= capacity && capacity <= memory.u16(page + o.mimalloc.page.reserved), `used ${used}, capacity ${capacity}`);
+  });
+
+  test('modules: what each declared about the GIL', () => {
+    const { md_gil, gil_used, gil_not_used } = o.module_object;
+    assert.notEqual(gil_used, gil_not_used);
+    assert.equal(memory.u64(report.extension_module + md_gil), gil_not_used, '_thread declares Py_MOD_GIL_NOT_USED');
+    assert.equal(memory.u64(report.python_module + md_gil), gil_used, 'a Python module keeps the default');
   });
 
   test('GC state, stop-the-world state and an RLock', () => {
