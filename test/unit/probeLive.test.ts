@@ -231,6 +231,27 @@ suite('offsets probe: proven against a live process', () => {
     const used = memory.u32(page + o.mimalloc.page.used);
     const capacity = memory.u16(page + o.mimalloc.page.capacity);
     assert.ok(used >= 1 && used <= capacity && capacity <= memory.u16(page + o.mimalloc.page.reserved), `used ${used}, capacity ${capacity}`);
+
+    // The main thread's GC heap: its page queues hold page_count pages, each of its queue's block size.
+    const mimalloc = threadStateOf(report.main_native_id) + o.thread_state_impl.mimalloc;
+    const heap = mimalloc + o.mimalloc.thread_state.heaps.offset + o.mimalloc.heap_ids.gc * o.mimalloc.thread_state.heaps.stride;
+    const { pages } = o.mimalloc.heap;
+    let pageCount = 0;
+    let listPageSeen = false;
+    for (let bin = 0; bin < pages.length; bin++) {
+      const queue = heap + pages.offset + bin * pages.stride;
+      const queueBlockSize = memory.u64(queue + pages.block_size);
+      for (let p = memory.u64(queue + pages.first); p; p = memory.u64(p + o.mimalloc.page.next)) {
+        pageCount++;
+        listPageSeen ||= p === page;
+        if (bin < pages.length - 1) assert.equal(memory.u32(p + o.mimalloc.page.xblock_size), queueBlockSize, `page of bin ${bin}`);
+      }
+    }
+    assert.equal(pageCount, memory.u64(heap + o.mimalloc.heap.page_count), 'heap.page_count');
+    assert.ok(listPageSeen, 'the list\'s page is in the GC heap\'s queues');
+    const tld = mimalloc + o.mimalloc.thread_state.tld;
+    assert.ok(memory.u64(tld + o.mimalloc.tld.segments_count) >= 1);
+    assert.ok(memory.u64(tld + o.mimalloc.tld.segments_current_size) >= memory.u64(segment + o.mimalloc.segment.segment_size));
   });
 
   test('modules: what each declared about the GIL', () => {
