@@ -141,7 +141,9 @@ const schema = {
     requester: int,
   },
   locks: {
+    /** PyMutex: one byte, no owner recorded. */
     mutex: { size: int, bits: int },
+    /** Bits of PyMutex._bits, PyEvent.v (locked = set) and _PyOnceFlag.v. */
     mutex_bits: { locked: int, has_parked: int, once_initialized: int },
     event: { size: int, v: int },
     raw_mutex: { size: int, v: int },
