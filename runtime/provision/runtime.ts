@@ -35,6 +35,7 @@ export interface ProvisionObserver {
 }
 
 const MARKER = 'ftpy-runtime.json';
+const RUNTIME_FIELDS = ['python', 'version', 'prefix', 'log', 'gdbSupport', 'offsets'] as const;
 
 function sourceKey(source: SourceRequest): string {
   return `${source.suite}/${source.spec}`;
@@ -50,8 +51,10 @@ export function readyRuntime(source: SourceRequest = sourceRequest(), home = ftp
     const index = JSON.parse(fs.readFileSync(indexFile(home), 'utf8')) as Record<string, string>;
     const prefix = index[sourceKey(source)];
     if (!prefix) return undefined;
-    const runtime = JSON.parse(fs.readFileSync(path.join(prefix, MARKER), 'utf8')) as EmbeddedRuntime;
-    return fs.existsSync(runtime.python) ? runtime : undefined;
+    const runtime = JSON.parse(fs.readFileSync(path.join(prefix, MARKER), 'utf8')) as Partial<EmbeddedRuntime>;
+    // A marker written by an older ftpy lacks fields: that runtime is provisioned again.
+    const complete = RUNTIME_FIELDS.every((field) => typeof runtime[field] === 'string');
+    return complete && fs.existsSync(runtime.python as string) ? (runtime as EmbeddedRuntime) : undefined;
   } catch {
     return undefined;
   }
