@@ -6,12 +6,15 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { packageRoot } from '../packageRoot';
 import { type ProbeOffsets, parseProbeOffsets } from './offsets';
 
 const run = promisify(execFile);
 
-/** probe.c beside this module; a bundle must ship it next to itself. */
-export const PROBE_SOURCE = join(__dirname, 'probe.c');
+/** probe.c, found from the package root so that bundles in dist/ and the .vsix find it too. */
+function probeSource(): string {
+  return join(packageRoot(), 'runtime', 'probe', 'probe.c');
+}
 
 export class ProbeBuildError extends Error {
   constructor(why: string) {
@@ -37,7 +40,8 @@ print(json.dumps({
 `;
 
 /** Compiles probe.c for `python`, runs it, checks its output and writes it to `outFile` atomically. */
-export async function buildProbe(python: string, outFile: string, source: string = PROBE_SOURCE): Promise<ProbeOffsets> {
+export async function buildProbe(python: string, outFile: string, source: string = probeSource()): Promise<ProbeOffsets> {
+  if (!existsSync(source)) throw new ProbeBuildError(`its source ${source} is missing from this installation`);
   const toolchain = await findToolchain(python);
   const work = await mkdtemp(join(tmpdir(), 'ftpy-probe-'));
   try {
