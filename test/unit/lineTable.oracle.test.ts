@@ -18,7 +18,7 @@ import { NONE, OracleCode, OracleHeader, runOracle } from '../support/lineTableO
 import { testPython } from '../support/runtime';
 
 /** Older interpreters compile every N-th stdlib file unless FTPY_LINETABLE_EVERY says otherwise. */
-const OLDER_EVERY = Number(process.env.FTPY_LINETABLE_EVERY ?? 4);
+const OLDER_EVERY = Number(process.env.FTPY_LINETABLE_EVERY ?? 8);
 const OLDER_VERSIONS = ['2.7', '3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'];
 
 suite('line tables vs CPython', () => {
