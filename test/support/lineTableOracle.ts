@@ -33,11 +33,12 @@ const END_RECORD = 2;
 /** Streams the oracle's records to `onCode`; kills the interpreter if `onCode` throws. */
 export async function runOracle(
   python: string,
+  pythonFlags: string[],
   every: number,
   onHeader: (header: OracleHeader) => void,
   onCode: (code: OracleCode) => void,
 ): Promise<OracleSummary> {
-  const child = spawn(python, ['-E', SCRIPT, String(every)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(python, ['-E', ...pythonFlags, SCRIPT, String(every)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);

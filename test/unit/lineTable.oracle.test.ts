@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   LineRange,
@@ -14,49 +15,66 @@ import {
   positionAt,
   positionsOf,
 } from '../../runtime/inspect/linetable';
+import { locationEntries } from '../../runtime/inspect/linetable/locations';
 import { NONE, OracleCode, OracleHeader, runOracle } from '../support/lineTableOracle';
 import { testPython } from '../support/runtime';
 
 /** Older interpreters compile every N-th stdlib file unless FTPY_LINETABLE_EVERY says otherwise. */
-const OLDER_EVERY = Number(process.env.FTPY_LINETABLE_EVERY ?? 4);
+const OLDER_EVERY = Number(process.env.FTPY_LINETABLE_EVERY ?? 8);
 const OLDER_VERSIONS = ['2.7', '3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'];
 
 suite('line tables vs CPython', () => {
   test('free-threaded runtime: every code object of its stdlib', async function () {
     this.timeout(300_000);
-    await checkInterpreter(testPython(), 1);
+    const kinds = await checkInterpreter(testPython(), [], 1);
+    assert.deepEqual(missingKinds(kinds), [], 'entry kinds never covered');
+  });
+
+  // Without column information every entry is a no-columns (13) or no-location (15) one.
+  test('free-threaded runtime with -X no_debug_ranges: every 8th stdlib file', async function () {
+    this.timeout(300_000);
+    const kinds = await checkInterpreter(testPython(), ['-X', 'no_debug_ranges'], 8);
+    assert.deepEqual(coveredKinds(kinds), [13, 15]);
   });
 
   for (const version of OLDER_VERSIONS) {
     test(`CPython ${version} (pyenv): its own tables vs its own co_lines/findlinestarts`, async function () {
       const python = pyenvPython(version);
-      if (!python) return this.skip();
+      if (!python) {
+        console.log(`      skipped: no CPython ${version}.x under $(pyenv root)/versions`);
+        return this.skip();
+      }
       this.timeout(300_000);
-      await checkInterpreter(python, OLDER_EVERY);
+      await checkInterpreter(python, [], OLDER_EVERY);
     });
   }
 });
 
-function pyenvPython(version: string): string | undefined {
-  let root: string;
+function pyenvRoot(): string {
   try {
-    root = execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim();
+    return execFileSync('pyenv', ['root'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
-    return undefined;
+    return process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv');
   }
-  const versions = path.join(root, 'versions');
+}
+
+function pyenvPython(version: string): string | undefined {
+  const versions = path.join(pyenvRoot(), 'versions');
   const names = fs.existsSync(versions) ? fs.readdirSync(versions) : [];
   const found = names.find((name) => name.startsWith(`${version}.`) && /^\d+\.\d+\.\d+$/.test(name));
   const python = found && path.join(versions, found, 'bin', 'python');
   return python && fs.existsSync(python) ? python : undefined;
 }
 
-async function checkInterpreter(python: string, every: number): Promise<void> {
+/** Checks every code object the oracle streams; returns how many entries of each 3.11+ kind it covered. */
+async function checkInterpreter(python: string, pythonFlags: string[], every: number): Promise<number[]> {
   const started = Date.now();
   let header: OracleHeader | undefined;
   const covered = { codes: 0, bytes: 0, positions: 0, ranges: 0, negativeDeltas: 0 };
+  const kinds = new Array<number>(16).fill(0);
   const summary = await runOracle(
     python,
+    pythonFlags,
     every,
     (h) => (header = h),
     (code) => {
@@ -67,20 +85,31 @@ async function checkInterpreter(python: string, every: number): Promise<void> {
       if (header.positions) covered.positions += code.codeSize / 2;
       covered.ranges += code.lines.length / (header.lines === 'co_lines' ? 3 : 2);
       covered.negativeDeltas += negativeDeltas(lineEntries(code.table, code.firstLine, lineTableFormat(...header.version), code.codeSize));
+      if (header.positions) for (const { kind } of locationEntries(code.table, code.firstLine)) kinds[kind]++;
     },
   );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const version = header?.version.join('.');
   console.log(
-    `      ${version} ${python}: ${covered.codes} code objects from ${summary.filesCompiled} files` +
+    `      ${version} ${[python, ...pythonFlags].join(' ')}: ${covered.codes} code objects from ${summary.filesCompiled} files` +
       ` (every ${every}; ${summary.filesSkipped} failed to compile), ${covered.bytes} bytecode bytes,` +
       ` ${covered.positions} positions,` +
-      ` ${covered.ranges} line ranges, ${covered.negativeDeltas} negative line deltas, ${seconds} s`,
+      ` ${covered.ranges} line ranges, ${covered.negativeDeltas} negative line deltas, ${seconds} s` +
+      (header?.positions ? `\n      entries per kind 0-15: ${kinds.join(' ')}` : ''),
   );
   assert.ok(covered.codes > 1000, `only ${covered.codes} code objects`);
   // Compilers before 3.8 hardly ever move the line backwards.
   const expectsNegative = header !== undefined && header.version[0] * 100 + header.version[1] >= 308;
   assert.ok(covered.negativeDeltas > 0 || !expectsNegative, 'no negative line delta was covered');
+  return kinds;
+}
+
+function missingKinds(kinds: number[]): number[] {
+  return kinds.flatMap((count, kind) => (count ? [] : [kind]));
+}
+
+function coveredKinds(kinds: number[]): number[] {
+  return kinds.flatMap((count, kind) => (count ? [kind] : []));
 }
 
 function checkCode(code: OracleCode, header: OracleHeader): void {

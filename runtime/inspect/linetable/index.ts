@@ -1,12 +1,11 @@
 // Exact decoders for every line-table format CPython has used, mirroring
 // Objects/codeobject.c of each version. Pure functions over the table's bytes.
-import { LocationEntry, locationEntries } from './locations';
+import { locationEntries } from './locations';
 import { linetable310Ranges, lnotabRanges } from './pairs';
 import { LineRange, SourcePosition } from './types';
 
-export type { LineRange, LocationEntry, SourcePosition };
+export type { LineRange, SourcePosition };
 export { LineTableError } from './types';
-export { locationEntries };
 
 export type LineTableFormat =
   | 'locations' // co_linetable, 3.11+

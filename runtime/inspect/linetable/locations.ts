@@ -4,8 +4,9 @@
 // from entry to entry is the current line, starting at co_firstlineno.
 import { LineTableError, SourcePosition } from './types';
 
-/** One entry: code units [start, end) share `position`. */
+/** One entry: code units [start, end) share `position`; `kind` is the entry's code (0-15). */
 export interface LocationEntry {
+  kind: number;
   start: number;
   end: number;
   position: SourcePosition;
@@ -97,7 +98,7 @@ export function* locationEntries(table: Uint8Array, firstLine: number): Generato
       const startColumn = kind * 8 + (packed >> 4);
       position = { line, endLine: line, column: startColumn, endColumn: startColumn + (packed & 15) };
     }
-    yield { start, end, position };
+    yield { kind, start, end, position };
     start = end;
   }
 }
