@@ -9,10 +9,9 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ProcessReader, snapshotProcess } from '../runtime/inspect';
-import { buildProbe } from '../runtime/probe/build';
+import { offsetsFor } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
 import { readyRuntime } from '../runtime/provision/runtime';
 import { startParked, stopProcess } from '../test/unit/inspectFixture';
@@ -67,7 +66,7 @@ async function main(): Promise<void> {
 
   let probe: ProbeOffsets | undefined;
   try {
-    probe = await buildProbe(python, path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-bench-')), 'offsets.json'));
+    probe = await offsetsFor(python);
   } catch (error) {
     process.stdout.write(`(no probe offsets, thread states not read: ${(error as Error).message})\n`);
   }
@@ -78,9 +77,9 @@ async function main(): Promise<void> {
     process.stdout.write(`target: pid ${parked.pid}, ${parked.reported.length} threads, ${frames} Python frames\n`);
 
     // A long-lived reader (as the debug adapter keeps one): attach once, snapshot repeatedly.
-    const reader = ProcessReader.attach(parked.pid, { probe });
+    const reader = ProcessReader.attach(parked.pid);
     let read = 0;
-    const warm = repeat(rounds, () => (read = reader.snapshot().threads.reduce((sum, t) => sum + t.frames.length, 0)));
+    const warm = repeat(rounds, () => (read = reader.snapshot({ probe }).threads.reduce((sum, t) => sum + t.frames.length, 0)));
     reader.close();
     if (read !== frames) fail(`our reader saw ${read} frames, the process reports ${frames}`);
     // What `ftpy dump` does: attach (maps, ELF headers, /proc/PID/mem) + snapshot.

@@ -1,7 +1,10 @@
 // `ftpy dump [--json] [--offsets FILE] PID`: every thread's Python stack of a
 // running free-threaded CPython, read from outside without stopping it.
-import { isInspectError, RuntimeSnapshot, snapshotProcess, ThreadSnapshot } from '../runtime/inspect';
-import { loadProbeOffsets } from '../runtime/probe/offsets';
+// --offsets: the offsets probe's JSON to use instead of the interpreter's own.
+import { isInspectError, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
+import { ProbeBuildError } from '../runtime/probe/build';
+import { offsetsFor } from '../runtime/probe/cache';
+import { loadProbeOffsets, ProbeOffsets } from '../runtime/probe/offsets';
 
 const USAGE = 'usage: ftpy dump [--json] [--offsets PROBE_JSON] PID';
 const EXIT_ERROR = 2;
@@ -36,14 +39,19 @@ export async function dumpCommand(args: string[]): Promise<number> {
     process.stderr.write(`ftpy dump: ${parsed} (${USAGE})\n`);
     return EXIT_ERROR;
   }
-  const probe = parsed.offsets === undefined ? undefined : loadProbeOffsets(parsed.offsets);
-  if (parsed.offsets !== undefined && !probe) {
+  const given = parsed.offsets === undefined ? undefined : loadProbeOffsets(parsed.offsets);
+  if (parsed.offsets !== undefined && !given) {
     process.stderr.write(`ftpy dump: ${parsed.offsets} is not an offsets probe JSON file\n`);
     return EXIT_ERROR;
   }
   let snapshot: RuntimeSnapshot;
   try {
-    snapshot = snapshotProcess(parsed.pid, { probe });
+    const reader = ProcessReader.attach(parsed.pid);
+    try {
+      snapshot = reader.snapshot({ probe: given ?? (await interpreterOffsets(reader)) });
+    } finally {
+      reader.close();
+    }
   } catch (error) {
     if (!isInspectError(error)) throw error;
     process.stderr.write(`ftpy dump: ${error.message}\n`);
@@ -51,6 +59,22 @@ export async function dumpCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(parsed.json ? `${JSON.stringify(toJson(parsed.pid, snapshot))}\n` : toText(parsed.pid, snapshot));
   return 0;
+}
+
+/**
+ * The probe's offsets for the target's interpreter (prebuilt for the embedded
+ * runtime, else built once and cached); without them the dump still works and
+ * says that thread states are unknown.
+ */
+async function interpreterOffsets(reader: ProcessReader): Promise<ProbeOffsets | undefined> {
+  const python = reader.interpreterPath();
+  if (!python) return undefined;
+  try {
+    return await offsetsFor(python);
+  } catch (error) {
+    if (error instanceof ProbeBuildError) return undefined;
+    throw error;
+  }
 }
 
 /** The documented `--json` shape (snake_case, frames innermost first). */

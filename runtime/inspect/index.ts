@@ -6,6 +6,7 @@ import { readProcMaps } from './procMaps';
 import { locateRuntime, RuntimeLocation } from './runtimeLocation';
 import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export { InspectError, isInspectError } from './errors';
 export type { InspectErrorKind } from './errors';
@@ -18,7 +19,7 @@ export { parseProcMaps, readProcMaps } from './procMaps';
 export { locateRuntime } from './runtimeLocation';
 export type { RuntimeLocation } from './runtimeLocation';
 export { takeSnapshot } from './snapshot';
-export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState } from './snapshot';
+export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
 export type { FrameSnapshot } from './frames';
 
 /** An attached live process: located once, then snapshotted as often as needed. */
@@ -27,10 +28,10 @@ export class ProcessReader {
     readonly pid: number,
     readonly location: RuntimeLocation,
     private readonly memory: ProcessMemory,
-    private readonly options: SnapshotOptions,
   ) {}
 
-  static attach(pid: number, options: SnapshotOptions = {}): ProcessReader {
+  /** Locates the runtime and validates it (a supported version and build) before anything else. */
+  static attach(pid: number): ProcessReader {
     try {
       fs.accessSync(`/proc/${pid}`);
     } catch (error) {
@@ -45,11 +46,24 @@ export class ProcessReader {
       // A _PyRuntime without the debug offsets' cookie: a CPython older than 3.13.
       throw isInspectError(error, 'not-python') ? olderThan313(location) : error;
     }
-    return new ProcessReader(pid, location, memory, options);
+    return new ProcessReader(pid, location, memory);
   }
 
-  snapshot(): RuntimeSnapshot {
-    return takeSnapshot(this.memory, this.location.address, this.options);
+  snapshot(options: SnapshotOptions = {}): RuntimeSnapshot {
+    return takeSnapshot(this.memory, this.location.address, options);
+  }
+
+  /**
+   * The interpreter executable the process runs, when it is a python (not some
+   * program embedding libpython): what the offsets probe is built for.
+   */
+  interpreterPath(): string | undefined {
+    try {
+      const exe = fs.realpathSync(`/proc/${this.pid}/exe`);
+      return path.basename(exe).includes('python') ? exe : undefined;
+    } catch {
+      return undefined; // exited meanwhile, or not readable: the caller goes without
+    }
   }
 
   close(): void {
@@ -67,9 +81,9 @@ function olderThan313(location: RuntimeLocation): InspectError {
 
 /** A snapshot of process `pid`: the whole runtime, read without stopping it. */
 export function snapshotProcess(pid: number, options: SnapshotOptions = {}): RuntimeSnapshot {
-  const reader = ProcessReader.attach(pid, options);
+  const reader = ProcessReader.attach(pid);
   try {
-    return reader.snapshot();
+    return reader.snapshot(options);
   } finally {
     reader.close();
   }

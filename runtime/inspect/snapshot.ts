@@ -36,9 +36,18 @@ export interface RuntimeSnapshot {
   unavailable: { state?: string; names?: string };
 }
 
+/** The part of the probe's offsets the snapshot uses (any full ProbeOffsets fits). */
+export interface ThreadStateProbe {
+  python: Pick<ProbeOffsets['python'], 'version' | 'hexversion' | 'free_threaded'>;
+  thread_state: Pick<ProbeOffsets['thread_state'], 'state' | 'eval_breaker'>;
+  thread_states: ProbeOffsets['thread_states'];
+  eval_breaker_bits: ProbeOffsets['eval_breaker_bits'];
+  eval_breaker: Pick<ProbeOffsets['eval_breaker'], 'events_mask'>;
+}
+
 export interface SnapshotOptions {
   /** Offsets _Py_DebugOffsets lacks (thread state, eval-breaker), measured by the probe. */
-  probe?: ProbeOffsets;
+  probe?: ThreadStateProbe;
 }
 
 export const MAX_THREADS = 4096;
@@ -81,7 +90,7 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
 }
 
 /** The probe offsets if they were measured for this very runtime, else why there are none. */
-function matchingProbe(probe: ProbeOffsets | undefined, offsets: DebugOffsets): ProbeOffsets | string {
+function matchingProbe(probe: ThreadStateProbe | undefined, offsets: DebugOffsets): ThreadStateProbe | string {
   const why = 'thread state and eval-breaker are unknown';
   if (!probe) return `no probe offsets for this runtime: ${why}`;
   if (probe.python.hexversion !== offsets.version.hex || probe.python.free_threaded !== offsets.freeThreaded) {
@@ -157,7 +166,7 @@ function readThread(
   tstate: ThreadStateBytes,
   names: ThreadNames,
   cache: CodeCache,
-  probe: ProbeOffsets | undefined,
+  probe: ThreadStateProbe | undefined,
 ): ThreadSnapshot {
   const layout = reader.offsets.thread_state;
   let thread: ThreadSnapshot | undefined;
@@ -224,7 +233,7 @@ function prefetchDataStack(reader: ObjectReader, newestChunk: bigint, currentFra
   return memory;
 }
 
-function runState(raw: Buffer, probe: ProbeOffsets | undefined): Pick<ThreadSnapshot, 'state' | 'evalBreaker'> {
+function runState(raw: Buffer, probe: ThreadStateProbe | undefined): Pick<ThreadSnapshot, 'state' | 'evalBreaker'> {
   if (!probe) return { state: null, evalBreaker: [] };
   const value = raw.readInt32LE(probe.thread_state.state);
   const state = (Object.keys(probe.thread_states) as ThreadRunState[]).find((name) => probe.thread_states[name] === value);

@@ -45,13 +45,13 @@ suite('ftpy dump', () => {
     child = parked = undefined;
   });
 
-  test('prints every thread stack, py-spy style', async () => {
+  test("prints every thread stack, py-spy style, with states from the interpreter's own offsets", async () => {
     parked = await startParked(testPython(), 'few');
     const outcome = await dump([String(parked.pid)]);
     assert.equal(outcome.code, 0, outcome.stderr);
     assert.match(outcome.stdout, new RegExp(`^Process ${parked.pid}: Python 3\\.13\\.\\d+ \\(free-threaded, GIL disabled\\), 7 threads`));
     for (const thread of parked.reported) {
-      assert.ok(outcome.stdout.includes(`Thread ${thread.native_id} [0x${thread.thread_id.toString(16)}] "${thread.name}"`), thread.name);
+      assert.ok(outcome.stdout.includes(`Thread ${thread.native_id} [0x${thread.thread_id.toString(16)}] "${thread.name}" (detached)`), thread.name);
     }
     assert.match(outcome.stdout, /\n {4}sleep_long \(\S+inspect_parked\.py:\d+\)\n/);
   });

@@ -2,7 +2,6 @@
 // wires the command, dumpEntry.ts is bundled once with esbuild and run with plain node.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -16,7 +15,10 @@ let bundle: string | undefined;
 
 function dumpBundle(): string {
   if (!bundle) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-dump-'));
+    // Inside the package (out/ is git-ignored): the probe finds probe.c from the package root.
+    const out = path.join(__dirname, '..', '..', 'out');
+    fs.mkdirSync(out, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(out, 'dump-test-'));
     fs.chmodSync(dir, 0o755); // other users run it too (permission tests)
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     bundle = path.join(dir, 'dump.js');

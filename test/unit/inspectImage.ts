@@ -2,7 +2,7 @@
 // unit and fuzz tests. Struct offsets are those recorded from a real 3.13.5t
 // build (its _Py_DebugOffsets table and the probe's output), not computed here.
 import { MemorySegment, RecordedMemory } from '../../runtime/inspect/memory';
-import type { ProbeOffsets } from '../../runtime/probe/offsets';
+import type { ThreadStateProbe } from '../../runtime/inspect/snapshot';
 
 /** _Py_DebugOffsets of CPython 3.13.5 free-threaded, after cookie/version/free_threaded. */
 export const TABLE_3_13_5T = [
@@ -12,20 +12,15 @@ export const TABLE_3_13_5T = [
 ];
 export const VERSION_3_13_5 = 0x030d05f0;
 
-export const PROBE_3_13_5T: ProbeOffsets = {
-  python: { version: '3.13.5', hexversion: VERSION_3_13_5, free_threaded: true, pointer_size: 8 },
-  thread_state: {
-    size: 304, prev: 0, next: 8, interp: 16, eval_breaker: 24, status: 32, status_size: 4, whence: 36, state: 40,
-    current_frame: 72, thread_id: 152, native_thread_id: 160, critical_section: 176, id: 224, datastack_chunk: 232,
-    status_bits: {
-      initialized: 0, bound: 1, unbound: 2, bound_gilstate: 3, active: 4, holds_gil: 5, finalizing: 6, cleared: 7, finalized: 8,
-    },
-  },
+/** What the probe measured on that build, for the fields the snapshot uses. */
+export const PROBE_3_13_5T: ThreadStateProbe = {
+  python: { version: '3.13.5', hexversion: VERSION_3_13_5, free_threaded: true },
+  thread_state: { state: 40, eval_breaker: 24 },
   thread_states: { detached: 0, attached: 1, suspended: 2 },
   eval_breaker_bits: {
     gil_drop_request: 0, signals_pending: 1, calls_to_do: 2, async_exception: 3, gc_scheduled: 4, please_stop: 5, explicit_merge: 6,
   },
-  eval_breaker: { events_mask: 255, version_shift: 8 },
+  eval_breaker: { events_mask: 255 },
 };
 
 // Offsets used below, named (values from the table above).

@@ -17,13 +17,13 @@ suite('inspect: snapshots of threads that keep running', () => {
   test('100 snapshots while 4 threads call and return', async () => {
     const { offsets } = await probeFor(testPython());
     parked = await startParked(testPython(), 'busy');
-    const reader = ProcessReader.attach(parked.pid, { probe: offsets });
+    const reader = ProcessReader.attach(parked.pid);
     const states = new Set<string | null>();
     let torn = 0;
     let frames = 0;
     try {
       for (let i = 0; i < 100; i++) {
-        const snapshot = reader.snapshot();
+        const snapshot = reader.snapshot({ probe: offsets });
         assert.equal(snapshot.threads.length, 5);
         for (const thread of snapshot.threads) {
           if (thread.torn !== undefined) torn++;
