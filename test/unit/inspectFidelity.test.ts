@@ -75,6 +75,10 @@ suite('inspect: ftpy dump matches the process itself', () => {
     assert.ok(dump.threads.some((thread) => thread.name === 'ünïcode-名前'));
   });
 
+  test('the same with sys.monitoring LINE events on (instrumented bytecode)', async () => {
+    await checkFidelity('monitored', 7);
+  });
+
   test('64 threads', async () => {
     await checkFidelity('many', 65);
   });

@@ -28,7 +28,7 @@ export interface ParkedProcess {
   reported: ReportedThread[];
 }
 
-export type ParkedMode = 'few' | 'many' | 'deadlock' | 'deep' | 'busy';
+export type ParkedMode = 'few' | 'many' | 'deadlock' | 'deep' | 'busy' | 'monitored';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
