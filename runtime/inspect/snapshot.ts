@@ -11,7 +11,6 @@ import type { ProbeOffsets } from '../probe/offsets';
 
 export type ThreadRunState = 'attached' | 'detached' | 'suspended';
 
-
 export interface ThreadSnapshot {
   /** threading.get_ident() */
   threadId: number;
@@ -69,6 +68,7 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
   const threads: ThreadSnapshot[] = [];
   const cache: CodeCache = new Map();
   for (const interpreter of interpreters) {
+    if (threads.length >= MAX_THREADS) break;
     const names = retry(() => readThreadNames(reader, interpreter), (error) => {
       unavailable.names = `thread names unreadable: ${error.message}`;
       return new Map() as ThreadNames;
@@ -215,9 +215,10 @@ function prefetchDataStack(reader: ObjectReader, newestChunk: bigint, currentFra
   const memory = new PrefetchedMemory(reader.memory);
   const header = BigInt(STACK_CHUNK.header);
   const usedPart = (chunk: bigint, used: bigint): Buffer | undefined =>
-    used > header && used <= BigInt(MAX_READ) ? reader.memory.read(chunk, Number(used)) : undefined;
+    used > header && used <= BigInt(MAX_READ) ? reader.readAhead(chunk, STACK_CHUNK.header, Number(used)) : undefined;
   let chunk = reader.checkedPointer(newestChunk, 'datastack chunk');
-  // The newest chunk is used up to the end of the current frame (when the frame is in it).
+  // The newest chunk is used up to the end of the current frame, when that frame is in it
+  // (not so for a generator's frame): reading past the chunk is cut off below.
   let bytes = usedPart(chunk, currentFrame + BigInt(reader.offsets.interpreter_frame.size) - chunk);
   for (let count = 0; chunk !== 0n && count < MAX_STACK_CHUNKS; count++) {
     if (!bytes) {
@@ -225,8 +226,8 @@ function prefetchDataStack(reader: ObjectReader, newestChunk: bigint, currentFra
       bytes = usedPart(chunk, header + 8n * head.readBigUInt64LE(STACK_CHUNK.top)) ?? head;
     }
     const size = bytes.readBigUInt64LE(STACK_CHUNK.size);
-    if (size < header || size > BigInt(MAX_READ) || BigInt(bytes.length) > size) throw tornRead('a data-stack chunk');
-    memory.add(chunk, bytes);
+    if (size < header || size > BigInt(MAX_READ)) throw tornRead('a data-stack chunk');
+    memory.add(chunk, bytes.subarray(0, Number(size)));
     chunk = reader.checkedPointer(bytes.readBigUInt64LE(STACK_CHUNK.previous), 'datastack chunk');
     bytes = undefined;
   }

@@ -49,7 +49,7 @@ suite('ftpy dump', () => {
     parked = await startParked(testPython(), 'few');
     const outcome = await dump([String(parked.pid)]);
     assert.equal(outcome.code, 0, outcome.stderr);
-    assert.match(outcome.stdout, new RegExp(`^Process ${parked.pid}: Python 3\\.13\\.\\d+ \\(free-threaded, GIL disabled\\), 7 threads`));
+    assert.match(outcome.stdout, new RegExp(`^Process ${parked.pid}: Python 3\\.13\\.\\d+ \\(free-threaded, GIL disabled\\), 8 threads`));
     for (const thread of parked.reported) {
       assert.ok(outcome.stdout.includes(`Thread ${thread.native_id} [0x${thread.thread_id.toString(16)}] "${thread.name}" (detached)`), thread.name);
     }

@@ -70,13 +70,13 @@ suite('inspect: ftpy dump matches the process itself', () => {
     return dump;
   }
 
-  test('a few threads parked on an Event, a Lock, sleep and a Condition', async () => {
-    const dump = await checkFidelity('few', 7);
+  test('a few threads parked on an Event, a Lock, sleep, a Condition, in a generator, 400 calls deep', async () => {
+    const dump = await checkFidelity('few', 8);
     assert.ok(dump.threads.some((thread) => thread.name === 'ünïcode-名前'));
   });
 
   test('the same with sys.monitoring LINE events on (instrumented bytecode)', async () => {
-    await checkFidelity('monitored', 7);
+    await checkFidelity('monitored', 8);
   });
 
   test('64 threads', async () => {
