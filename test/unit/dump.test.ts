@@ -56,6 +56,15 @@ suite('ftpy dump', () => {
     assert.match(outcome.stdout, /\n {4}sleep_long \(\S+inspect_parked\.py:\d+\)\n/);
   });
 
+  test('a free-threaded build run with the GIL on (-X gil=1) says so', async () => {
+    child = spawn(testPython(), ['-X', 'gil=1', '-c', 'import time; print("ready", flush=True); time.sleep(60)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((resolve) => child?.stdout?.once('data', resolve));
+    const outcome = await dump(['--json', String(child.pid)]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    const { python } = JSON.parse(outcome.stdout) as { python: { free_threaded: boolean; gil_enabled: boolean } };
+    assert.deepEqual(python, { ...python, free_threaded: true, gil_enabled: true });
+  });
+
   for (const [args, pattern] of [
     [[], /missing PID.*usage: ftpy dump/],
     [['abc'], /PID must be a positive integer, not "abc".*usage/],
