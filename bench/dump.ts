@@ -48,17 +48,19 @@ function timed(action: () => void): Timing {
   return { wall: Number(process.hrtime.bigint() - start) / 1e6, cpu: (used.user + used.system) / 1000 };
 }
 
-function repeat(rounds: number, action: () => void): Timing {
-  for (let i = 0; i < 5; i++) action(); // warm up the JIT
-  const timings = Array.from({ length: rounds }, () => timed(action));
-  return { wall: median(timings.map((t) => t.wall)), cpu: median(timings.map((t) => t.cpu)) };
+/** Median timings of each action, run alternately so that neither profits from going second. */
+function compare(rounds: number, actions: (() => void)[]): Timing[] {
+  for (let i = 0; i < 5; i++) actions.forEach((action) => action()); // warm up the JIT
+  const timings = actions.map((): Timing[] => []);
+  for (let i = 0; i < rounds; i++) actions.forEach((action, which) => timings[which].push(timed(action)));
+  return timings.map((list) => ({ wall: median(list.map((t) => t.wall)), cpu: median(list.map((t) => t.cpu)) }));
 }
 
 async function main(): Promise<void> {
   const python = option('--python') ?? process.env.FTPY_TEST_PYTHON ?? readyRuntime()?.python;
   if (!python) fail('no free-threaded interpreter: pass --python PATH, set FTPY_TEST_PYTHON, or provision the runtime (ftpy runtime)');
   const libpython = option('--libpython') ?? process.env.FTPY_GDB_LIBPYTHON ?? readyRuntime()?.gdbSupport;
-  if (!libpython || !fs.existsSync(libpython)) {
+  if (!libpython || !fs.statSync(libpython, { throwIfNoEntry: false })?.isFile()) {
     fail(`gdb's libpython.py of the runtime not found (${libpython ?? 'none given'}): pass --libpython PATH or set FTPY_GDB_LIBPYTHON (it is Tools/gdb/libpython.py of the CPython source the runtime was built from)`);
   }
   const rounds = Number(option('--rounds') ?? 50);
@@ -77,13 +79,15 @@ async function main(): Promise<void> {
     process.stdout.write(`target: pid ${parked.pid}, ${parked.reported.length} threads, ${frames} Python frames\n`);
 
     // A long-lived reader (as the debug adapter keeps one): attach once, snapshot repeatedly.
+    // And what `ftpy dump` does: attach (maps, ELF headers, /proc/PID/mem) + snapshot.
     const reader = ProcessReader.attach(parked.pid);
     let read = 0;
-    const warm = repeat(rounds, () => (read = reader.snapshot({ probe }).threads.reduce((sum, t) => sum + t.frames.length, 0)));
+    const [warm, cold] = compare(rounds, [
+      () => (read = reader.snapshot({ probe }).threads.reduce((sum, t) => sum + t.frames.length, 0)),
+      () => snapshotProcess(parked.pid, { probe }),
+    ]);
     reader.close();
     if (read !== frames) fail(`our reader saw ${read} frames, the process reports ${frames}`);
-    // What `ftpy dump` does: attach (maps, ELF headers, /proc/PID/mem) + snapshot.
-    const cold = repeat(rounds, () => snapshotProcess(parked.pid, { probe }));
 
     const gdb: number[] = [];
     let gdbFrames = 0;
