@@ -2,7 +2,6 @@
 // running free-threaded CPython, read from outside without stopping it.
 // --offsets: the offsets probe's JSON to use instead of the interpreter's own.
 import { isInspectError, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
-import { ProbeBuildError } from '../runtime/probe/build';
 import { offsetsFor } from '../runtime/probe/cache';
 import { loadProbeOffsets, ProbeOffsets } from '../runtime/probe/offsets';
 
@@ -48,7 +47,9 @@ export async function dumpCommand(args: string[]): Promise<number> {
   try {
     const reader = ProcessReader.attach(parsed.pid);
     try {
-      snapshot = reader.snapshot({ probe: given ?? (await interpreterOffsets(reader)) });
+      const probe = given ?? (await interpreterOffsets(reader));
+      snapshot = reader.snapshot({ probe: typeof probe === 'string' ? undefined : probe });
+      if (typeof probe === 'string') snapshot.unavailable.state = `thread states and eval-breaker unknown: ${probe}`;
     } finally {
       reader.close();
     }
@@ -63,17 +64,16 @@ export async function dumpCommand(args: string[]): Promise<number> {
 
 /**
  * The probe's offsets for the target's interpreter (prebuilt for the embedded
- * runtime, else built once and cached); without them the dump still works and
- * says that thread states are unknown.
+ * runtime, else built once and cached), or why there are none: the dump works
+ * without them, thread states and eval-breaker bits are then unknown.
  */
-async function interpreterOffsets(reader: ProcessReader): Promise<ProbeOffsets | undefined> {
+async function interpreterOffsets(reader: ProcessReader): Promise<ProbeOffsets | string> {
   const python = reader.interpreterPath();
-  if (!python) return undefined;
+  if (!python) return 'the process does not run a python executable the offsets probe can be built for';
   try {
     return await offsetsFor(python);
   } catch (error) {
-    if (error instanceof ProbeBuildError) return undefined;
-    throw error;
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
