@@ -33,8 +33,9 @@ class CountingMemory implements Memory {
   }
 }
 
-/** Bound on the work of one snapshot of these small images (clean ones take 20 to 700 reads); a loop would exceed it. */
+/** Bounds on the work of one snapshot of these small images (those seen take at most ~700 reads); a loop would exceed them. */
 const MAX_READS = 20_000;
+const MAX_BYTES = 64 << 20;
 
 function mutate(segments: MemorySegment[], random: () => number): MemorySegment[] {
   const copies = segments.map(({ address, bytes }) => ({ address, bytes: Buffer.from(bytes) }));
@@ -73,7 +74,7 @@ function fuzz(segments: MemorySegment[], runtime: bigint, seed: number, rounds: 
       assert.ok(isInspectError(error), `seed ${seed} round ${round}: ${String((error as Error)?.stack ?? error)}`);
       outcome.errors++;
     }
-    assert.ok(memory.reads <= MAX_READS, `seed ${seed} round ${round}: ${memory.reads} reads`);
+    assert.ok(memory.reads <= MAX_READS && memory.bytes <= MAX_BYTES, `seed ${seed} round ${round}: ${memory.reads} reads, ${memory.bytes} bytes`);
   }
   return outcome;
 }
