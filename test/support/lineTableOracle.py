@@ -2,7 +2,8 @@
 code object reachable through co_consts, its line table and what the interpreter
 itself says about it. Runs on CPython 2.7 and 3.6+ (stdlib only).
 
-Usage: python lineTableOracle.py [EVERY]   (compile every EVERY-th .py file; default 1)
+Usage: python lineTableOracle.py [STEP [START]]
+  compiles every STEP-th .py file from the START-th on (defaults 1 and 0), in sorted order.
 
 Output (stdout): one JSON header line, then little-endian int32 records:
   1, first_line, code_size, name_len, table_len, n_position_ints, n_line_ints,
@@ -92,7 +93,8 @@ def stdlib_files():
 
 
 def main():
-    every = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    step = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    start = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     warnings.simplefilter("ignore")
     header = {
         "version": list(sys.version_info[:2]),
@@ -101,7 +103,7 @@ def main():
     }
     out.write((json.dumps(header) + "\n").encode("ascii"))
     compiled = skipped = 0
-    for path in stdlib_files()[::every]:
+    for path in stdlib_files()[start::step]:
         try:
             with open(path, "rb") as source:
                 code = compile(source.read(), path, "exec", 0, True)

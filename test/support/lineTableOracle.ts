@@ -30,17 +30,26 @@ const SCRIPT = path.join(__dirname, 'lineTableOracle.py');
 const CODE_RECORD = 1;
 const END_RECORD = 2;
 
-/** Streams the oracle's records to `onCode`; kills the interpreter if `onCode` throws. */
+/** Which stdlib files to compile: every `step`-th one from the `start`-th on, in sorted order. */
+export interface OracleFiles {
+  step: number;
+  start: number;
+}
+
+/** Streams the oracle's records to `onCode`; kills the interpreter if `onCode` throws or `signal` aborts. */
 export async function runOracle(
   python: string,
   pythonFlags: string[],
-  every: number,
+  files: OracleFiles,
+  signal: AbortSignal,
   onHeader: (header: OracleHeader) => void,
   onCode: (code: OracleCode) => void,
 ): Promise<OracleSummary> {
-  const child = spawn(python, ['-E', ...pythonFlags, SCRIPT, String(every)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
+  const args = ['-E', ...pythonFlags, SCRIPT, String(files.step), String(files.start)];
+  const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+  // Settles once, with the exit status or the spawn/abort error, so that nothing is left unhandled.
+  const exited = new Promise<number | null | Error>((resolve) => {
+    child.on('error', resolve);
     child.on('close', resolve);
   });
   let stderr = '';
@@ -52,6 +61,7 @@ export async function runOracle(
     if (child.exitCode === null && child.signalCode === null) child.kill();
   }
   const status = await exited;
+  if (status instanceof Error) throw status;
   if (status !== 0) throw new Error(`${python} ${SCRIPT} exited with ${status}: ${stderr}`);
   if (!parser.summary) throw new Error(`${python} ${SCRIPT}: stream ended without its end record`);
   return parser.summary;

@@ -26,7 +26,7 @@ const OLDER_VERSIONS = ['2.7', '3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12
 suite('line tables vs CPython', () => {
   test('free-threaded runtime: every code object of its stdlib', async function () {
     this.timeout(300_000);
-    const kinds = await checkInterpreter(testPython(), [], 1);
+    const kinds = await checkInterpreter(testPython(), [], 1, 2);
     assert.deepEqual(missingKinds(kinds), [], 'entry kinds never covered');
   });
 
@@ -66,33 +66,42 @@ function pyenvPython(version: string): string | undefined {
   return python && fs.existsSync(python) ? python : undefined;
 }
 
-/** Checks every code object the oracle streams; returns how many entries of each 3.11+ kind it covered. */
-async function checkInterpreter(python: string, pythonFlags: string[], every: number): Promise<number[]> {
+/**
+ * Checks every code object of every `every`-th stdlib file; returns how many entries of
+ * each 3.11+ kind it covered. Compiling dominates, so `shards` interpreters share the files.
+ */
+async function checkInterpreter(python: string, pythonFlags: string[], every: number, shards = 1): Promise<number[]> {
   const started = Date.now();
   let header: OracleHeader | undefined;
   const covered = { codes: 0, bytes: 0, positions: 0, ranges: 0, negativeDeltas: 0 };
   const kinds = new Array<number>(16).fill(0);
-  const summary = await runOracle(
-    python,
-    pythonFlags,
-    every,
-    (h) => (header = h),
-    (code) => {
-      if (!header) throw new Error('oracle: code before header');
-      checkCode(code, header);
-      covered.codes++;
-      covered.bytes += code.codeSize;
-      if (header.positions) covered.positions += code.codeSize / 2;
-      covered.ranges += code.lines.length / (header.lines === 'co_lines' ? 3 : 2);
-      covered.negativeDeltas += negativeDeltas(lineEntries(code.table, code.firstLine, lineTableFormat(...header.version), code.codeSize));
-      if (header.positions) for (const { kind } of locationEntries(code.table, code.firstLine)) kinds[kind]++;
-    },
-  );
+  const onCode = (code: OracleCode) => {
+    if (!header) throw new Error('oracle: code before header');
+    checkCode(code, header);
+    covered.codes++;
+    covered.bytes += code.codeSize;
+    if (header.positions) covered.positions += code.codeSize / 2;
+    covered.ranges += code.lines.length / (header.lines === 'co_lines' ? 3 : 2);
+    covered.negativeDeltas += negativeDeltas(lineEntries(code.table, code.firstLine, lineTableFormat(...header.version), code.codeSize));
+    if (header.positions) for (const { kind } of locationEntries(code.table, code.firstLine)) kinds[kind]++;
+  };
+  // The first failure stops every interpreter.
+  const stop = new AbortController();
+  const shardRuns = Array.from({ length: shards }, (_, shard) => {
+    const files = { step: every * shards, start: every * shard };
+    return runOracle(python, pythonFlags, files, stop.signal, (h) => (header = h), onCode).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    });
+  });
+  const summaries = await Promise.all(shardRuns);
+  const filesCompiled = summaries.reduce((sum, s) => sum + s.filesCompiled, 0);
+  const filesSkipped = summaries.reduce((sum, s) => sum + s.filesSkipped, 0);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const version = header?.version.join('.');
   console.log(
-    `      ${version} ${[python, ...pythonFlags].join(' ')}: ${covered.codes} code objects from ${summary.filesCompiled} files` +
-      ` (every ${every}; ${summary.filesSkipped} failed to compile), ${covered.bytes} bytecode bytes,` +
+    `      ${version} ${[python, ...pythonFlags].join(' ')}: ${covered.codes} code objects from ${filesCompiled} files` +
+      ` (every ${every}, ${shards} interpreter(s); ${filesSkipped} failed to compile), ${covered.bytes} bytecode bytes,` +
       ` ${covered.positions} positions,` +
       ` ${covered.ranges} line ranges, ${covered.negativeDeltas} negative line deltas, ${seconds} s` +
       (header?.positions ? `\n      entries per kind 0-15: ${kinds.join(' ')}` : ''),
