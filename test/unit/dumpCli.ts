@@ -1,9 +1,9 @@
-// Runs `ftpy dump` as a real process (exit code, stdout, stderr). Until cli/main.ts
-// wires the command, dumpEntry.ts is bundled once with esbuild and run with plain node.
+// Runs `ftpy dump` as a real process (exit code, stdout, stderr), from the built CLI.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
+import { cliPath } from '../support/cli';
 
 export interface DumpOutcome {
   code: number;
@@ -11,25 +11,24 @@ export interface DumpOutcome {
   stderr: string;
 }
 
-let bundle: string | undefined;
+let worldReadableCli: string | undefined;
 
-function dumpBundle(): string {
-  if (!bundle) {
-    // Inside the package (out/ is git-ignored): the probe finds probe.c from the package root.
-    const out = path.join(__dirname, '..', '..', 'out');
-    fs.mkdirSync(out, { recursive: true });
-    const dir = fs.mkdtempSync(path.join(out, 'dump-test-'));
-    fs.chmodSync(dir, 0o755); // other users run it too (permission tests)
+/** A copy of the CLI that any user can run (the checkout may sit in a private folder). */
+function cliForAnyUser(): string {
+  if (!worldReadableCli) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-dump-test-'));
+    fs.chmodSync(dir, 0o755);
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-    bundle = path.join(dir, 'dump.js');
-    buildSync({ entryPoints: [path.join(__dirname, 'dumpEntry.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, logLevel: 'error' });
+    worldReadableCli = path.join(dir, 'cli.js');
+    fs.copyFileSync(cliPath(), worldReadableCli);
+    fs.chmodSync(worldReadableCli, 0o755);
   }
-  return bundle;
+  return worldReadableCli;
 }
 
 /** `ftpy dump ARGS`, optionally as another user (setpriv; needs root). */
 export function runDump(args: string[], asUser?: number): Promise<DumpOutcome> {
-  const command = [process.execPath, dumpBundle(), ...args];
+  const command = asUser === undefined ? [process.execPath, cliPath(), 'dump', ...args] : [process.execPath, cliForAnyUser(), 'dump', ...args];
   const [file, ...rest] =
     asUser === undefined ? command : ['setpriv', `--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', ...command];
   return new Promise((resolve) => {
