@@ -1,0 +1,145 @@
+// Serves a real VS Code (code-server) on a loopback port with our installed
+// extension and a folder opened; prints the URL, then "ready" once it answers.
+// SIGINT/SIGTERM (Ctrl-C) stop code-server and everything it started.
+//
+//   node scripts/serve.mjs [--port N] [--folder DIR] [--user-data-dir DIR] [--until-stdin-closes]
+//
+// `npm start` runs this after bootstrapping; the end-to-end tests run it too (with
+// --until-stdin-closes, so code-server also goes away if the test process dies).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { codeServerBin } from './lib/code-server.mjs';
+import { checkoutCache, examplesDir, extensionsDir } from './lib/paths.mjs';
+
+/** Settings that keep the workbench quiet and deterministic (no welcome page, no trust prompt, a DOM terminal). */
+const settings = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'terminal.integrated.gpuAcceleration': 'off',
+  'terminal.integrated.enablePersistentSessions': false,
+};
+
+const readyTimeoutMs = 60_000;
+const stopTimeoutMs = 5_000;
+
+/**
+ * Starts code-server; resolves once its URL answers. `stop()` ends its whole
+ * process group (server, extension host, file watcher, terminals' hosts).
+ */
+export async function serveWorkbench({ port, folder, userDataDir }) {
+  const userSettings = path.join(userDataDir, 'User', 'settings.json');
+  if (!fs.existsSync(userSettings)) {
+    fs.mkdirSync(path.dirname(userSettings), { recursive: true });
+    fs.writeFileSync(userSettings, JSON.stringify(settings, null, 2));
+  }
+  const url = `http://127.0.0.1:${port}/`;
+  const logFile = path.join(userDataDir, 'code-server.log');
+  const log = fs.openSync(logFile, 'w');
+  const args = [
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    folder,
+  ];
+  // Its own process group, so stopping it reaches every process it started.
+  const child = spawn(codeServerBin(), args, { detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signalGroup(child.pid, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), stopTimeoutMs);
+    await exited;
+    clearTimeout(timer);
+    signalGroup(child.pid, 'SIGKILL'); // whatever outlived the server
+  };
+
+  const failure = exited.then(() => {
+    const output = fs.readFileSync(logFile, 'utf8');
+    const hint = /EADDRINUSE/.test(output) ? ` Port ${port} is in use: choose another with FTPY_PORT.` : '';
+    throw new Error(`code-server exited before it answered.${hint}\n--- ${logFile} ---\n${output.trim().split('\n').slice(-20).join('\n')}`);
+  });
+  try {
+    await Promise.race([answers(url, readyTimeoutMs), failure]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, logFile, pid: child.pid, stop };
+}
+
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+/** Resolves once `url` gives any HTTP answer; rejects after `timeoutMs`. */
+async function answers(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await new Promise((resolve) => {
+      http.get(url, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on('error', () => resolve(undefined));
+    });
+    if (status !== undefined && status < 500) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/** The CLI: serve until a signal (or the end of stdin with --until-stdin-closes). */
+export async function serveUntilStopped(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: process.env.FTPY_PORT || '8080' },
+      folder: { type: 'string', default: examplesDir },
+      'user-data-dir': { type: 'string', default: path.join(checkoutCache, 'user-data') },
+      'until-stdin-closes': { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid port ${values.port}: use a number 1-65535 (FTPY_PORT)`);
+
+  const folder = path.resolve(values.folder);
+  console.log(`ftpy: starting VS Code (code-server) with ${folder} at http://127.0.0.1:${port}/`);
+  const server = await serveWorkbench({ port, folder, userDataDir: path.resolve(values['user-data-dir']) });
+  let stopping;
+  const shutdown = () => (stopping ??= server.stop().then(() => process.exit(0)));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', shutdown);
+  if (values['until-stdin-closes']) {
+    process.stdin.on('end', shutdown).on('error', shutdown).resume();
+  }
+  console.log(`ftpy: ready: open ${server.url} (code-server pid ${server.pid}, log ${server.logFile}; Ctrl-C stops it)`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  serveUntilStopped(process.argv.slice(2)).catch((error) => {
+    console.error(`ftpy: ${error.message}`);
+    process.exit(1);
+  });
+}
