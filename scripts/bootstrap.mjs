@@ -6,12 +6,14 @@
 //   node scripts/bootstrap.mjs test                         run every test tier
 //
 // Plain Node: it runs before node_modules exists.
+import fs from 'node:fs';
+import path from 'node:path';
 import { ensureChromium } from './lib/chromium.mjs';
 import { ensureCodeServer } from './lib/code-server.mjs';
 import { installExtension } from './lib/extension.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
 import { packageExtension } from './package.mjs';
-import { repoRoot } from './lib/paths.mjs';
+import { checkoutCache, repoRoot } from './lib/paths.mjs';
 import { run } from './lib/run.mjs';
 import { provisionRuntime } from './lib/runtime.mjs';
 import { note, seconds, step } from './lib/step.mjs';
@@ -21,7 +23,10 @@ import { serveUntilStopped } from './serve.mjs';
 async function bootstrap(mode) {
   const started = performance.now();
   await step('npm dependencies', ensureNodeModules);
-  const vsix = await step('package the extension', packageExtension);
+  fs.mkdirSync(checkoutCache, { recursive: true });
+  const packageLog = path.join(checkoutCache, 'package.log');
+  fs.rmSync(packageLog, { force: true });
+  const vsix = await step('package the extension', () => packageExtension({ logFile: packageLog }));
   // The development build (with source maps) is what the CLI and the tests run.
   await step('build', () => run(process.execPath, ['esbuild.js'], { cwd: repoRoot }));
   const runtime = await step('embedded runtime', provisionRuntime);

@@ -14,7 +14,8 @@ suite('e2e: harness', () => {
   test('reads what a terminal prints', async () => {
     const workbench = await sharedWorkbench();
     await workbench.runCommand('Terminal: Create New Terminal');
-    await workbench.page.locator('.xterm-helper-textarea').first().waitFor();
+    // A new terminal takes the keyboard focus once it is ready for input.
+    await workbench.page.locator('.xterm-helper-textarea:focus').waitFor({ state: 'attached' });
     await workbench.page.keyboard.type('echo ftpy-$((6 * 7))\n');
     // The sum appears only if the shell ran the command, not just echoed the typing.
     await workbench.waitForTerminalText('ftpy-42', 30_000);

@@ -3,12 +3,24 @@
 import { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
+/**
+ * A port free on 127.0.0.1, chosen below Linux's ephemeral range (32768+): a port
+ * the kernel hands out for listen(0) may be taken by an outgoing connection
+ * before code-server, started seconds later, binds it.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** Resolves with the first match of `pattern` in the child's stdout; rejects if it exits first. */
