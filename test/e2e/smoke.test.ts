@@ -10,6 +10,7 @@ suite('e2e: run a file', () => {
     await workbench.runCommand('Free-Threaded Python: Run Python File');
     const shown = await workbench.waitForTerminalText('speedup', 120_000);
     await workbench.screenshot('run-histogram');
+    assert.match(shown, /GIL off/);
     assert.match(shown, /events\/s/);
   });
 });
