@@ -54,6 +54,8 @@ export async function serveWorkbench({ port, folder, userDataDir }) {
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--user-data-dir', userDataDir,
+    // Its config file (it writes one when missing) stays in the profile, not in ~/.config.
+    '--config', path.join(userDataDir, 'config.yaml'),
     '--extensions-dir', extensionsDir,
     folder,
   ];

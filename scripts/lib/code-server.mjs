@@ -29,9 +29,10 @@ export async function ensureCodeServer() {
   // kerberos (a VS Code dependency) compiles against gssapi; ripgrep replaces a GitHub download.
   await ensureDebianPackages(['libkrb5-dev', 'ripgrep'], 'installing code-server');
 
-  // Install into a staging dir and rename it when complete: the cache never holds half an install.
-  const staging = `${installDir}.partial`;
-  fs.rmSync(staging, { recursive: true, force: true });
+  // Install into a staging dir of our own and rename it when complete: the cache never holds
+  // half an install, and checkouts bootstrapping at the same time do not share a staging dir.
+  removeAbandonedStaging();
+  const staging = `${installDir}.partial-${process.pid}`;
   fs.mkdirSync(staging, { recursive: true });
   const logFile = path.join(staging, 'install.log');
   note(`installing code-server ${codeServerVersion} into ${installDir} (a few minutes; log: ${logFile})`);
@@ -56,9 +57,35 @@ export async function ensureCodeServer() {
   verifyPostinstall(packageDir, logFile);
   await run(path.join(staging, 'node_modules', '.bin', 'code-server'), ['--version'], { logFile });
 
-  fs.rmSync(installDir, { recursive: true, force: true });
-  fs.renameSync(staging, installDir);
+  try {
+    fs.renameSync(staging, installDir);
+  } catch (error) {
+    // Another bootstrap finished first: use its install.
+    if (!fs.existsSync(binPath)) throw error;
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
   return binPath;
+}
+
+/** Staging dirs left by bootstraps that died (their pid is gone). */
+function removeAbandonedStaging() {
+  const parent = path.dirname(installDir);
+  if (!fs.existsSync(parent)) return;
+  const prefix = `${path.basename(installDir)}.partial-`;
+  for (const name of fs.readdirSync(parent)) {
+    if (name.startsWith(prefix) && !processExists(Number(name.slice(prefix.length)))) {
+      fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    }
+  }
+}
+
+function processExists(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
 }
 
 /**
@@ -80,7 +107,9 @@ async function provideRipgrepArchive(shrinkwrapFile, workDir) {
   const cacheDir = path.join(os.tmpdir(), `vscode-ripgrep-cache-${version}`);
   const archive = path.join(cacheDir, `ripgrep-${release}-${arch}-unknown-linux-musl.tar.gz`);
   fs.mkdirSync(cacheDir, { recursive: true });
-  await run('tar', ['-czf', archive, '-C', '/usr/bin', 'rg']);
+  // Written aside and renamed, so a concurrent install never reads half an archive.
+  await run('tar', ['-czf', `${archive}.${process.pid}`, '-C', '/usr/bin', 'rg']);
+  fs.renameSync(`${archive}.${process.pid}`, archive);
 }
 
 /** The postinstall must really have run: VS Code's dependencies, rg and the native terminal module. */
