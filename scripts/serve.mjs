@@ -35,9 +35,10 @@ const stopTimeoutMs = 5_000;
 
 /**
  * Starts code-server; resolves once its URL answers. `stop()` ends its whole
- * process group (server, extension host, file watcher, terminals' hosts).
+ * process group (server, extension host, file watcher, terminals' hosts); so
+ * does aborting `signal`, also while it is still starting.
  */
-export async function serveWorkbench({ port, folder, userDataDir }) {
+export async function serveWorkbench({ port, folder, userDataDir, signal }) {
   const userSettings = path.join(userDataDir, 'User', 'settings.json');
   if (!fs.existsSync(userSettings)) {
     fs.mkdirSync(path.dirname(userSettings), { recursive: true });
@@ -63,23 +64,33 @@ export async function serveWorkbench({ port, folder, userDataDir }) {
   const child = spawn(codeServerBin(), args, { detached: true, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', resolve));
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    signalGroup(child.pid, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), stopTimeoutMs);
-    await exited;
-    clearTimeout(timer);
-    signalGroup(child.pid, 'SIGKILL'); // whatever outlived the server
-  };
+  let stopped;
+  const stop = () =>
+    (stopped ??= (async () => {
+      if (hasExited()) return;
+      signalGroup(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), stopTimeoutMs);
+      await exited;
+      clearTimeout(timer);
+      signalGroup(child.pid, 'SIGKILL'); // whatever outlived the server
+    })());
+  signal?.addEventListener('abort', stop, { once: true });
 
-  const failure = exited.then(() => {
+  const exitedEarly = () => {
     const output = fs.readFileSync(logFile, 'utf8');
     const hint = /EADDRINUSE/.test(output) ? ` Port ${port} is in use: choose another with FTPY_PORT.` : '';
-    throw new Error(`code-server exited before it answered.${hint}\n--- ${logFile} ---\n${output.trim().split('\n').slice(-20).join('\n')}`);
-  });
+    return new Error(`code-server exited before it answered.${hint}\n--- ${logFile} ---\n${output.trim().split('\n').slice(-20).join('\n')}`);
+  };
   try {
-    await Promise.race([answers(url, readyTimeoutMs), failure]);
+    const deadline = Date.now() + readyTimeoutMs;
+    while ((await httpStatus(url)) === undefined) {
+      if (signal?.aborted) throw new Error('stopped while starting');
+      if (hasExited()) throw exitedEarly();
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${readyTimeoutMs / 1000} s; see ${logFile}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   } catch (error) {
     await stop();
     throw error;
@@ -95,20 +106,16 @@ function signalGroup(pid, signal) {
   }
 }
 
-/** Resolves once `url` gives any HTTP answer; rejects after `timeoutMs`. */
-async function answers(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await new Promise((resolve) => {
-      http.get(url, (response) => {
+/** The HTTP status `url` answers with, or undefined while nothing (or a server error) answers. */
+function httpStatus(url) {
+  return new Promise((resolve) => {
+    http
+      .get(url, (response) => {
         response.resume();
-        resolve(response.statusCode);
-      }).on('error', () => resolve(undefined));
-    });
-    if (status !== undefined && status < 500) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+        resolve(response.statusCode < 500 ? response.statusCode : undefined);
+      })
+      .on('error', () => resolve(undefined));
+  });
 }
 
 /** The CLI: serve until a signal (or the end of stdin with --until-stdin-closes). */
@@ -126,16 +133,26 @@ export async function serveUntilStopped(argv) {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid port ${values.port}: use a number 1-65535 (FTPY_PORT)`);
 
   const folder = path.resolve(values.folder);
+  // Signals stop code-server from the moment it is spawned, not only once it answers.
+  const stopping = new AbortController();
+  const stop = () => stopping.abort();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  if (values['until-stdin-closes']) process.stdin.on('end', stop).on('error', stop).resume();
+
   console.log(`ftpy: starting VS Code (code-server) with ${folder} at http://127.0.0.1:${port}/`);
-  const server = await serveWorkbench({ port, folder, userDataDir: path.resolve(values['user-data-dir']) });
-  let stopping;
-  const shutdown = () => (stopping ??= server.stop().then(() => process.exit(0)));
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-  process.on('SIGHUP', shutdown);
-  if (values['until-stdin-closes']) {
-    process.stdin.on('end', shutdown).on('error', shutdown).resume();
+  let server;
+  try {
+    server = await serveWorkbench({ port, folder, userDataDir: path.resolve(values['user-data-dir']), signal: stopping.signal });
+  } catch (error) {
+    if (stopping.signal.aborted) process.exit(0);
+    throw error;
   }
+  // serveWorkbench stops code-server on abort; leave once it has.
+  const leave = () => server.stop().then(() => process.exit(0));
+  if (stopping.signal.aborted) leave();
+  else stopping.signal.addEventListener('abort', leave, { once: true });
   console.log(`ftpy: ready: open ${server.url} (code-server pid ${server.pid}, log ${server.logFile}; Ctrl-C stops it)`);
 }
 
