@@ -109,7 +109,9 @@ export class Workbench {
     this.browser = undefined;
     this.page_ = undefined;
     this.server.stdin?.end();
+    const stuck = setTimeout(() => this.server.kill('SIGKILL'), 15_000);
     await exited(this.server);
+    clearTimeout(stuck);
     // serve.mjs already stopped it; this only matters if serve.mjs itself failed.
     if (this.codeServerPid) killGroup(this.codeServerPid);
     fs.rmSync(this.userDataDir, { recursive: true, force: true });
