@@ -69,6 +69,11 @@ export class Workbench {
     await this.page.locator('.quick-input-widget input').fill(relativePath);
     await this.quickPick(path.basename(relativePath));
     await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relativePath) }).waitFor();
+    // Leave the keyboard focus in the editor, as a user would: commands whose `when`
+    // clause reads editor context keys (editorLangId) only show up then.
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor');
+    await editor.locator('.view-lines').click();
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
   }
 
   /** Picks the quick-input row whose label is exactly `label`. */
