@@ -55,7 +55,9 @@ export async function ensureCodeServer() {
   await provideRipgrepArchive(path.join(packageDir, 'lib', 'vscode', 'npm-shrinkwrap.json'), staging);
   await run('npm', ['rebuild', '--foreground-scripts'], npmOptions);
   verifyPostinstall(packageDir, logFile);
-  await run(path.join(staging, 'node_modules', '.bin', 'code-server'), ['--version'], { logFile });
+  // --config: even --version writes a default config file, which belongs in the cache, not ~/.config.
+  const smokeTest = ['--config', path.join(staging, 'config.yaml'), '--version'];
+  await run(path.join(staging, 'node_modules', '.bin', 'code-server'), smokeTest, { logFile });
 
   try {
     fs.renameSync(staging, installDir);

@@ -2,7 +2,7 @@
 // (never the user's), and only when its content changed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { extensionsDir } from './paths.mjs';
+import { checkoutCache, extensionsDir } from './paths.mjs';
 import { run } from './run.mjs';
 import { vsixFingerprint } from './vsix.mjs';
 
@@ -12,7 +12,9 @@ export async function installExtension(codeServer, vsix) {
   const fingerprint = vsixFingerprint(vsix);
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === fingerprint) return false;
   fs.mkdirSync(extensionsDir, { recursive: true });
-  await run(codeServer, ['--extensions-dir', extensionsDir, '--install-extension', vsix, '--force']);
+  // code-server's CLI writes a config file when it has none: keep it in this checkout's cache.
+  const config = path.join(checkoutCache, 'code-server-cli.yaml');
+  await run(codeServer, ['--config', config, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force']);
   fs.writeFileSync(marker, fingerprint);
   return true;
 }
