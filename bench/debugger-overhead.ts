@@ -1,0 +1,181 @@
+// Issue 3's benchmark: what a debugger costs a CPU-bound free-threaded program, how fast it
+// stops 64 threads and shows their stacks, and how fast a session starts; ftpy next to
+// debugpy, against plain `python -X gil=0`, all measured in one run, interleaved.
+//   npx tsx bench/debugger-overhead.ts [--quick] [--rounds N] [--repeat-under S] [--json]
+import * as path from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { testPython } from '../test/support/runtime';
+import { Availability, debugpy, ftpy } from './debuggers';
+import { AdapterConnection, Received, wallClockMs } from './lib/dap';
+import { Debugger, recorded, runDebugSession, SessionRun } from './lib/debugSession';
+import { Case, runInterleaved } from './lib/interleave';
+import { markerLine } from './lib/markers';
+import { parseOptions } from './lib/options';
+import { runTimed } from './lib/processRun';
+import { printReport, Table } from './lib/report';
+import { median } from './lib/stats';
+
+const workloads = path.join(__dirname, 'workloads');
+const CPU = path.join(workloads, 'cpu_threads.py');
+const PARKED = path.join(workloads, 'parked_threads.py');
+const PARKED_THREADS = 64;
+
+const PLACEMENTS = {
+  never_called: 'breakpoint in a function never called',
+  hot_unreached: 'breakpoint in the hot function, never reached',
+} as const;
+type Placement = keyof typeof PLACEMENTS;
+const TARGETS: Record<Placement, number> = { never_called: 1.05, hot_unreached: 1.1 };
+const SPEEDUP_TARGET = 0.95;
+const STOP_TARGET_MS = 50;
+const STARTUP_TARGET_MS = 500;
+
+type Sample = Record<string, number>;
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function cpuCaseName(mode: string, threads: number): string {
+  return `${mode} / ${threads} thread${threads > 1 ? 's' : ''}`;
+}
+
+function workSample(wallMs: number, session: Pick<SessionRun, 'records'>, launchSentMs?: number): Sample {
+  const work = recorded(session.records, 'work').value as number;
+  if (recorded(session.records, 'gil').value !== false) throw new Error('the GIL was enabled in the debuggee');
+  const sample: Sample = { wallS: wallMs / 1000, workS: work };
+  if (launchSentMs !== undefined) sample.startupMs = (recorded(session.records, 'programStarted').value as number) * 1000 - launchSentMs;
+  return sample;
+}
+
+/** Stops at the breakpoint, lists the threads and asks for every stack at once (as a UI would), then continues. */
+async function stopAndShowStacks(debug: Debugger): Promise<Sample> {
+  let stoppedMs = 0;
+  let stacksMs = 0;
+  let threads = 0;
+  let stacks = 0;
+  const atStop = async (connection: AdapterConnection, stopped: Received<DebugProtocol.StoppedEvent>) => {
+    stoppedMs = stopped.receivedMs;
+    const listed = await connection.send('threads');
+    const traces = await Promise.all(
+      listed.body.threads.map((thread) => connection.send('stackTrace', { threadId: thread.id, levels: 20 }).then((response) => response.body.stackFrames.length, () => 0)),
+    );
+    stacksMs = wallClockMs();
+    threads = listed.body.threads.length;
+    stacks = traces.filter((frames) => frames > 0).length;
+    await connection.send('continue', { threadId: stopped.event.body.threadId ?? listed.body.threads[0].id });
+  };
+  const session = await runDebugSession(debug, PARKED, [String(PARKED_THREADS)], { file: PARKED, lines: [markerLine(PARKED, 'hit')] }, atStop);
+  if (!stoppedMs) throw new Error('the program ended without stopping at the breakpoint');
+  const hitMs = (recorded(session.records, 'beforeBreakpoint').value as number) * 1000;
+  return {
+    startupMs: (recorded(session.records, 'programStarted').value as number) * 1000 - session.launchSentMs,
+    hitToStoppedMs: stoppedMs - hitMs,
+    hitToStacksMs: stacksMs - hitMs,
+    threads,
+    stacks,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const python = testPython();
+  const iterations = options.quick ? 400_000 : 1_500_000;
+  const peerLog: string[] = [];
+  const debuggers: Availability[] = [await debugpy(python, { write: (text) => peerLog.push(text) }), ftpy(python)];
+  const available = debuggers.flatMap((d) => (d.available ? [d.debugger] : []));
+
+  const cases: Case<Sample>[] = [];
+  for (const threads of [1, 2]) {
+    const args = [CPU, String(threads), String(iterations)];
+    cases.push({
+      name: cpuCaseName('plain', threads),
+      run: async () => {
+        const run = await runTimed(python, ['-X', 'gil=0', ...args]);
+        return workSample(run.wallMs, run);
+      },
+    });
+    for (const debug of available) {
+      for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
+        cases.push({
+          name: cpuCaseName(`${debug.name}, ${PLACEMENTS[placement]}`, threads),
+          run: async () => {
+            const session = await runDebugSession(debug, CPU, args.slice(1), { file: CPU, lines: [markerLine(CPU, placement)] });
+            return workSample(session.terminatedMs - session.startedMs, session, session.launchSentMs);
+          },
+        });
+      }
+    }
+  }
+  for (const debug of available) cases.push({ name: `${debug.name}: stop ${PARKED_THREADS} threads`, run: () => stopAndShowStacks(debug) });
+
+  const started = Date.now();
+  const measured = await runInterleaved(cases, options, progress);
+  const medianOf = (name: string, key: string) => median((measured.samples.get(name) ?? []).map((sample) => sample[key]));
+  const failure = (name: string) => measured.failures.get(name);
+
+  const plain = (threads: number, key: string) => medianOf(cpuCaseName('plain', threads), key);
+  const speedup = (mode: string, key: string) => (2 * medianOf(cpuCaseName(mode, 1), key)) / medianOf(cpuCaseName(mode, 2), key);
+  const modes: { mode: string; target?: number }[] = [{ mode: 'plain' }];
+  for (const debug of available) for (const placement of Object.keys(PLACEMENTS) as Placement[]) modes.push({ mode: `${debug.name}, ${PLACEMENTS[placement]}`, target: debug.name === 'ftpy' ? TARGETS[placement] : undefined });
+
+  const overhead: Table = {
+    title: `CPU-bound work, 2 threads x ${iterations} iterations (medians of ${options.rounds} rounds, seconds)`,
+    columns: ['mode', 'work s', 'x plain', 'process s', 'x plain', 'ftpy target'],
+    rows: modes.map(({ mode, target }) => {
+      const name = cpuCaseName(mode, 2);
+      if (failure(name)) return [mode, `failed: ${failure(name)}`];
+      const work = medianOf(name, 'workS');
+      const wall = medianOf(name, 'wallS');
+      return [mode, work, work / plain(2, 'workS'), wall, wall / plain(2, 'wallS'), target ? `<= ${target}x` : undefined];
+    }),
+    notes: ['work s: the time the program measures around its threads; process s: spawn (of the adapter, for debug modes) to exit.'],
+  };
+  const scaling: Table = {
+    title: 'Speedup of 2 threads over 1 (each thread the same work; from median work times)',
+    columns: ['mode', '1 thread s', '2 threads s', 'speedup', '% of plain', 'ftpy target'],
+    rows: modes.map(({ mode, target }) => {
+      const failed = failure(cpuCaseName(mode, 1)) ?? failure(cpuCaseName(mode, 2));
+      if (failed) return [mode, `failed: ${failed}`];
+      const value = speedup(mode, 'workS');
+      return [mode, medianOf(cpuCaseName(mode, 1), 'workS'), medianOf(cpuCaseName(mode, 2), 'workS'), value, `${((100 * value) / speedup('plain', 'workS')).toFixed(1)}%`, target ? `>= ${SPEEDUP_TARGET * 100}%` : undefined];
+    }),
+  };
+  const stop: Table = {
+    title: `Stopping with ${PARKED_THREADS} threads alive (half looping in Python, half blocked in C), and session start-up (medians, ms)`,
+    columns: ['debugger', 'hit->stopped', 'hit->stopped+all stacks', 'target', 'threads listed', 'stacks with frames', 'launch->program runs', 'target'],
+    rows: debuggers.map((entry) => {
+      if (!entry.available) return ['ftpy', `not available: ${entry.why}`];
+      const name = `${entry.debugger.name}: stop ${PARKED_THREADS} threads`;
+      if (failure(name)) return [entry.debugger.name, `failed: ${failure(name)}`];
+      const startups = [...measured.samples.entries()].filter(([key]) => key.startsWith(entry.debugger.name)).flatMap(([, samples]) => samples.map((s) => s.startupMs));
+      return [
+        entry.debugger.name,
+        medianOf(name, 'hitToStoppedMs').toFixed(1),
+        medianOf(name, 'hitToStacksMs').toFixed(1),
+        `<= ${STOP_TARGET_MS}`,
+        medianOf(name, 'threads').toFixed(0),
+        medianOf(name, 'stacks').toFixed(0),
+        median(startups).toFixed(1),
+        `<= ${STARTUP_TARGET_MS}`,
+      ];
+    }),
+    notes: ['launch->program runs: from the launch request to the first line of the program (pooled over all sessions of that debugger).'],
+  };
+  for (const entry of debuggers) if (!entry.available) overhead.notes?.push(`not available: ${entry.why}`);
+
+  printReport(options.json, [overhead, scaling, stop], {
+    python,
+    rounds: options.rounds,
+    iterations,
+    durationS: Math.round((Date.now() - started) / 1000),
+    debuggers: debuggers.map((entry) => (entry.available ? entry.debugger.name : `unavailable: ${entry.why}`)),
+    samples: Object.fromEntries(measured.samples),
+    failures: Object.fromEntries(measured.failures),
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
