@@ -1,0 +1,179 @@
+// The ftpy debug session: DAP on one side, the agent inside the debuggee on the other.
+// Most requests are forwarded to the agent unchanged (its bodies are DAP-shaped); errors are
+// turned into failed responses in one place (`answer`).
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { errorMessage, UserFacingError } from '../runtime/errors';
+import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
+import { AgentError } from '../runtime/debuggee/agentChannel';
+import { Debuggee, startDebuggee } from '../runtime/debuggee/debuggee';
+import { LaunchArguments, resolveLaunch } from './launchConfig';
+
+const USER_ERROR = 1001;
+const AGENT_ERROR = 1002;
+const INTERNAL_ERROR = 1003;
+
+export const capabilities: DebugProtocol.Capabilities = {
+  supportsConfigurationDoneRequest: true,
+  supportsConditionalBreakpoints: true,
+  supportsHitConditionalBreakpoints: true,
+  supportsLogPoints: true,
+  supportsEvaluateForHovers: true,
+  supportsClipboardContext: true,
+  supportsSetVariable: true,
+  supportsSetExpression: true,
+  supportsExceptionInfoRequest: true,
+  supportsTerminateRequest: true,
+  supportsSingleThreadExecutionRequests: true,
+  supportsDelayedStackTraceLoading: true,
+  exceptionBreakpointFilters: [
+    { filter: 'raised', label: 'Raised Exceptions', description: 'Stop where an exception is raised in your code.', default: false },
+    { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Stop when an exception ends a thread or the program.', default: true },
+  ],
+};
+
+export class FtpyDebugSession extends LoggingDebugSession {
+  private debuggee?: Debuggee;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = capabilities;
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    const launched = await this.answer(response, async () => {
+      const launch = await resolveLaunch(args);
+      logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
+      const forward = (category: 'stdout' | 'stderr') => (text: string) => launch.redirectOutput && this.sendEvent(new OutputEvent(text, category));
+      this.debuggee = await startDebuggee(launch.spec, { stdout: forward('stdout'), stderr: forward('stderr'), log: (message) => logger.warn(message) });
+      this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
+      void this.debuggee.exit.then((exit) => {
+        this.sendEvent(new ExitedEvent(exit.code));
+        this.sendEvent(new TerminatedEvent());
+      });
+    });
+    if (launched) this.sendEvent(new InitializedEvent());
+  }
+
+  private onAgentEvent(event: AgentEvent): void {
+    if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
+    else this.sendEvent(new Event(event.event, event.body));
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    void this.answer(response, () => {
+      const file = args.source.path;
+      if (!file) throw new UserFacingError('Breakpoints need a source file with a path.');
+      return this.agent('setBreakpoints', { path: file, breakpoints: args.breakpoints ?? [] });
+    });
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    void this.answer(response, () => this.agent('setExceptionBreakpoints', { filters: args.filters }));
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    void this.answer(response, () => this.agent('configurationDone', {}));
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    void this.answer(response, async () => (this.debuggee ? this.agent('threads', {}).catch(() => ({ threads: [] })) : { threads: [] }));
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    void this.answer(response, () => this.agent('stackTrace', args));
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    void this.answer(response, () => this.agent('scopes', args));
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    void this.answer(response, () => this.agent('variables', args));
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    void this.answer(response, () => this.agent('evaluate', args));
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    void this.answer(response, () => this.agent('setVariable', args));
+  }
+
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
+    void this.answer(response, () => this.agent('setExpression', args));
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
+    void this.answer(response, () => this.agent('exceptionInfo', args));
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): void {
+    void this.answer(response, () => this.agent('continue', args));
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    void this.answer(response, () => this.agent('next', args));
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    void this.answer(response, () => this.agent('stepIn', args));
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    void this.answer(response, () => this.agent('stepOut', args));
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
+    void this.answer(response, () => this.agent('pause', args));
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    void this.answer(response, async () => {
+      await this.debuggee?.terminate();
+      return undefined;
+    });
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+    void this.answer(response, async () => {
+      if (args.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
+      else await this.debuggee?.terminate();
+      this.debuggee?.channel.close();
+      return undefined;
+    });
+  }
+
+  private agent<C extends AgentCommand>(command: C, args: AgentCommands[C][0]): Promise<AgentCommands[C][1]> {
+    if (!this.debuggee) throw new UserFacingError('The program is not running.');
+    return this.debuggee.channel.request(command, args);
+  }
+
+  /** Runs a request's work and answers it: the body on success, a failed response otherwise. */
+  private async answer<R extends DebugProtocol.Response>(response: R, work: () => Promise<R['body'] | undefined>): Promise<boolean> {
+    try {
+      const body = await work();
+      if (body) response.body = body;
+      this.sendResponse(response);
+      return true;
+    } catch (error) {
+      if (error instanceof UserFacingError) {
+        this.sendErrorResponse(response, { id: USER_ERROR, format: error.message, showUser: true });
+      } else if (error instanceof AgentError) {
+        this.sendErrorResponse(response, { id: AGENT_ERROR, format: error.message, showUser: false });
+      } else {
+        logger.error(`${response.command}: ${error instanceof Error ? error.stack : String(error)}`);
+        this.sendErrorResponse(response, { id: INTERNAL_ERROR, format: `Internal error in ftpy's debug adapter: ${errorMessage(error)}`, showUser: true });
+      }
+      return false;
+    }
+  }
+}
