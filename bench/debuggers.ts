@@ -1,13 +1,14 @@
 // The debuggers the benchmarks compare, as adapters to start and launch arguments to send.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CommandOutput } from '../runtime/provision/commands';
+import { CommandOutput, runCommand } from '../runtime/provision/commands';
+import { errorMessage } from '../runtime/errors';
 import { Debugger } from './lib/debugSession';
 import { compileDebugpy, ensureDebugpy } from './peers/debugpy';
 
 export const repoRoot = path.resolve(__dirname, '..');
 
-export type Availability = { available: true; debugger: Debugger } | { available: false; why: string };
+export type Availability = { available: true; debugger: Debugger } | { available: false; name: string; why: string };
 
 /** debugpy from Debian's package, its adapter and its debuggee both on the free-threaded `python`. */
 export async function debugpy(python: string, output: CommandOutput): Promise<Availability> {
@@ -34,14 +35,19 @@ export async function debugpy(python: string, output: CommandOutput): Promise<Av
       },
     };
   } catch (error) {
-    return { available: false, why: `debugpy could not be obtained: ${error instanceof Error ? error.message : String(error)}` };
+    return { available: false, name: 'debugpy', why: `debugpy could not be obtained: ${errorMessage(error)}` };
   }
 }
 
-/** ftpy's own adapter, as built by `node esbuild.js`. */
-export function ftpy(python: string): Availability {
+/** ftpy's own adapter, built afresh (`node esbuild.js`, about a second) so that the figures are of the code in this tree. */
+export async function ftpy(python: string, output: CommandOutput): Promise<Availability> {
   const adapter = path.join(repoRoot, 'dist', 'debug-adapter.js');
-  if (!fs.existsSync(adapter)) return { available: false, why: `${path.relative(repoRoot, adapter)} is missing (build with \`node esbuild.js\`)` };
+  try {
+    await runCommand(process.execPath, [path.join(repoRoot, 'esbuild.js')], { cwd: repoRoot, output });
+  } catch (error) {
+    return { available: false, name: 'ftpy', why: `the build failed: ${errorMessage(error)}` };
+  }
+  if (!fs.existsSync(adapter)) return { available: false, name: 'ftpy', why: `the build made no ${path.relative(repoRoot, adapter)}` };
   return {
     available: true,
     debugger: {

@@ -19,6 +19,9 @@ export interface SessionRun {
   /** Wall-clock instants (ms). */
   startedMs: number;
   launchSentMs: number;
+  initializedMs: number;
+  /** When configurationDone was answered: the program may run from here on. */
+  configuredMs: number;
   terminatedMs: number;
   records: BenchRecord[];
 }
@@ -49,13 +52,14 @@ export async function runDebugSession(
     const stopped = atFirstStop && handled(connection.next<DebugProtocol.StoppedEvent>('stopped', runTimeoutMs));
     const launchSentMs = wallClockMs();
     const launched = connection.send('launch', debug.launchArguments(program, args));
-    await initialized;
+    const initializedMs = (await initialized).receivedMs;
     await connection.send('setBreakpoints', { source: { path: breakpoints.file }, breakpoints: breakpoints.lines.map((line) => ({ line })) });
     await connection.send('configurationDone', {});
+    const configuredMs = wallClockMs();
     await launched;
     if (stopped && atFirstStop) await atFirstStop(connection, await stopped);
     await terminated;
-    return { startedMs, launchSentMs, terminatedMs: wallClockMs(), records: connection.records };
+    return { startedMs, launchSentMs, initializedMs, configuredMs, terminatedMs: wallClockMs(), records: connection.records };
   } finally {
     await connection.close();
   }

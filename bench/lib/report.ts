@@ -14,8 +14,10 @@ export function formatNumber(value: number | undefined, digits = 3): string {
 }
 
 export function formatTable(table: Table): string {
-  const text = table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : (cell ?? '-'))));
-  const widths = table.columns.map((column, i) => Math.max(column.length, ...text.map((row) => row[i]?.length ?? 0)));
+  const text = table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? (Number.isInteger(cell) ? String(cell) : formatNumber(cell)) : (cell ?? '-'))));
+  // A short row (a name and a message) does not widen the columns.
+  const full = text.filter((row) => row.length === table.columns.length);
+  const widths = table.columns.map((column, i) => Math.max(column.length, ...full.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
   return [
     table.title,
