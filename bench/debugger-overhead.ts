@@ -2,6 +2,7 @@
 // stops 64 threads and shows their stacks, and how fast a session starts; ftpy next to
 // debugpy, against plain `python -X gil=0`, all measured in one run, interleaved.
 //   npx tsx bench/debugger-overhead.ts [--quick] [--rounds N] [--repeat-under S] [--json]
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { marker } from '../test/dap/support';
@@ -42,7 +43,7 @@ function cpuCaseName(mode: string, threads: number): string {
 
 function workSample(wallMs: number, records: SessionRun['records']): Sample {
   if (recorded(records, 'gil').value !== false) throw new Error('the GIL was enabled in the debuggee');
-  return { wallS: wallMs / 1000, workS: recorded(records, 'work').value as number };
+  return { wallS: wallMs / 1000, workS: recorded(records, 'work').value as number, cpuS: recorded(records, 'cpu').value as number };
 }
 
 /** From the launch request to the program's first line, and the two parts of it: up to the
@@ -57,7 +58,7 @@ function startupSample(session: SessionRun): Sample {
 }
 
 /** Stops at the breakpoint, lists the threads and asks for every stack at once (as a UI would), then continues. */
-async function stopAndShowStacks(debug: Debugger): Promise<Sample> {
+async function stopAndShowStacks(debug: Debugger, timeoutMs: number): Promise<Sample> {
   let stoppedMs = 0;
   let stacksMs = 0;
   let threads = 0;
@@ -73,7 +74,7 @@ async function stopAndShowStacks(debug: Debugger): Promise<Sample> {
     stacks = traces.filter((frames) => frames > 0).length;
     await connection.send('continue', { threadId: stopped.event.body.threadId ?? listed.body.threads[0].id });
   };
-  const session = await runDebugSession(debug, PARKED, [String(PARKED_THREADS)], { file: PARKED, lines: [marker(PARKED, 'hit')] }, atStop);
+  const session = await runDebugSession(debug, PARKED, [String(PARKED_THREADS)], { file: PARKED, lines: [marker(PARKED, 'hit')] }, timeoutMs, atStop);
   if (!stoppedMs) throw new Error('the program ended without stopping at the breakpoint');
   const hitMs = (recorded(session.records, 'beforeBreakpoint').value as number) * 1000;
   return {
@@ -88,7 +89,7 @@ async function stopAndShowStacks(debug: Debugger): Promise<Sample> {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const python = testPython();
-  const iterations = options.quick ? 300_000 : 1_000_000;
+  const iterations = options.quick ? 1_000_000 : 2_500_000;
   const setupOutput = { write: (text: string) => process.stderr.write(text) };
   const debuggers: Availability[] = [await debugpy(python, setupOutput), await ftpy(python, setupOutput)];
   const available = debuggers.flatMap((d) => (d.available ? [d.debugger] : []));
@@ -108,16 +109,17 @@ async function main(): Promise<void> {
         cases.push({
           name: cpuCaseName(`${debug.name}, ${PLACEMENTS[placement]}`, threads),
           run: async () => {
-            const session = await runDebugSession(debug, CPU, args.slice(1), { file: CPU, lines: [marker(CPU, placement)] });
+            const session = await runDebugSession(debug, CPU, args.slice(1), { file: CPU, lines: [marker(CPU, placement)] }, options.caseTimeoutMs);
             return { ...workSample(session.terminatedMs - session.startedMs, session.records), ...startupSample(session) };
           },
         });
       }
     }
   }
-  for (const debug of available) cases.push({ name: `${debug.name}: stop ${PARKED_THREADS} threads`, run: () => stopAndShowStacks(debug) });
+  for (const debug of available) cases.push({ name: `${debug.name}: stop ${PARKED_THREADS} threads`, run: () => stopAndShowStacks(debug, options.caseTimeoutMs) });
 
   const started = Date.now();
+  const loadBefore = os.loadavg()[0];
   const measured = await runInterleaved(cases, options, progress);
   const medianOf = (name: string, key: string) => median((measured.samples.get(name) ?? []).map((sample) => sample[key]));
   const failure = (name: string) => measured.failures.get(name);
@@ -130,22 +132,24 @@ async function main(): Promise<void> {
 
   const overhead: Table = {
     title: `CPU-bound work, 2 threads x ${iterations} iterations (medians of ${options.rounds} rounds, seconds)`,
-    columns: ['mode', 'n', 'work s', 'x plain', 'process s', 'x plain', 'ftpy target'],
+    columns: ['mode', 'n', 'work s', 'x plain', 'threads cpu s', 'x plain', 'process s', 'x plain', 'ftpy target'],
     rows: modes.map(({ mode, target }) => {
       const name = cpuCaseName(mode, 2);
-      if (failure(name)) return [mode, `failed: ${failure(name)}`];
-      const work = medianOf(name, 'workS');
-      const wall = medianOf(name, 'wallS');
-      return [mode, count(name), work, work / plain(2, 'workS'), wall, wall / plain(2, 'wallS'), target ? `<= ${target}x` : undefined];
+      if (failure(name)) return [mode, `not measured: ${failure(name)}`];
+      const withRatio = (key: string) => [medianOf(name, key), medianOf(name, key) / plain(2, key)];
+      return [mode, count(name), ...withRatio('workS'), ...withRatio('cpuS'), ...withRatio('wallS'), target ? `<= ${target}x` : undefined];
     }),
-    notes: ['work s: the time the program measures around its threads; process s: spawn (of the adapter, for debug modes) to exit.'],
+    notes: [
+      'work s: wall time the program measures around its threads; threads cpu s: CPU time of the working threads (time.thread_time);',
+      'process s: from spawning the program (the adapter, for debug modes) to its end. Targets apply to work s.',
+    ],
   };
   const scaling: Table = {
     title: 'Speedup of 2 threads over 1 (each thread the same work; from median work times)',
     columns: ['mode', 'n', '1 thread s', '2 threads s', 'speedup', '% of plain', 'ftpy target'],
     rows: modes.map(({ mode, target }) => {
       const failed = failure(cpuCaseName(mode, 1)) ?? failure(cpuCaseName(mode, 2));
-      if (failed) return [mode, `failed: ${failed}`];
+      if (failed) return [mode, `not measured: ${failed}`];
       const value = speedup(mode, 'workS');
       return [mode, count(cpuCaseName(mode, 1), cpuCaseName(mode, 2)), medianOf(cpuCaseName(mode, 1), 'workS'), medianOf(cpuCaseName(mode, 2), 'workS'), value, `${((100 * value) / speedup('plain', 'workS')).toFixed(1)}%`, target ? `>= ${SPEEDUP_TARGET * 100}%` : undefined];
     }),
@@ -156,7 +160,7 @@ async function main(): Promise<void> {
     rows: debuggers.map((entry) => {
       if (!entry.available) return [entry.name, `not available: ${entry.why}`];
       const name = `${entry.debugger.name}: stop ${PARKED_THREADS} threads`;
-      if (failure(name)) return [entry.debugger.name, `failed: ${failure(name)}`];
+      if (failure(name)) return [entry.debugger.name, `not measured: ${failure(name)}`];
       const ms = (key: string) => medianOf(name, key).toFixed(1);
       return [entry.debugger.name, count(name), ms('hitToStoppedMs'), ms('hitToStacksMs'), `<= ${STOP_TARGET_MS}`, medianOf(name, 'threads'), medianOf(name, 'stacks')];
     }),
@@ -181,6 +185,7 @@ async function main(): Promise<void> {
     rounds: options.rounds,
     iterations,
     durationS: Math.round((Date.now() - started) / 1000),
+    loadAverage1min: `${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores`,
     debuggers: debuggers.map((entry) => (entry.available ? entry.debugger.name : `${entry.name} not available: ${entry.why}`)),
     samples: Object.fromEntries(measured.samples),
     failures: Object.fromEntries(measured.failures),

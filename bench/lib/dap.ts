@@ -76,6 +76,10 @@ export class AdapterConnection extends ProtocolClient {
     });
   }
 
+  adapterRunning(): boolean {
+    return this.adapter.exitCode === null && this.adapter.signalCode === null;
+  }
+
   /** Ends the session and every process it started, politely first. */
   async close(): Promise<void> {
     const disconnect = this.send('disconnect', { terminateDebuggee: true }).catch(() => undefined);

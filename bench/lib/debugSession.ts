@@ -33,8 +33,8 @@ export async function runDebugSession(
   program: string,
   args: string[],
   breakpoints: Breakpoints,
+  runTimeoutMs: number,
   atFirstStop?: (connection: AdapterConnection, stopped: Received<DebugProtocol.StoppedEvent>) => Promise<void>,
-  runTimeoutMs = 300_000,
 ): Promise<SessionRun> {
   const startedMs = wallClockMs();
   const connection = new AdapterConnection(debug.adapter);
@@ -58,7 +58,9 @@ export async function runDebugSession(
     const configuredMs = wallClockMs();
     await launched;
     if (stopped && atFirstStop) await atFirstStop(connection, await stopped);
-    await terminated;
+    await terminated.catch((error: unknown) => {
+      throw connection.adapterRunning() ? new Error(`did not end within ${runTimeoutMs / 1000} s`) : error;
+    });
     return { startedMs, launchSentMs, initializedMs, configuredMs, terminatedMs: wallClockMs(), records: connection.records };
   } finally {
     await connection.close();

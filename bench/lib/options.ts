@@ -8,6 +8,8 @@ export interface BenchOptions {
   rounds: number;
   /** A case whose first run takes longer is not repeated. */
   repeatUnderMs: number;
+  /** A run that takes longer is ended and its case reported as not finished. */
+  caseTimeoutMs: number;
 }
 
 export const USAGE = `options:
@@ -15,6 +17,8 @@ export const USAGE = `options:
   --rounds N    rounds over all modes (default 5, --quick 3)
   --repeat-under S
                 a case whose first run takes longer than S seconds is not repeated (default 15)
+  --case-timeout S
+                a run taking longer than S seconds is ended, its case reported as too slow (default 30)
   --json        print the results as JSON (to paste into notes)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -22,6 +26,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const json = argv.includes('--json');
   let rounds = quick ? 3 : 5;
   let repeatUnderMs = 15_000;
+  let caseTimeoutMs = 30_000;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick' || arg === '--json') continue;
@@ -36,7 +41,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       i++;
       continue;
     }
+    if (arg === '--case-timeout' && count > 0) {
+      caseTimeoutMs = count * 1000;
+      i++;
+      continue;
+    }
     throw new Error(`unknown or incomplete option ${arg}\n${USAGE}`);
   }
-  return { quick, json, rounds, repeatUnderMs };
+  return { quick, json, rounds, repeatUnderMs, caseTimeoutMs };
 }

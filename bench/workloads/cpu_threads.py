@@ -1,7 +1,8 @@
 """CPU-bound pure-Python work on N threads (argv: THREADS ITERATIONS), each thread doing the
 same fixed amount. Prints BENCH lines: the wall-clock instant it started (time.time(),
-comparable with the harness's clock), then the wall time of the work alone and whether the
-GIL stayed off."""
+comparable with the harness's clock), then the wall time of the work alone, the CPU time
+its threads used (less sensitive than wall time to other processes on a busy machine) and
+whether the GIL stayed off."""
 import json
 import sys
 import threading
@@ -21,17 +22,24 @@ def hot(iterations):
     return total
 
 
+def timed_hot(iterations, cpu_times):
+    started = time.thread_time()
+    hot(iterations)
+    cpu_times.append(time.thread_time() - started)
+
+
 def main():
     print("BENCH " + json.dumps({"programStarted": time.time()}), flush=True)
     threads, iterations = int(sys.argv[1]), int(sys.argv[2])
-    workers = [threading.Thread(target=hot, args=(iterations,)) for _ in range(threads)]
+    cpu_times = []
+    workers = [threading.Thread(target=timed_hot, args=(iterations, cpu_times)) for _ in range(threads)]
     started = time.perf_counter()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
     work = time.perf_counter() - started
-    print("BENCH " + json.dumps({"work": work, "gil": sys._is_gil_enabled()}), flush=True)
+    print("BENCH " + json.dumps({"work": work, "cpu": sum(cpu_times), "gil": sys._is_gil_enabled()}), flush=True)
 
 
 main()
