@@ -9,7 +9,7 @@ import { marker } from '../test/dap/support';
 import { testPython } from '../test/support/runtime';
 import { Availability, debugpy, ftpy } from './debuggers';
 import { AdapterConnection, Received, wallClockMs } from './lib/dap';
-import { Debugger, recorded, runDebugSession, SessionRun } from './lib/debugSession';
+import { Debugger, DID_NOT_END, recorded, runDebugSession, SessionRun } from './lib/debugSession';
 import { Case, runInterleaved } from './lib/interleave';
 import { parseOptions } from './lib/options';
 import { runTimed } from './lib/processRun';
@@ -135,7 +135,9 @@ async function main(): Promise<void> {
     columns: ['mode', 'n', 'work s', 'x plain', 'threads cpu s', 'x plain', 'process s', 'x plain', 'ftpy target'],
     rows: modes.map(({ mode, target }) => {
       const name = cpuCaseName(mode, 2);
-      if (failure(name)) return [mode, `not measured: ${failure(name)}`];
+      const failed = failure(name);
+      if (failed?.startsWith(DID_NOT_END)) return [mode, `not measured: ${failed}: process s > ${((options.caseTimeoutMs / 1000) / plain(2, 'wallS')).toFixed(0)}x plain`];
+      if (failed) return [mode, `not measured: ${failed}`];
       const withRatio = (key: string) => [medianOf(name, key), medianOf(name, key) / plain(2, key)];
       return [mode, count(name), ...withRatio('workS'), ...withRatio('cpuS'), ...withRatio('wallS'), target ? `<= ${target}x` : undefined];
     }),

@@ -27,6 +27,8 @@ export interface SessionRun {
 }
 
 const STEP_TIMEOUT_MS = 30_000;
+/** How the failure of a session that ran out of time begins. */
+export const DID_NOT_END = 'did not end within';
 
 export async function runDebugSession(
   debug: Debugger,
@@ -59,7 +61,7 @@ export async function runDebugSession(
     await launched;
     if (stopped && atFirstStop) await atFirstStop(connection, await stopped);
     await terminated.catch((error: unknown) => {
-      throw connection.adapterRunning() ? new Error(`did not end within ${runTimeoutMs / 1000} s`) : error;
+      throw connection.adapterRunning() ? new Error(`${DID_NOT_END} ${runTimeoutMs / 1000} s`) : error;
     });
     return { startedMs, launchSentMs, initializedMs, configuredMs, terminatedMs: wallClockMs(), records: connection.records };
   } finally {
