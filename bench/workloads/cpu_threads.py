@@ -1,5 +1,5 @@
-"""CPU-bound pure-Python work on N threads (argv: THREADS ITERATIONS), each thread doing the
-same fixed amount. Prints BENCH lines: the wall-clock instant it started (time.time(),
+"""CPU-bound pure-Python work on N threads (argv: THREADS CALLS), each thread doing the same
+fixed amount: CALLS calls of a hot function (so that per-call costs of a debugger count too). Prints BENCH lines: the wall-clock instant it started (time.time(),
 comparable with the harness's clock), then the wall time of the work alone, the CPU time
 its threads used (less sensitive than wall time to other processes on a busy machine) and
 whether the GIL stayed off."""
@@ -7,6 +7,8 @@ import json
 import sys
 import threading
 import time
+
+ITERATIONS_PER_CALL = 20_000
 
 
 def never_called():
@@ -22,17 +24,18 @@ def hot(iterations):
     return total
 
 
-def timed_hot(iterations, cpu_times):
+def call_hot(calls, cpu_times):
     started = time.thread_time()
-    hot(iterations)
+    for _ in range(calls):
+        hot(ITERATIONS_PER_CALL)
     cpu_times.append(time.thread_time() - started)
 
 
 def main():
     print("BENCH " + json.dumps({"programStarted": time.time()}), flush=True)
-    threads, iterations = int(sys.argv[1]), int(sys.argv[2])
+    threads, calls = int(sys.argv[1]), int(sys.argv[2])
     cpu_times = []
-    workers = [threading.Thread(target=timed_hot, args=(iterations, cpu_times)) for _ in range(threads)]
+    workers = [threading.Thread(target=call_hot, args=(calls, cpu_times)) for _ in range(threads)]
     started = time.perf_counter()
     for worker in workers:
         worker.start()
