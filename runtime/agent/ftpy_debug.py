@@ -22,7 +22,7 @@ def main():
 
     options = json.loads(options)
     agent_channel = channel.Channel(socket_path, token)
-    debugger = monitor.Monitor(agent_channel, stop_all=options["stopAll"], just_my_code=options["justMyCode"])
+    debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])
     start_agent_thread = monitor.install_thread_hooks(debugger)
     debugger.install()
     configured = threading.Event()

@@ -5,7 +5,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 
 /** What the launcher is told to run, and how to debug it (its OPTIONS_JSON argument). */
 export type AgentTarget = { program: string } | { module: string } | { code: string };
-export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean };
+export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean; showReturnValue: boolean };
 
 /** The agent's first line: the one-time token it was given. */
 export interface AgentHello {

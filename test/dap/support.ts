@@ -131,6 +131,11 @@ export class ProgramOutput {
   }
 }
 
+export async function threadNamed(client: DebugClient, prefix: string): Promise<number> {
+  const threads = (await client.threadsRequest()).body.threads;
+  return defined(threads.find((thread) => thread.name.startsWith(prefix)), `a thread named ${prefix}`).id;
+}
+
 export async function topFrames(client: DebugClient, threadId: number, levels = 20): Promise<DebugProtocol.StackFrame[]> {
   return (await client.stackTraceRequest({ threadId, startFrame: 0, levels })).body.stackFrames;
 }
@@ -145,7 +150,10 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  // A zombie is dead for our purposes.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'; // a zombie is dead for our purposes
+  } catch {
+    return false;
+  }
 }

@@ -157,6 +157,11 @@ def scopes(handles, owner, frame):
     return result
 
 
+def returned_scope(handles, owner, frame, function, value):
+    """The value the function just stepped out of returned."""
+    return _scope(handles, owner, "Return value", "returnValue", {f"{function}()": value}, frame, 1)
+
+
 def _scope(handles, owner, name, hint, mapping, frame, size, expensive=False):
     scope = {"name": name, "variablesReference": handles.add(owner, Scope(mapping, frame)), "namedVariables": size, "expensive": expensive}
     if hint:

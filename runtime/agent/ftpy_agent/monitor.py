@@ -53,11 +53,12 @@ class ThreadState:
 class Stop:
     """Why and where a parked thread stopped."""
 
-    def __init__(self, frames, reason, exception=None, break_mode=None):
+    def __init__(self, frames, reason, exception=None, break_mode=None, returned=None):
         self.frames = frames
         self.reason = reason
         self.exception = exception
         self.break_mode = break_mode
+        self.returned = returned  # (function name, value) after a step out of a function
 
 
 class Step:
@@ -84,10 +85,11 @@ class Resume:
 
 
 class Monitor:
-    def __init__(self, channel, stop_all=True, just_my_code=True):
+    def __init__(self, channel, stop_all=True, just_my_code=True, show_return_value=True):
         self.channel = channel
         self.stop_all = stop_all
         self.just_my_code = just_my_code
+        self.show_return_value = show_return_value
         self.handles = inspection.Handles()
         self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
         self._local = threading.local()
@@ -116,6 +118,7 @@ class Monitor:
         monitoring.register_callback(TOOL, EVENTS.PY_RESUME, self._on_start)
         monitoring.register_callback(TOOL, EVENTS.LINE, self._on_line)
         monitoring.register_callback(TOOL, EVENTS.RAISE, self._on_raise)
+        monitoring.register_callback(TOOL, EVENTS.PY_RETURN, self._on_return)
         self.thread_started(report=False)
         with self._lock:
             self._apply_events()
@@ -240,6 +243,20 @@ class Monitor:
             return DISABLE
         return None
 
+    def _on_return(self, code, _offset, value):
+        """A step that leaves its frame ends in the caller, on the line of the call."""
+        state = self._state()
+        if state is None or state.parked or state.step is None or state.step.kind == "entry":
+            return None
+        frame = sys._getframe(1)
+        caller = frame.f_back
+        if frame is not state.step.origin or caller is None or self._is_hidden(caller.f_code.co_filename):
+            return None  # a hidden caller: the step ends at the next line the user sees
+        self._step_ended(state)
+        returned = (code.co_qualname, value) if self.show_return_value else None
+        self._park(state, self._frames(caller), "step", returned=returned)
+        return None
+
     def _on_raise(self, code, _offset, exception):
         if "raised" not in self.exception_filters or self._is_hidden(code.co_filename):
             return
@@ -302,6 +319,8 @@ class Monitor:
         events = EVENTS.PY_START | EVENTS.PY_RESUME
         if self.slow:
             events |= EVENTS.LINE
+        if self._steppers:
+            events |= EVENTS.PY_RETURN
         if "raised" in self.exception_filters:
             events |= EVENTS.RAISE
         if events != self._events:
@@ -310,7 +329,7 @@ class Monitor:
                 monitoring.restart_events()  # lines DISABLEd earlier must report again
             self._events = events
 
-    def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None):
+    def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None, returned=None):
         """Stops this thread and serves requests about its frames until it is resumed."""
         with self._lock:
             if reason == "pause" and not (self._pausing and state.exempt_epoch != self._epoch) and state.ident not in self._pause_idents:
@@ -321,7 +340,7 @@ class Monitor:
                 self._pause_reporter = None
             self._pause_idents = self._pause_idents - {state.ident}
             state.parked = True
-            state.stop = Stop(frames, reason, exception, break_mode)
+            state.stop = Stop(frames, reason, exception, break_mode, returned)
             self._parked[state.native_id] = state
             if self.stop_all and not (self._pausing and state.exempt_epoch != self._epoch):
                 self._pausing = True
@@ -470,7 +489,11 @@ class Monitor:
         handle = args.get("frameId") or args.get("variablesReference")
         item = handles.get(handle)[1]
         if command == "scopes":
-            return {"scopes": inspection.scopes(handles, owner, item.frame)}
+            scopes = inspection.scopes(handles, owner, item.frame)
+            returned = state.stop.returned
+            if returned is not None and item is state.stop.frames[0]:
+                scopes.insert(0, inspection.returned_scope(handles, owner, item.frame, *returned))
+            return {"scopes": scopes}
         if command == "variables":
             if isinstance(item, inspection.Scope):
                 return {"variables": inspection.scope_variables(handles, owner, item)}
