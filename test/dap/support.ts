@@ -120,12 +120,16 @@ export class Stops {
 
 /** Everything the program printed, and its exit code once it exits. */
 export class ProgramOutput {
+  /** The program's stdout and stderr. */
   text = '';
+  /** The debugger's messages (logpoints). */
+  console = '';
   readonly exitCode: Promise<number>;
 
   constructor(client: DebugClient) {
     client.on('output', (event: DebugProtocol.OutputEvent) => {
       if (event.body.category === 'stdout' || event.body.category === 'stderr') this.text += event.body.output;
+      else if (event.body.category === 'console') this.console += event.body.output;
     });
     this.exitCode = client.waitForEvent('exited', 60_000).then((event) => (event as DebugProtocol.ExitedEvent).body.exitCode);
   }
