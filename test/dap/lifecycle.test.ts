@@ -35,7 +35,7 @@ suite('DAP: blocked threads, terminate, exit code, output', () => {
     const output = new ProgramOutput(client);
     const lines = 2000;
     const code = `import sys\nfor i in range(${lines}): print('line', i)\nprint('to stderr', file=sys.stderr)\nsys.exit(7)`;
-    await launchWithBreakpoints(client, { ...launchArgs(''), program: undefined, code } as never);
+    await launchWithBreakpoints(client, launchArgs(undefined, { code }));
     assert.equal(await output.exitCode, 7);
     assert.equal(output.text.split('\n').filter((text) => text.startsWith('line ')).length, lines);
     assert.match(output.text, /line 1999\n/);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { LaunchArguments } from '../../debug-adapter/launchConfig';
 import { fixtures, repoRoot } from '../support/cli';
 import { testPython } from '../support/runtime';
 
@@ -52,14 +53,16 @@ export function marker(file: string, name: string): number {
 /** A started DebugClient on the built adapter; `stop()` it in teardown. */
 export async function startClient(): Promise<DebugClient> {
   buildIfStale();
-  const client = new DebugClient('node', adapter, 'ftpy', { env: { ...process.env } }, true);
+  // A short handshake timeout keeps the test of a stuck debuggee fast.
+  const client = new DebugClient('node', adapter, 'ftpy', { env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '2000' } }, true);
   client.defaultTimeout = 20_000;
   await client.start();
   return client;
 }
 
-export function launchArgs(program: string, extra: Record<string, unknown> = {}): DebugProtocol.LaunchRequestArguments {
-  return { program, python: testPython(), ...extra } as DebugProtocol.LaunchRequestArguments;
+/** Launch arguments for the test interpreter: a program (or none, for `code` or `module` in `extra`). */
+export function launchArgs(program: string | undefined, extra: LaunchArguments = {}): LaunchArguments {
+  return { ...(program === undefined ? {} : { program }), python: testPython(), ...extra };
 }
 
 /** initialize, launch, breakpoints, configurationDone: returns the breakpoints as the adapter placed them. */
