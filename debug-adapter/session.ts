@@ -143,9 +143,9 @@ export class FtpyDebugSession extends LoggingDebugSession {
     });
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
     void this.answer(response, async () => {
-      if (args.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
+      if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
       else await this.debuggee?.terminate();
       this.debuggee?.channel.close();
       return undefined;

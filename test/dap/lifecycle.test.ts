@@ -31,6 +31,19 @@ suite('DAP: blocked threads, terminate, exit code, output', () => {
     assert.ok(!isAlive(defined(childPid, 'child pid')), "the debuggee's child is gone");
   });
 
+  test('the program and its children end when the adapter dies', async () => {
+    const doomed = await startClient(); // its adapter is killed, so teardown cannot stop it
+    const stops = new Stops(doomed);
+    await launchWithBreakpoints(doomed, launchArgs(blocked), [{ path: blocked, lines: [marker(blocked, 'main_stop')] }]);
+    const top = defined((await topFrames(doomed, defined((await stops.expect('breakpoint')).body.threadId, 'a thread')))[0], 'a frame');
+    const [pid, childPid, adapterPid] = JSON.parse(await evaluate(doomed, top.id, 'list((os.getpid(), child.pid, os.getppid()))')) as number[];
+    process.kill(defined(adapterPid, 'the adapter pid'), 'SIGKILL');
+    for (let waited = 0; waited < 5000 && (isAlive(defined(pid, 'pid')) || isAlive(defined(childPid, 'child pid'))); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(!isAlive(defined(pid, 'pid')) && !isAlive(defined(childPid, 'child pid')), 'no process left');
+  });
+
   test('the exit code is reported after all output', async () => {
     const output = new ProgramOutput(client);
     const lines = 2000;
