@@ -23,13 +23,15 @@ function newestSource(dir: string): number {
 }
 
 let built = false;
-function buildIfStale(): void {
-  if (built) return;
+/** dist/debug-adapter.js, built first if it is missing or older than its sources. */
+export function adapterPath(): string {
+  if (built) return adapter;
   const sources = Math.max(newestSource(path.join(repoRoot, 'debug-adapter')), newestSource(path.join(repoRoot, 'runtime')));
   if (!fs.existsSync(adapter) || fs.statSync(adapter).mtimeMs < sources) {
     execFileSync(process.execPath, [path.join(repoRoot, 'esbuild.js')], { cwd: repoRoot, stdio: 'inherit' });
   }
   built = true;
+  return adapter;
 }
 
 /** `value`, which the test expects to be there. */
@@ -52,9 +54,8 @@ export function marker(file: string, name: string): number {
 
 /** A started DebugClient on the built adapter; `stop()` it in teardown. */
 export async function startClient(): Promise<DebugClient> {
-  buildIfStale();
   // A short handshake timeout keeps the test of a stuck debuggee fast.
-  const client = new DebugClient('node', adapter, 'ftpy', { env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '2000' } }, true);
+  const client = new DebugClient('node', adapterPath(), 'ftpy', { env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '2000' } }, true);
   client.defaultTimeout = 20_000;
   await client.start();
   return client;
