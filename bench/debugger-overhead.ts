@@ -30,13 +30,18 @@ function markerLine(name: string): number {
   return index + 1;
 }
 
-function elapsed(stdout: string): number {
-  const match = /elapsed ([\d.]+)/.exec(stdout);
-  if (!match) throw new Error(`the workload printed no time: ${stdout}`);
-  return Number(match[1]);
+interface Times {
+  wall: number;
+  cpu: number;
 }
 
-function plainRun(threads: number): Promise<number> {
+function elapsed(stdout: string): Times {
+  const match = /elapsed ([\d.]+) cpu ([\d.]+)/.exec(stdout);
+  if (!match) throw new Error(`the workload printed no time: ${stdout}`);
+  return { wall: Number(match[1]), cpu: Number(match[2]) };
+}
+
+function plainRun(threads: number): Promise<Times> {
   return new Promise((resolve, reject) => {
     const child = spawn(python(), ['-X', 'gil=0', workload, String(threads), String(units)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
@@ -46,7 +51,7 @@ function plainRun(threads: number): Promise<number> {
   });
 }
 
-async function debuggedRun(threads: number, breakpointLine: number): Promise<number> {
+async function debuggedRun(threads: number, breakpointLine: number): Promise<Times> {
   let stdout = '';
   const debuggee = await startDebuggee(
     {
@@ -73,30 +78,33 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const modes: [string, (threads: number) => Promise<number>][] = [
+  const modes: [string, (threads: number) => Promise<Times>][] = [
     ['plain python -X gil=0', plainRun],
     ['ftpy, breakpoint in a function never called', (threads) => debuggedRun(threads, markerLine('never'))],
     ['ftpy, breakpoint in the hot function, never reached', (threads) => debuggedRun(threads, markerLine('unreached'))],
   ];
-  const times = modes.map(() => ({ 1: [] as number[], 2: [] as number[] }));
+  const runs = modes.map(() => ({ 1: [] as Times[], 2: [] as Times[] }));
   for (let round = 0; round < repeats; round++) {
     for (const threads of [1, 2] as const) {
-      for (const [index, [, run]] of modes.entries()) times[index]?.[threads].push(await run(threads));
+      for (const [index, [, run]] of modes.entries()) runs[index]?.[threads].push(await run(threads));
     }
   }
-  const plain = times[0];
-  if (!plain) return;
-  const plainSpeedup = (2 * median(plain[1])) / median(plain[2]);
   console.log(`${python()}: ${units} units per thread, median of ${repeats} interleaved runs (${new Date().toISOString()})`);
-  console.log('mode'.padEnd(54) + '1 thread  2 threads  ratio(1)  ratio(2)  2-thread speedup (% of plain)');
-  for (const [index, [name]] of modes.entries()) {
-    const mode = times[index];
-    if (!mode) continue;
-    const [one, two] = [median(mode[1]), median(mode[2])];
-    const speedup = (2 * one) / two;
-    console.log(
-      `${name.padEnd(54)}${one.toFixed(3).padStart(8)}s ${two.toFixed(3).padStart(8)}s ${(one / median(plain[1])).toFixed(3).padStart(8)}x ${(two / median(plain[2])).toFixed(3).padStart(8)}x ${speedup.toFixed(2).padStart(8)}x (${((100 * speedup) / plainSpeedup).toFixed(0)}%)`,
-    );
+  for (const kind of ['wall', 'cpu'] as const) {
+    const table = runs.map((mode) => ({ 1: median(mode[1].map((run) => run[kind])), 2: median(mode[2].map((run) => run[kind])) }));
+    const plain = table[0];
+    if (!plain) return;
+    const plainSpeedup = (2 * plain[1]) / plain[2];
+    console.log(`\n${kind === 'wall' ? 'wall time' : 'CPU time (all threads)'}`);
+    console.log('mode'.padEnd(54) + '1 thread  2 threads  ratio(1)  ratio(2)' + (kind === 'wall' ? '  2-thread speedup (% of plain)' : ''));
+    for (const [index, [name]] of modes.entries()) {
+      const mode = table[index];
+      if (!mode) continue;
+      const speedup = (2 * mode[1]) / mode[2];
+      const columns = [mode[1].toFixed(3).padStart(8) + 's', mode[2].toFixed(3).padStart(8) + 's', (mode[1] / plain[1]).toFixed(3).padStart(8) + 'x', (mode[2] / plain[2]).toFixed(3).padStart(8) + 'x'];
+      if (kind === 'wall') columns.push(`${speedup.toFixed(2).padStart(8)}x (${((100 * speedup) / plainSpeedup).toFixed(0)}%)`);
+      console.log(name.padEnd(54) + columns.join(' '));
+    }
   }
 }
 

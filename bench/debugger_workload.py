@@ -1,4 +1,4 @@
-"""CPU-bound work in THREADS threads, UNITS units each; prints the wall time of the work alone.
+"""CPU-bound work in THREADS threads, UNITS units each; prints the wall and CPU time of the work alone.
 
 Usage: python debugger_workload.py THREADS UNITS
 """
@@ -28,12 +28,12 @@ def work(units):
 def main():
     threads, units = int(sys.argv[1]), int(sys.argv[2])
     workers = [threading.Thread(target=work, args=(units,)) for _ in range(threads)]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    print(f"elapsed {time.perf_counter() - start:.6f}")
+    print(f"elapsed {time.perf_counter() - start:.6f} cpu {time.process_time() - cpu_start:.6f}")
 
 
 main()
