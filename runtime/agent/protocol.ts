@@ -19,6 +19,9 @@ type Empty = Record<string, never>;
 export interface AgentCommands {
   setBreakpoints: [{ path: string; breakpoints: DebugProtocol.SourceBreakpoint[] }, { breakpoints: DebugProtocol.Breakpoint[] }];
   setExceptionBreakpoints: [{ filters: string[] }, Empty];
+  setFunctionBreakpoints: [DebugProtocol.SetFunctionBreakpointsArguments, { breakpoints: DebugProtocol.Breakpoint[] }];
+  source: [DebugProtocol.SourceArguments, { content: string }];
+  completions: [DebugProtocol.CompletionsArguments, { targets: DebugProtocol.CompletionItem[] }];
   configurationDone: [Empty, Empty];
   threads: [Empty, { threads: DebugProtocol.Thread[] }];
   stackTrace: [DebugProtocol.StackTraceArguments, { stackFrames: DebugProtocol.StackFrame[]; totalFrames: number }];

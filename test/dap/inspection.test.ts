@@ -49,6 +49,27 @@ suite('DAP: values and exceptions', () => {
     assert.match(output.text, /scaled 1250 middle/);
   });
 
+  test('completions in a frame: names and attributes', async () => {
+    const stops = new Stops(client);
+    await launchWithBreakpoints(client, launchArgs(values), [{ path: values, lines: [marker(values, 'inner')] }]);
+    const threadId = defined((await stops.expect('breakpoint')).body.threadId, 'a thread');
+    const middle = defined((await topFrames(client, threadId))[1], 'the caller frame');
+    const labels = async (text: string) => (await client.completionsRequest({ text, column: text.length + 1, frameId: middle.id })).body.targets.map((target) => target.label);
+    assert.ok((await labels('sca')).includes('scale'));
+    assert.ok((await labels('x = data.ke')).includes('keys'));
+  });
+
+  test('code without a file is shown through a source reference', async () => {
+    const stops = new Stops(client);
+    const code = 'first = 1\nsecond = 2\n';
+    await launchWithBreakpoints(client, launchArgs(undefined, { code, stopOnEntry: true }));
+    const threadId = defined((await stops.expect('entry')).body.threadId, 'a thread');
+    const top = defined((await topFrames(client, threadId))[0], 'a frame');
+    assert.equal(top.source?.name, '<string>');
+    const reference = defined(top.source?.sourceReference, 'a source reference');
+    assert.equal((await client.sourceRequest({ sourceReference: reference })).body.content, code);
+  });
+
   test('raised exceptions stop in the worker that raised them, with exceptionInfo', async () => {
     const stops = new Stops(client);
     await launchWithBreakpoints(client, launchArgs(raising), [], ['raised']);

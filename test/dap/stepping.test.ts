@@ -49,6 +49,20 @@ suite('DAP: stepping while another thread runs', () => {
     });
   }
 
+  test('a function breakpoint stops each call of the named function', async () => {
+    const stops = new Stops(client);
+    await Promise.all([client.waitForEvent('initialized'), client.launch(launchArgs(program))]);
+    const placed = (await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'inner' }] })).body.breakpoints;
+    assert.equal(placed[0]?.verified, true);
+    await client.configurationDoneRequest();
+    const stop = await stops.expect('function breakpoint');
+    const threadId = defined(stop.body.threadId, 'a thread');
+    assert.deepEqual(stop.body.hitBreakpointIds, [placed[0]?.id]);
+    assert.equal((await where(threadId))[0], 'inner');
+    const caller = defined((await topFrames(client, threadId))[1], 'the caller');
+    assert.deepEqual([caller.name, caller.line], ['outer', line('outer_call')]);
+  });
+
   test('after stepping out, the return value is shown', async () => {
     const stops = new Stops(client);
     await launchWithBreakpoints(client, launchArgs(program), [{ path: program, lines: [line('inner_first')] }]);

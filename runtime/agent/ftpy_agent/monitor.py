@@ -108,6 +108,9 @@ class Monitor:
         self._canonical = {}  # co_filename -> canonical path
         self._codes = {}  # canonical path -> {id: code object} of the code started so far
         self._hidden = {}  # co_filename -> hidden from the user (agent; library with justMyCode)
+        self._function_breakpoints = {}  # name -> Breakpoint
+        self._source_references = {}  # name of code without a file -> sourceReference
+        self._source_names = {}  # sourceReference -> name
         self.exception_filters = frozenset()
 
     # ---- installation and threads
@@ -115,7 +118,7 @@ class Monitor:
     def install(self):
         monitoring.use_tool_id(TOOL, "ftpy")
         monitoring.register_callback(TOOL, EVENTS.PY_START, self._on_start)
-        monitoring.register_callback(TOOL, EVENTS.PY_RESUME, self._on_start)
+        monitoring.register_callback(TOOL, EVENTS.PY_RESUME, self._on_resume)
         monitoring.register_callback(TOOL, EVENTS.LINE, self._on_line)
         monitoring.register_callback(TOOL, EVENTS.RAISE, self._on_raise)
         monitoring.register_callback(TOOL, EVENTS.PY_RETURN, self._on_return)
@@ -189,6 +192,42 @@ class Monitor:
             monitoring.restart_events()
         return answers
 
+    def set_function_breakpoints(self, requests):
+        answers = []
+        placed = {}
+        for request in requests:
+            try:
+                breakpoint = breakpoints.Breakpoint(None, request.get("condition"), request.get("hitCondition"))
+            except (SyntaxError, ValueError) as error:
+                answers.append({"verified": False, "message": f"Invalid breakpoint: {error}"})
+                continue
+            placed[request["name"]] = breakpoint
+            answers.append({"id": breakpoint.id, "verified": True})
+        with self._lock:
+            self._function_breakpoints = placed
+            monitoring.restart_events()  # PY_START must fire again for code that already ran
+        return answers
+
+    def source(self, reference):
+        """The text of code without a file (python -c, exec of a string), as linecache knows it."""
+        import linecache
+
+        name = self._source_names.get(reference)
+        lines = linecache.getlines(name) if name else []
+        if not lines:
+            raise LookupError("The source of this code is not available.")
+        return "".join(lines)
+
+    def _source(self, filename):
+        if os.path.isfile(filename):
+            return {"path": filename, "name": os.path.basename(filename)}
+        with self._lock:
+            reference = self._source_references.get(filename)
+            if reference is None:
+                reference = self._source_references[filename] = len(self._source_references) + 1
+                self._source_names[reference] = filename
+        return {"name": filename, "sourceReference": reference, "presentationHint": "deemphasize"}
+
     def set_exception_filters(self, filters):
         with self._lock:
             self.exception_filters = frozenset(filters)
@@ -197,6 +236,29 @@ class Monitor:
     # ---- the callbacks (run on the program's threads, concurrently)
 
     def _on_start(self, code, _offset):
+        self._see(code)
+        if self._function_breakpoints:
+            frame = sys._getframe(1)
+            breakpoint = self._function_breakpoint(code, frame)
+            if breakpoint is not None:
+                state = self._state()
+                if state is not None and not state.parked and breakpoint.fires(frame, self.output):
+                    self._park(state, self._frames(frame), "function breakpoint", hit=breakpoint)
+                return None  # every call of this function must report
+        return DISABLE
+
+    def _on_resume(self, code, _offset):
+        self._see(code)
+        return DISABLE
+
+    def _function_breakpoint(self, code, frame):
+        """The function breakpoint naming this code: 'qualname', 'module.qualname' or a bare function name."""
+        by_name = self._function_breakpoints
+        qualname = code.co_qualname
+        return by_name.get(qualname) or by_name.get(f"{frame.f_globals.get('__name__')}.{qualname}") or by_name.get(code.co_name)
+
+    def _see(self, code):
+        """Records a code object that started and gives it LINE events if its file has breakpoints."""
         filename = code.co_filename
         canonical = self._canonical.get(filename)
         if canonical is None:
@@ -207,7 +269,6 @@ class Monitor:
             if lines is not None:
                 self._bp_lines[filename] = lines
                 monitoring.set_local_events(TOOL, code, EVENTS.LINE)
-        return DISABLE
 
     def _on_line(self, code, line):
         if self.slow:
@@ -502,6 +563,8 @@ class Monitor:
             return inspection.evaluate(handles, owner, item.frame, args["expression"], args.get("context"))
         if command == "setVariable":
             return inspection.set_variable(handles, owner, item, args["name"], args["value"])
+        if command == "completions":
+            return {"targets": inspection.completions(item.frame, args["text"], args["column"])}
         if command == "setExpression":
             return inspection.set_expression(handles, owner, item.frame, args["expression"], args["value"])
         raise ValueError(f"Unknown request {command}")
@@ -509,7 +572,7 @@ class Monitor:
     def _dap_frame(self, owner, frame):
         code = frame.frame.f_code
         entry = {"id": self.handles.add(owner, frame), "name": code.co_qualname, "line": frame.line, "column": 1}
-        entry["source"] = _source(code.co_filename)
+        entry["source"] = self._source(code.co_filename)
         return entry
 
     def _exception_info(self, state):
@@ -542,7 +605,7 @@ class Monitor:
         while frame is not None:
             code = frame.f_code
             if not self._is_hidden(code.co_filename):
-                frames.append({"name": code.co_qualname, "line": frame.f_lineno, "column": 1, "source": _source(code.co_filename)})
+                frames.append({"name": code.co_qualname, "line": frame.f_lineno, "column": 1, "source": self._source(code.co_filename)})
             frame = frame.f_back
         label = {"name": f"[{_native_state(native_id)} outside Python]", "line": 0, "column": 0, "presentationHint": "label"}
         frames.insert(0, label)
@@ -550,12 +613,6 @@ class Monitor:
             entry["id"] = self.handles.add(state.ident, None)
         levels = levels or len(frames)
         return {"stackFrames": frames[start : start + levels], "totalFrames": len(frames)}
-
-
-def _source(filename):
-    if os.path.isfile(filename):
-        return {"path": filename, "name": os.path.basename(filename)}
-    return {"name": filename, "presentationHint": "deemphasize"}
 
 
 def _native_state(native_id):

@@ -9,7 +9,7 @@ import signal
 
 _STEPS = {"next": "over", "stepIn": "in", "stepOut": "out"}
 _ROUTED_BY_THREAD = ("stackTrace", "exceptionInfo")
-_ROUTED_BY_HANDLE = ("scopes", "variables", "evaluate", "setVariable", "setExpression")
+_ROUTED_BY_HANDLE = ("scopes", "variables", "evaluate", "setVariable", "setExpression", "completions")
 
 
 class Session:
@@ -63,6 +63,10 @@ class Session:
             raise LookupError("The thread has run on.")
         if command == "setBreakpoints":
             return {"breakpoints": monitor.set_breakpoints(args["path"], args["breakpoints"])}
+        if command == "setFunctionBreakpoints":
+            return {"breakpoints": monitor.set_function_breakpoints(args["breakpoints"])}
+        if command == "source":
+            return {"content": monitor.source(args["sourceReference"])}
         if command == "setExceptionBreakpoints":
             monitor.set_exception_filters(args["filters"])
             return {}
