@@ -108,7 +108,7 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
       cwd,
       env: environment(args, cwd),
       args: settings.args,
-      options: { ...target, stopAll: settings.stopAll, justMyCode: settings.justMyCode, stopOnEntry: settings.stopOnEntry },
+      options: { ...target, stopAll: settings.stopAll, justMyCode: settings.justMyCode, stopOnEntry: settings.stopOnEntry, showReturnValue: settings.showReturnValue },
     },
     console: settings.console,
     redirectOutput: settings.redirectOutput,

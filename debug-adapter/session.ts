@@ -18,6 +18,8 @@ const INTERNAL_ERROR = 1003;
 export const capabilities: DebugProtocol.Capabilities = {
   supportsConfigurationDoneRequest: true,
   supportsConditionalBreakpoints: true,
+  supportsFunctionBreakpoints: true,
+  supportsCompletionsRequest: true,
   supportsHitConditionalBreakpoints: true,
   supportsLogPoints: true,
   supportsEvaluateForHovers: true,
@@ -78,6 +80,18 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     void this.answer(response, () => this.agent('setExceptionBreakpoints', { filters: args.filters }));
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    void this.answer(response, () => this.agent('setFunctionBreakpoints', args));
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    void this.answer(response, () => this.agent('source', args));
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    void this.answer(response, () => this.agent('completions', args));
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -143,9 +157,9 @@ export class FtpyDebugSession extends LoggingDebugSession {
     });
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
     void this.answer(response, async () => {
-      if (args.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
+      if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
       else await this.debuggee?.terminate();
       this.debuggee?.channel.close();
       return undefined;

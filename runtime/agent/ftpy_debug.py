@@ -22,7 +22,7 @@ def main():
 
     options = json.loads(options)
     agent_channel = channel.Channel(socket_path, token)
-    debugger = monitor.Monitor(agent_channel, stop_all=options["stopAll"], just_my_code=options["justMyCode"])
+    debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])
     start_agent_thread = monitor.install_thread_hooks(debugger)
     debugger.install()
     configured = threading.Event()
@@ -57,9 +57,13 @@ def _run(options, args, debugger):
             with open(program, "rb") as source_file:
                 code = compile(source_file.read(), program, "exec", dont_inherit=True)
         else:
+            import linecache
+
             sys.argv = ["-c", *args]
             sys.path[0] = ""
             code = compile(options["code"], "<string>", "exec", dont_inherit=True)
+            # Tracebacks and the debugger's source requests show the code.
+            linecache.cache["<string>"] = (len(options["code"]), None, options["code"].splitlines(True), "<string>")
         exec(code, main_module.__dict__)
     except SystemExit:
         raise

@@ -5,7 +5,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 
 /** What the launcher is told to run, and how to debug it (its OPTIONS_JSON argument). */
 export type AgentTarget = { program: string } | { module: string } | { code: string };
-export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean };
+export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean; showReturnValue: boolean };
 
 /** The agent's first line: the one-time token it was given. */
 export interface AgentHello {
@@ -19,6 +19,9 @@ type Empty = Record<string, never>;
 export interface AgentCommands {
   setBreakpoints: [{ path: string; breakpoints: DebugProtocol.SourceBreakpoint[] }, { breakpoints: DebugProtocol.Breakpoint[] }];
   setExceptionBreakpoints: [{ filters: string[] }, Empty];
+  setFunctionBreakpoints: [DebugProtocol.SetFunctionBreakpointsArguments, { breakpoints: DebugProtocol.Breakpoint[] }];
+  source: [DebugProtocol.SourceArguments, { content: string }];
+  completions: [DebugProtocol.CompletionsArguments, { targets: DebugProtocol.CompletionItem[] }];
   configurationDone: [Empty, Empty];
   threads: [Empty, { threads: DebugProtocol.Thread[] }];
   stackTrace: [DebugProtocol.StackTraceArguments, { stackFrames: DebugProtocol.StackFrame[]; totalFrames: number }];

@@ -21,6 +21,7 @@ export interface DebuggeeSpec {
   env: NodeJS.ProcessEnv;
   args: readonly string[];
   options: AgentOptions;
+  /** How long the agent may take to connect (default: $FTPY_HANDSHAKE_TIMEOUT_MS, else 15 s). */
   handshakeTimeoutMs?: number;
 }
 
@@ -108,7 +109,7 @@ export async function startDebuggee(spec: DebuggeeSpec, output: DebuggeeOutput):
     throw new UserFacingError(`The program exited (code ${ended.code}) before the debugger could attach${details}`, 'openLog');
   });
   let timer: NodeJS.Timeout | undefined;
-  const timeoutMs = spec.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+  const timeoutMs = spec.handshakeTimeoutMs ?? (Number(process.env.FTPY_HANDSHAKE_TIMEOUT_MS) || HANDSHAKE_TIMEOUT_MS);
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new UserFacingError(`The debugger's agent did not connect within ${timeoutMs / 1000} s. The interpreter may be stuck at start-up; see the log.`, 'openLog')),

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { LaunchArguments } from '../../debug-adapter/launchConfig';
 import { fixtures, repoRoot } from '../support/cli';
 import { testPython } from '../support/runtime';
 
@@ -22,13 +23,15 @@ function newestSource(dir: string): number {
 }
 
 let built = false;
-function buildIfStale(): void {
-  if (built) return;
+/** dist/debug-adapter.js, built first if it is missing or older than its sources. */
+export function adapterPath(): string {
+  if (built) return adapter;
   const sources = Math.max(newestSource(path.join(repoRoot, 'debug-adapter')), newestSource(path.join(repoRoot, 'runtime')));
   if (!fs.existsSync(adapter) || fs.statSync(adapter).mtimeMs < sources) {
     execFileSync(process.execPath, [path.join(repoRoot, 'esbuild.js')], { cwd: repoRoot, stdio: 'inherit' });
   }
   built = true;
+  return adapter;
 }
 
 /** `value`, which the test expects to be there. */
@@ -51,15 +54,16 @@ export function marker(file: string, name: string): number {
 
 /** A started DebugClient on the built adapter; `stop()` it in teardown. */
 export async function startClient(): Promise<DebugClient> {
-  buildIfStale();
-  const client = new DebugClient('node', adapter, 'ftpy', { env: { ...process.env } }, true);
+  // A short handshake timeout keeps the test of a stuck debuggee fast.
+  const client = new DebugClient('node', adapterPath(), 'ftpy', { env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '2000' } }, true);
   client.defaultTimeout = 20_000;
   await client.start();
   return client;
 }
 
-export function launchArgs(program: string, extra: Record<string, unknown> = {}): DebugProtocol.LaunchRequestArguments {
-  return { program, python: testPython(), ...extra } as DebugProtocol.LaunchRequestArguments;
+/** Launch arguments for the test interpreter: a program (or none, for `code` or `module` in `extra`). */
+export function launchArgs(program: string | undefined, extra: LaunchArguments = {}): LaunchArguments {
+  return { ...(program === undefined ? {} : { program }), python: testPython(), ...extra };
 }
 
 /** initialize, launch, breakpoints, configurationDone: returns the breakpoints as the adapter placed them. */
@@ -120,15 +124,24 @@ export class Stops {
 
 /** Everything the program printed, and its exit code once it exits. */
 export class ProgramOutput {
+  /** The program's stdout and stderr. */
   text = '';
+  /** The debugger's messages (logpoints). */
+  console = '';
   readonly exitCode: Promise<number>;
 
   constructor(client: DebugClient) {
     client.on('output', (event: DebugProtocol.OutputEvent) => {
       if (event.body.category === 'stdout' || event.body.category === 'stderr') this.text += event.body.output;
+      else if (event.body.category === 'console') this.console += event.body.output;
     });
     this.exitCode = client.waitForEvent('exited', 60_000).then((event) => (event as DebugProtocol.ExitedEvent).body.exitCode);
   }
+}
+
+export async function threadNamed(client: DebugClient, prefix: string): Promise<number> {
+  const threads = (await client.threadsRequest()).body.threads;
+  return defined(threads.find((thread) => thread.name.startsWith(prefix)), `a thread named ${prefix}`).id;
 }
 
 export async function topFrames(client: DebugClient, threadId: number, levels = 20): Promise<DebugProtocol.StackFrame[]> {
@@ -145,7 +158,10 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  // A zombie is dead for our purposes.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'; // a zombie is dead for our purposes
+  } catch {
+    return false;
+  }
 }

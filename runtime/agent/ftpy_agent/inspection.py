@@ -4,7 +4,10 @@ On 3.13t a frame object may only be used by the thread running it, so every func
 runs on the stopped thread that owns the frames (see monitor.ParkedThread.serve).
 """
 
+import builtins
+import re
 import reprlib
+import rlcompleter
 import threading
 
 _repr = reprlib.Repr()
@@ -157,6 +160,11 @@ def scopes(handles, owner, frame):
     return result
 
 
+def returned_scope(handles, owner, frame, function, value):
+    """The value the function just stepped out of returned."""
+    return _scope(handles, owner, "Return value", "returnValue", {f"{function}()": value}, frame, 1)
+
+
 def _scope(handles, owner, name, hint, mapping, frame, size, expensive=False):
     scope = {"name": name, "variablesReference": handles.add(owner, Scope(mapping, frame)), "namedVariables": size, "expensive": expensive}
     if hint:
@@ -217,3 +225,20 @@ def set_expression(handles, owner, frame, expression, value_expression):
     entry = evaluate(handles, owner, frame, expression, "watch")
     entry["value"] = entry.pop("result")
     return entry
+
+
+def completions(frame, text, column):
+    """Names and attributes completing the word before the cursor (column is 1-based)."""
+    word = re.search(r"[\w.]*$", text[: column - 1]).group()
+    completer = rlcompleter.Completer({**builtins.__dict__, **frame.f_globals, **frame.f_locals})
+    targets = []
+    for state in range(500):
+        completion = completer.complete(word, state)
+        if completion is None:
+            break
+        label = completion.rsplit(".", 1)[-1]
+        kind = "function" if label.endswith(("(", "()")) else "variable"
+        label = label.removesuffix("()").removesuffix("(")
+        if label and not any(target["label"] == label for target in targets):
+            targets.append({"label": label, "type": kind})
+    return targets

@@ -53,11 +53,12 @@ class ThreadState:
 class Stop:
     """Why and where a parked thread stopped."""
 
-    def __init__(self, frames, reason, exception=None, break_mode=None):
+    def __init__(self, frames, reason, exception=None, break_mode=None, returned=None):
         self.frames = frames
         self.reason = reason
         self.exception = exception
         self.break_mode = break_mode
+        self.returned = returned  # (function name, value) after a step out of a function
 
 
 class Step:
@@ -84,10 +85,11 @@ class Resume:
 
 
 class Monitor:
-    def __init__(self, channel, stop_all=True, just_my_code=True):
+    def __init__(self, channel, stop_all=True, just_my_code=True, show_return_value=True):
         self.channel = channel
         self.stop_all = stop_all
         self.just_my_code = just_my_code
+        self.show_return_value = show_return_value
         self.handles = inspection.Handles()
         self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
         self._local = threading.local()
@@ -106,6 +108,9 @@ class Monitor:
         self._canonical = {}  # co_filename -> canonical path
         self._codes = {}  # canonical path -> {id: code object} of the code started so far
         self._hidden = {}  # co_filename -> hidden from the user (agent; library with justMyCode)
+        self._function_breakpoints = {}  # name -> Breakpoint
+        self._source_references = {}  # name of code without a file -> sourceReference
+        self._source_names = {}  # sourceReference -> name
         self.exception_filters = frozenset()
 
     # ---- installation and threads
@@ -113,9 +118,10 @@ class Monitor:
     def install(self):
         monitoring.use_tool_id(TOOL, "ftpy")
         monitoring.register_callback(TOOL, EVENTS.PY_START, self._on_start)
-        monitoring.register_callback(TOOL, EVENTS.PY_RESUME, self._on_start)
+        monitoring.register_callback(TOOL, EVENTS.PY_RESUME, self._on_resume)
         monitoring.register_callback(TOOL, EVENTS.LINE, self._on_line)
         monitoring.register_callback(TOOL, EVENTS.RAISE, self._on_raise)
+        monitoring.register_callback(TOOL, EVENTS.PY_RETURN, self._on_return)
         self.thread_started(report=False)
         with self._lock:
             self._apply_events()
@@ -186,6 +192,42 @@ class Monitor:
             monitoring.restart_events()
         return answers
 
+    def set_function_breakpoints(self, requests):
+        answers = []
+        placed = {}
+        for request in requests:
+            try:
+                breakpoint = breakpoints.Breakpoint(None, request.get("condition"), request.get("hitCondition"))
+            except (SyntaxError, ValueError) as error:
+                answers.append({"verified": False, "message": f"Invalid breakpoint: {error}"})
+                continue
+            placed[request["name"]] = breakpoint
+            answers.append({"id": breakpoint.id, "verified": True})
+        with self._lock:
+            self._function_breakpoints = placed
+            monitoring.restart_events()  # PY_START must fire again for code that already ran
+        return answers
+
+    def source(self, reference):
+        """The text of code without a file (python -c, exec of a string), as linecache knows it."""
+        import linecache
+
+        name = self._source_names.get(reference)
+        lines = linecache.getlines(name) if name else []
+        if not lines:
+            raise LookupError("The source of this code is not available.")
+        return "".join(lines)
+
+    def _source(self, filename):
+        if os.path.isfile(filename):
+            return {"path": filename, "name": os.path.basename(filename)}
+        with self._lock:
+            reference = self._source_references.get(filename)
+            if reference is None:
+                reference = self._source_references[filename] = len(self._source_references) + 1
+                self._source_names[reference] = filename
+        return {"name": filename, "sourceReference": reference, "presentationHint": "deemphasize"}
+
     def set_exception_filters(self, filters):
         with self._lock:
             self.exception_filters = frozenset(filters)
@@ -194,6 +236,29 @@ class Monitor:
     # ---- the callbacks (run on the program's threads, concurrently)
 
     def _on_start(self, code, _offset):
+        self._see(code)
+        if self._function_breakpoints:
+            frame = sys._getframe(1)
+            breakpoint = self._function_breakpoint(code, frame)
+            if breakpoint is not None:
+                state = self._state()
+                if state is not None and not state.parked and breakpoint.fires(frame, self.output):
+                    self._park(state, self._frames(frame), "function breakpoint", hit=breakpoint)
+                return None  # every call of this function must report
+        return DISABLE
+
+    def _on_resume(self, code, _offset):
+        self._see(code)
+        return DISABLE
+
+    def _function_breakpoint(self, code, frame):
+        """The function breakpoint naming this code: 'qualname', 'module.qualname' or a bare function name."""
+        by_name = self._function_breakpoints
+        qualname = code.co_qualname
+        return by_name.get(qualname) or by_name.get(f"{frame.f_globals.get('__name__')}.{qualname}") or by_name.get(code.co_name)
+
+    def _see(self, code):
+        """Records a code object that started and gives it LINE events if its file has breakpoints."""
         filename = code.co_filename
         canonical = self._canonical.get(filename)
         if canonical is None:
@@ -204,7 +269,6 @@ class Monitor:
             if lines is not None:
                 self._bp_lines[filename] = lines
                 monitoring.set_local_events(TOOL, code, EVENTS.LINE)
-        return DISABLE
 
     def _on_line(self, code, line):
         if self.slow:
@@ -238,6 +302,20 @@ class Monitor:
             return None
         if breakpoint is None and (hidden or not self._steppers):
             return DISABLE
+        return None
+
+    def _on_return(self, code, _offset, value):
+        """A step that leaves its frame ends in the caller, on the line of the call."""
+        state = self._state()
+        if state is None or state.parked or state.step is None or state.step.kind == "entry":
+            return None
+        frame = sys._getframe(1)
+        caller = frame.f_back
+        if frame is not state.step.origin or caller is None or self._is_hidden(caller.f_code.co_filename):
+            return None  # a hidden caller: the step ends at the next line the user sees
+        self._step_ended(state)
+        returned = (code.co_qualname, value) if self.show_return_value else None
+        self._park(state, self._frames(caller), "step", returned=returned)
         return None
 
     def _on_raise(self, code, _offset, exception):
@@ -302,6 +380,8 @@ class Monitor:
         events = EVENTS.PY_START | EVENTS.PY_RESUME
         if self.slow:
             events |= EVENTS.LINE
+        if self._steppers:
+            events |= EVENTS.PY_RETURN
         if "raised" in self.exception_filters:
             events |= EVENTS.RAISE
         if events != self._events:
@@ -310,7 +390,7 @@ class Monitor:
                 monitoring.restart_events()  # lines DISABLEd earlier must report again
             self._events = events
 
-    def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None):
+    def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None, returned=None):
         """Stops this thread and serves requests about its frames until it is resumed."""
         with self._lock:
             if reason == "pause" and not (self._pausing and state.exempt_epoch != self._epoch) and state.ident not in self._pause_idents:
@@ -321,7 +401,7 @@ class Monitor:
                 self._pause_reporter = None
             self._pause_idents = self._pause_idents - {state.ident}
             state.parked = True
-            state.stop = Stop(frames, reason, exception, break_mode)
+            state.stop = Stop(frames, reason, exception, break_mode, returned)
             self._parked[state.native_id] = state
             if self.stop_all and not (self._pausing and state.exempt_epoch != self._epoch):
                 self._pausing = True
@@ -470,7 +550,11 @@ class Monitor:
         handle = args.get("frameId") or args.get("variablesReference")
         item = handles.get(handle)[1]
         if command == "scopes":
-            return {"scopes": inspection.scopes(handles, owner, item.frame)}
+            scopes = inspection.scopes(handles, owner, item.frame)
+            returned = state.stop.returned
+            if returned is not None and item is state.stop.frames[0]:
+                scopes.insert(0, inspection.returned_scope(handles, owner, item.frame, *returned))
+            return {"scopes": scopes}
         if command == "variables":
             if isinstance(item, inspection.Scope):
                 return {"variables": inspection.scope_variables(handles, owner, item)}
@@ -479,6 +563,8 @@ class Monitor:
             return inspection.evaluate(handles, owner, item.frame, args["expression"], args.get("context"))
         if command == "setVariable":
             return inspection.set_variable(handles, owner, item, args["name"], args["value"])
+        if command == "completions":
+            return {"targets": inspection.completions(item.frame, args["text"], args["column"])}
         if command == "setExpression":
             return inspection.set_expression(handles, owner, item.frame, args["expression"], args["value"])
         raise ValueError(f"Unknown request {command}")
@@ -486,7 +572,7 @@ class Monitor:
     def _dap_frame(self, owner, frame):
         code = frame.frame.f_code
         entry = {"id": self.handles.add(owner, frame), "name": code.co_qualname, "line": frame.line, "column": 1}
-        entry["source"] = _source(code.co_filename)
+        entry["source"] = self._source(code.co_filename)
         return entry
 
     def _exception_info(self, state):
@@ -519,7 +605,7 @@ class Monitor:
         while frame is not None:
             code = frame.f_code
             if not self._is_hidden(code.co_filename):
-                frames.append({"name": code.co_qualname, "line": frame.f_lineno, "column": 1, "source": _source(code.co_filename)})
+                frames.append({"name": code.co_qualname, "line": frame.f_lineno, "column": 1, "source": self._source(code.co_filename)})
             frame = frame.f_back
         label = {"name": f"[{_native_state(native_id)} outside Python]", "line": 0, "column": 0, "presentationHint": "label"}
         frames.insert(0, label)
@@ -527,12 +613,6 @@ class Monitor:
             entry["id"] = self.handles.add(state.ident, None)
         levels = levels or len(frames)
         return {"stackFrames": frames[start : start + levels], "totalFrames": len(frames)}
-
-
-def _source(filename):
-    if os.path.isfile(filename):
-        return {"path": filename, "name": os.path.basename(filename)}
-    return {"name": filename, "presentationHint": "deemphasize"}
 
 
 def _native_state(native_id):

@@ -4,9 +4,12 @@ Requests about a stopped thread's frames and values are handed to that thread (s
 monitor.Monitor.route); everything else is answered here.
 """
 
+import os
+import signal
+
 _STEPS = {"next": "over", "stepIn": "in", "stepOut": "out"}
 _ROUTED_BY_THREAD = ("stackTrace", "exceptionInfo")
-_ROUTED_BY_HANDLE = ("scopes", "variables", "evaluate", "setVariable", "setExpression")
+_ROUTED_BY_HANDLE = ("scopes", "variables", "evaluate", "setVariable", "setExpression", "completions")
 
 
 class Session:
@@ -14,6 +17,7 @@ class Session:
         self.channel = channel
         self.monitor = monitor
         self.configured = configured
+        self.detached = False
 
     def serve(self):
         self.monitor.mark_agent_thread()
@@ -28,7 +32,8 @@ class Session:
                     if body is not None:
                         self.channel.reply(request, body)
         finally:
-            # The adapter is gone: the program runs on without the debugger.
+            if not self.detached:
+                _end_process_group()  # the adapter died without a word: it owned this program
             self.monitor.detach()
             self.configured.set()
 
@@ -58,6 +63,10 @@ class Session:
             raise LookupError("The thread has run on.")
         if command == "setBreakpoints":
             return {"breakpoints": monitor.set_breakpoints(args["path"], args["breakpoints"])}
+        if command == "setFunctionBreakpoints":
+            return {"breakpoints": monitor.set_function_breakpoints(args["breakpoints"])}
+        if command == "source":
+            return {"content": monitor.source(args["sourceReference"])}
         if command == "setExceptionBreakpoints":
             monitor.set_exception_filters(args["filters"])
             return {}
@@ -75,8 +84,16 @@ class Session:
             monitor.pause(args["threadId"])
             return {}
         if command == "disconnect":
+            self.detached = True  # the program runs on without the debugger
             monitor.detach()
             return {}
         raise ValueError(f"The agent does not know the request '{command}'.")
 
 
+
+
+def _end_process_group():
+    """Ends this program and the processes it started (the adapter made it a process group leader)."""
+    if os.getpgid(0) == os.getpid():
+        os.killpg(0, signal.SIGKILL)
+    os._exit(1)
