@@ -132,14 +132,16 @@ async function main(): Promise<void> {
 
   const overhead: Table = {
     title: `CPU-bound work, 2 threads x ${calls} calls of the hot function (medians of ${options.rounds} rounds, seconds)`,
-    columns: ['mode', 'n', 'work s', 'x plain', 'threads cpu s', 'x plain', 'process s', 'x plain', 'ftpy target'],
+    columns: ['mode', 'n', 'work s', 'x plain', 'work s range', 'threads cpu s', 'x plain', 'process s', 'x plain', 'ftpy target'],
     rows: modes.map(({ mode, target }) => {
       const name = cpuCaseName(mode, 2);
       const failed = failure(name);
       if (failed?.startsWith(DID_NOT_END)) return [mode, `not measured: ${failed}: process s > ${((options.caseTimeoutMs / 1000) / plain(2, 'wallS')).toFixed(0)}x plain`];
       if (failed) return [mode, `not measured: ${failed}`];
       const withRatio = (key: string) => [medianOf(name, key), medianOf(name, key) / plain(2, key)];
-      return [mode, count(name), ...withRatio('workS'), ...withRatio('cpuS'), ...withRatio('wallS'), target ? `<= ${target}x` : undefined];
+      const works = (measured.samples.get(name) ?? []).map((sample) => sample.workS);
+      const range = `${Math.min(...works).toFixed(3)}..${Math.max(...works).toFixed(3)}`;
+      return [mode, count(name), ...withRatio('workS'), range, ...withRatio('cpuS'), ...withRatio('wallS'), target ? `<= ${target}x` : undefined];
     }),
     notes: [
       'work s: wall time the program measures around its threads; threads cpu s: CPU time of the working threads (time.thread_time);',
@@ -166,7 +168,10 @@ async function main(): Promise<void> {
       const ms = (key: string) => medianOf(name, key).toFixed(1);
       return [entry.debugger.name, count(name), ms('hitToStoppedMs'), ms('hitToStacksMs'), `<= ${STOP_TARGET_MS}`, medianOf(name, 'threads'), medianOf(name, 'stacks')];
     }),
-    notes: ['all stacks: a threads request, then every stackTrace request at once, as a UI showing all threads would.'],
+    notes: [
+      'all stacks: a threads request, then every stackTrace request at once, as a UI showing all threads would.',
+      'debugpy (pydevd) waits up to 0.5 s for each thread it could not suspend (blocked in C) before giving its stack anyway.',
+    ],
   };
   const startup: Table = {
     title: 'Session start-up, pooled over all sessions of each debugger; medians, ms',
