@@ -132,7 +132,7 @@ async function main(): Promise<void> {
 
   const overhead: Table = {
     title: `CPU-bound work, 2 threads x ${calls} calls of the hot function (medians of ${options.rounds} rounds, seconds)`,
-    columns: ['mode', 'n', 'work s', 'x plain', 'work s range', 'threads cpu s', 'x plain', 'process s', 'x plain', 'ftpy target'],
+    columns: ['mode', 'n', 'work s', 'work x plain', 'work s range', 'threads cpu s', 'cpu x plain', 'process s', 'process x plain', 'ftpy target'],
     rows: modes.map(({ mode, target }) => {
       const name = cpuCaseName(mode, 2);
       const failed = failure(name);

@@ -14,6 +14,7 @@ export function formatNumber(value: number | undefined, digits = 3): string {
 }
 
 export function formatTable(table: Table): string {
+  if (new Set(table.columns).size !== table.columns.length) throw new Error(`columns of "${table.title}" must have distinct names (JSON keys)`);
   const text = table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? (Number.isInteger(cell) ? String(cell) : formatNumber(cell)) : (cell ?? '-'))));
   // A short row (a name and a message) does not widen the columns.
   const full = text.filter((row) => row.length === table.columns.length);
@@ -33,7 +34,9 @@ export function printReport(json: boolean, tables: readonly Table[], facts: Reco
   if (json) {
     const asObjects = tables.map((table) => ({
       title: table.title,
-      rows: table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i] ?? null]))),
+      rows: table.rows.map((row) =>
+        row.length < table.columns.length ? { [table.columns[0]]: row[0], note: row.slice(1).join(' ') } : Object.fromEntries(table.columns.map((column, i) => [column, row[i] ?? null])),
+      ),
       notes: table.notes ?? [],
     }));
     process.stdout.write(`${JSON.stringify({ ...facts, tables: asObjects }, null, 2)}\n`);
