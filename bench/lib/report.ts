@@ -14,7 +14,6 @@ export function formatNumber(value: number | undefined, digits = 3): string {
 }
 
 export function formatTable(table: Table): string {
-  if (new Set(table.columns).size !== table.columns.length) throw new Error(`columns of "${table.title}" must have distinct names (JSON keys)`);
   const text = table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? (Number.isInteger(cell) ? String(cell) : formatNumber(cell)) : (cell ?? '-'))));
   // A short row (a name and a message) does not widen the columns.
   const full = text.filter((row) => row.length === table.columns.length);
@@ -31,6 +30,9 @@ export function formatTable(table: Table): string {
 
 /** Prints the tables, or with `json` one document holding them and the raw facts. */
 export function printReport(json: boolean, tables: readonly Table[], facts: Record<string, unknown>): void {
+  for (const table of tables) {
+    if (new Set(table.columns).size !== table.columns.length) throw new Error(`the columns of "${table.title}" need distinct names (they are JSON keys)`);
+  }
   if (json) {
     const asObjects = tables.map((table) => ({
       title: table.title,
