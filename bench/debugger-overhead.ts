@@ -1,7 +1,7 @@
 // Issue 3's benchmark: what a debugger costs a CPU-bound free-threaded program, how fast it
 // stops 64 threads and shows their stacks, and how fast a session starts; ftpy next to
 // debugpy, against plain `python -X gil=0`, all measured in one run, interleaved.
-//   npx tsx bench/debugger-overhead.ts [--quick] [--rounds N] [--repeat-under S] [--json]
+//   npx tsx bench/debugger-overhead.ts [--quick] [--rounds N] [--repeat-under S] [--case-timeout S] [--json]
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -10,8 +10,8 @@ import { testPython } from '../test/support/runtime';
 import { Availability, debugpy, ftpy } from './debuggers';
 import { AdapterConnection, Received, wallClockMs } from './lib/dap';
 import { Debugger, DID_NOT_END, recorded, runDebugSession, SessionRun } from './lib/debugSession';
-import { Case, runInterleaved } from './lib/interleave';
-import { parseOptions } from './lib/options';
+import { Case, Results, runInterleaved } from './lib/interleave';
+import { BenchOptions, parseOptions } from './lib/options';
 import { runTimed } from './lib/processRun';
 import { printReport, Table } from './lib/report';
 import { median } from './lib/stats';
@@ -86,117 +86,157 @@ async function stopAndShowStacks(debug: Debugger, timeoutMs: number): Promise<Sa
   };
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  const python = testPython();
-  const calls = options.quick ? 60 : 200; // of 20 000 iterations each
-  const setupOutput = { write: (text: string) => process.stderr.write(text) };
-  const debuggers: Availability[] = [await debugpy(python, setupOutput), await ftpy(python, setupOutput)];
-  const available = debuggers.flatMap((d) => (d.available ? [d.debugger] : []));
-
+function cpuCases(python: string, available: readonly Debugger[], calls: number, options: BenchOptions): Case<Sample>[] {
   const cases: Case<Sample>[] = [];
   for (const threads of [1, 2]) {
-    const args = [CPU, String(threads), String(calls)];
+    const args = [String(threads), String(calls)];
     cases.push({
       name: cpuCaseName('plain', threads),
       run: async () => {
-        const run = await runTimed(python, ['-X', 'gil=0', ...args]);
+        const run = await runTimed(python, ['-X', 'gil=0', CPU, ...args]);
         return workSample(run.wallMs, run.records);
       },
     });
     for (const debug of available) {
       for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
         cases.push({
-          name: cpuCaseName(`${debug.name}, ${PLACEMENTS[placement]}`, threads),
+          name: cpuCaseName(debugMode(debug.name, placement), threads),
           run: async () => {
-            const session = await runDebugSession(debug, CPU, args.slice(1), { file: CPU, lines: [marker(CPU, placement)] }, options.caseTimeoutMs);
+            const session = await runDebugSession(debug, CPU, args, { file: CPU, lines: [marker(CPU, placement)] }, options.caseTimeoutMs);
             return { ...workSample(session.terminatedMs - session.startedMs, session.records), ...startupSample(session) };
           },
         });
       }
     }
   }
-  for (const debug of available) cases.push({ name: `${debug.name}: stop ${PARKED_THREADS} threads`, run: () => stopAndShowStacks(debug, options.caseTimeoutMs) });
+  return cases;
+}
 
-  const started = Date.now();
-  const loadBefore = os.loadavg()[0];
-  const measured = await runInterleaved(cases, options, progress);
-  const medianOf = (name: string, key: string) => median((measured.samples.get(name) ?? []).map((sample) => sample[key]));
-  const failure = (name: string) => measured.failures.get(name);
-  const count = (...names: string[]) => Math.min(...names.map((name) => measured.samples.get(name)?.length ?? 0));
+function debugMode(debugName: string, placement: Placement): string {
+  return `${debugName}, ${PLACEMENTS[placement]}`;
+}
 
-  const plain = (threads: number, key: string) => medianOf(cpuCaseName('plain', threads), key);
-  const speedup = (mode: string, key: string) => (2 * medianOf(cpuCaseName(mode, 1), key)) / medianOf(cpuCaseName(mode, 2), key);
-  const modes: { mode: string; target?: number }[] = [{ mode: 'plain' }];
-  for (const debug of available) for (const placement of Object.keys(PLACEMENTS) as Placement[]) modes.push({ mode: `${debug.name}, ${PLACEMENTS[placement]}`, target: debug.name === 'ftpy' ? TARGETS[placement] : undefined });
+function stopCaseName(debug: Debugger): string {
+  return `${debug.name}: stop ${PARKED_THREADS} threads`;
+}
 
-  const overhead: Table = {
+interface Mode {
+  mode: string;
+  /** The ftpy target for this mode's ratio to plain. */
+  target?: number;
+  /** Why the mode's debugger could not be measured. */
+  unavailable?: string;
+}
+
+function cpuModes(debuggers: readonly Availability[]): Mode[] {
+  const modes: Mode[] = [{ mode: 'plain' }];
+  for (const entry of debuggers) {
+    const name = entry.available ? entry.debugger.name : entry.name;
+    for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
+      modes.push({ mode: debugMode(name, placement), target: name === 'ftpy' ? TARGETS[placement] : undefined, unavailable: entry.available ? undefined : entry.why });
+    }
+  }
+  return modes;
+}
+
+function overheadTable(results: Results, modes: readonly Mode[], calls: number, options: BenchOptions): Table {
+  const plain = (key: string) => median(results.values(cpuCaseName('plain', 2), key));
+  return {
     title: `CPU-bound work, 2 threads x ${calls} calls of the hot function (medians of ${options.rounds} rounds, seconds)`,
     columns: ['mode', 'n', 'work s', 'work x plain', 'work s range', 'threads cpu s', 'cpu x plain', 'process s', 'process x plain', 'ftpy target'],
-    rows: modes.map(({ mode, target }) => {
+    rows: modes.map(({ mode, target, unavailable }) => {
+      if (unavailable) return [mode, `not available: ${unavailable}`];
       const name = cpuCaseName(mode, 2);
-      const failed = failure(name);
-      if (failed?.startsWith(DID_NOT_END)) return [mode, `not measured: ${failed}: process s > ${((options.caseTimeoutMs / 1000) / plain(2, 'wallS')).toFixed(0)}x plain`];
+      const failed = results.failure(name);
+      if (failed?.startsWith(DID_NOT_END)) return [mode, `not measured: ${failed}: process s > ${(options.caseTimeoutMs / 1000 / plain('wallS')).toFixed(0)}x plain`];
       if (failed) return [mode, `not measured: ${failed}`];
-      const withRatio = (key: string) => [medianOf(name, key), medianOf(name, key) / plain(2, key)];
-      const works = (measured.samples.get(name) ?? []).map((sample) => sample.workS);
+      const withRatio = (key: string) => [median(results.values(name, key)), median(results.values(name, key)) / plain(key)];
+      const works = results.values(name, 'workS');
       const range = `${Math.min(...works).toFixed(3)}..${Math.max(...works).toFixed(3)}`;
-      return [mode, count(name), ...withRatio('workS'), range, ...withRatio('cpuS'), ...withRatio('wallS'), target ? `<= ${target}x` : undefined];
+      return [mode, results.count(name), ...withRatio('workS'), range, ...withRatio('cpuS'), ...withRatio('wallS'), target ? `<= ${target}x` : undefined];
     }),
     notes: [
       'work s: wall time the program measures around its threads; threads cpu s: CPU time of the working threads (time.thread_time);',
       'process s: from spawning the program (the adapter, for debug modes) to its end. Targets apply to work s.',
+      `n: samples; a case whose first run takes over ${options.repeatUnderMs / 1000} s is not repeated.`,
     ],
   };
-  const scaling: Table = {
+}
+
+function scalingTable(results: Results, modes: readonly Mode[]): Table {
+  const speedup = (mode: string) => (2 * median(results.values(cpuCaseName(mode, 1), 'workS'))) / median(results.values(cpuCaseName(mode, 2), 'workS'));
+  return {
     title: 'Speedup of 2 threads over 1 (each thread the same work; from median work times)',
     columns: ['mode', 'n', '1 thread s', '2 threads s', 'speedup', '% of plain', 'ftpy target'],
-    rows: modes.map(({ mode, target }) => {
-      const failed = failure(cpuCaseName(mode, 1)) ?? failure(cpuCaseName(mode, 2));
+    rows: modes.map(({ mode, target, unavailable }) => {
+      if (unavailable) return [mode, `not available: ${unavailable}`];
+      const names = [cpuCaseName(mode, 1), cpuCaseName(mode, 2)];
+      const failed = results.failure(...names);
       if (failed) return [mode, `not measured: ${failed}`];
-      const value = speedup(mode, 'workS');
-      return [mode, count(cpuCaseName(mode, 1), cpuCaseName(mode, 2)), medianOf(cpuCaseName(mode, 1), 'workS'), medianOf(cpuCaseName(mode, 2), 'workS'), value, `${((100 * value) / speedup('plain', 'workS')).toFixed(1)}%`, target ? `>= ${SPEEDUP_TARGET * 100}%` : undefined];
+      const [one, two] = names.map((name) => median(results.values(name, 'workS')));
+      const percent = `${((100 * speedup(mode)) / speedup('plain')).toFixed(1)}%`;
+      return [mode, results.count(...names), one, two, speedup(mode), percent, target ? `>= ${SPEEDUP_TARGET * 100}%` : undefined];
     }),
   };
-  const stop: Table = {
+}
+
+function stopTable(results: Results, debuggers: readonly Availability[]): Table {
+  return {
     title: `Stopping at a breakpoint with ${PARKED_THREADS} other threads alive (half looping in Python, half blocked in C); medians, ms`,
     columns: ['debugger', 'n', 'hit->stopped', 'hit->stopped+all stacks', 'target', 'threads listed', 'stacks with frames'],
     rows: debuggers.map((entry) => {
       if (!entry.available) return [entry.name, `not available: ${entry.why}`];
-      const name = `${entry.debugger.name}: stop ${PARKED_THREADS} threads`;
-      if (failure(name)) return [entry.debugger.name, `not measured: ${failure(name)}`];
-      const ms = (key: string) => medianOf(name, key).toFixed(1);
-      return [entry.debugger.name, count(name), ms('hitToStoppedMs'), ms('hitToStacksMs'), `<= ${STOP_TARGET_MS}`, medianOf(name, 'threads'), medianOf(name, 'stacks')];
+      const name = stopCaseName(entry.debugger);
+      const failed = results.failure(name);
+      if (failed) return [entry.debugger.name, `not measured: ${failed}`];
+      const of = (key: string) => median(results.values(name, key));
+      return [entry.debugger.name, results.count(name), of('hitToStoppedMs'), of('hitToStacksMs'), `<= ${STOP_TARGET_MS}`, of('threads'), of('stacks')];
     }),
     notes: [
       'all stacks: a threads request, then every stackTrace request at once, as a UI showing all threads would.',
       'debugpy (pydevd) waits up to 0.5 s for each thread it could not suspend (blocked in C) before giving its stack anyway.',
     ],
   };
-  const startup: Table = {
+}
+
+function startupTable(results: Results, debuggers: readonly Availability[]): Table {
+  return {
     title: 'Session start-up, pooled over all sessions of each debugger; medians, ms',
     columns: ['debugger', 'n', 'launch->initialized', 'configurationDone->first line', 'launch->first line', 'target'],
     rows: debuggers.map((entry) => {
       if (!entry.available) return [entry.name, `not available: ${entry.why}`];
-      const sessions = [...measured.samples.entries()].filter(([key]) => key.startsWith(entry.debugger.name)).flatMap(([, samples]) => samples);
-      const ms = (key: string) => median(sessions.map((sample) => sample[key])).toFixed(1);
-      return [entry.debugger.name, sessions.length, ms('launchToInitializedMs'), ms('configuredToProgramMs'), ms('startupMs'), `<= ${STARTUP_TARGET_MS}`];
+      const sessions = results.pooled(entry.debugger.name);
+      const of = (key: string) => median(sessions.map((sample) => sample[key]));
+      return [entry.debugger.name, sessions.length, of('launchToInitializedMs'), of('configuredToProgramMs'), of('startupMs'), `<= ${STARTUP_TARGET_MS}`];
     }),
     notes: ["first line: the program's own clock at its first line (time.time()), against the harness's clock."],
   };
-  for (const entry of debuggers) if (!entry.available) overhead.notes?.push(`${entry.name} not available: ${entry.why}`);
+}
 
-  overhead.notes?.push(`n: samples; a case whose first run takes over ${options.repeatUnderMs / 1000} s is not repeated.`);
-  printReport(options.json, [overhead, scaling, stop, startup], {
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const python = testPython();
+  const calls = options.quick ? 60 : 200; // of 20 000 iterations each
+  const setupOutput = { write: (text: string) => process.stderr.write(text) };
+  const debuggers: Availability[] = [await debugpy(python, setupOutput), await ftpy(python, setupOutput)];
+  const available = debuggers.flatMap((entry) => (entry.available ? [entry.debugger] : []));
+  const cases = [...cpuCases(python, available, calls, options), ...available.map((debug) => ({ name: stopCaseName(debug), run: () => stopAndShowStacks(debug, options.caseTimeoutMs) }))];
+
+  const started = Date.now();
+  const loadBefore = os.loadavg()[0];
+  const measured = await runInterleaved(cases, options, progress);
+  const results = new Results(measured);
+  const modes = cpuModes(debuggers);
+  const tables = [overheadTable(results, modes, calls, options), scalingTable(results, modes), stopTable(results, debuggers), startupTable(results, debuggers)];
+  const facts = {
     python,
     rounds: options.rounds,
     calls,
     durationS: Math.round((Date.now() - started) / 1000),
     loadAverage1min: `${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores`,
     debuggers: debuggers.map((entry) => (entry.available ? entry.debugger.name : `${entry.name} not available: ${entry.why}`)),
-    samples: Object.fromEntries(measured.samples),
-    failures: Object.fromEntries(measured.failures),
-  });
+  };
+  printReport(options.json, tables, facts, { samples: Object.fromEntries(measured.samples), failures: Object.fromEntries(measured.failures) });
 }
 
 main().catch((error: unknown) => {

@@ -41,3 +41,31 @@ export async function runInterleaved<Sample>(cases: readonly Case<Sample>[], sch
   }
   return { samples, failures };
 }
+
+/** Read access to what `runInterleaved` measured, for building tables. */
+export class Results {
+  constructor(private readonly measured: Measured<Record<string, number>>) {}
+
+  samples(name: string): Record<string, number>[] {
+    return this.measured.samples.get(name) ?? [];
+  }
+
+  values(name: string, key: string): number[] {
+    return this.samples(name).map((sample) => sample[key]);
+  }
+
+  /** Why a case has no figures, if it failed. */
+  failure(...names: string[]): string | undefined {
+    return names.map((name) => this.measured.failures.get(name)).find((failure) => failure !== undefined);
+  }
+
+  /** The fewest samples among the cases. */
+  count(...names: string[]): number {
+    return Math.min(...names.map((name) => this.samples(name).length));
+  }
+
+  /** Every case whose name starts with `prefix`, samples pooled. */
+  pooled(prefix: string): Record<string, number>[] {
+    return [...this.measured.samples.entries()].filter(([name]) => name.startsWith(prefix)).flatMap(([, samples]) => samples);
+  }
+}

@@ -9,12 +9,15 @@ export interface Table {
   notes?: string[];
 }
 
-export function formatNumber(value: number | undefined, digits = 3): string {
-  return value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
+/** Integers as they are, large values to 0.1, small ones to 0.001. */
+export function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return '-';
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(Math.abs(value) >= 100 ? 1 : 3);
 }
 
 export function formatTable(table: Table): string {
-  const text = table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? (Number.isInteger(cell) ? String(cell) : formatNumber(cell)) : (cell ?? '-'))));
+  const text = table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : (cell ?? '-'))));
   // A short row (a name and a message) does not widen the columns.
   const full = text.filter((row) => row.length === table.columns.length);
   const widths = table.columns.map((column, i) => Math.max(column.length, ...full.map((row) => row[i].length)));
@@ -28,8 +31,8 @@ export function formatTable(table: Table): string {
   ].join('\n');
 }
 
-/** Prints the tables, or with `json` one document holding them and the raw facts. */
-export function printReport(json: boolean, tables: readonly Table[], facts: Record<string, unknown>): void {
+/** Prints the facts and tables, or with `json` one document holding them and the raw data. */
+export function printReport(json: boolean, tables: readonly Table[], facts: Record<string, unknown>, raw: Record<string, unknown>): void {
   for (const table of tables) {
     if (new Set(table.columns).size !== table.columns.length) throw new Error(`the columns of "${table.title}" need distinct names (they are JSON keys)`);
   }
@@ -41,7 +44,7 @@ export function printReport(json: boolean, tables: readonly Table[], facts: Reco
       ),
       notes: table.notes ?? [],
     }));
-    process.stdout.write(`${JSON.stringify({ ...facts, tables: asObjects }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...facts, tables: asObjects, ...raw }, null, 2)}\n`);
     return;
   }
   for (const [key, value] of Object.entries(facts)) process.stdout.write(`${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { machineArchive } from '../../runtime/provision/aptSources';
-import { CommandOutput, runCommand } from '../../runtime/provision/commands';
+import { CommandFailed, CommandOutput, runCommand } from '../../runtime/provision/commands';
 import { ftpyHome } from '../../runtime/provision/home';
 
 export interface DebugpyPeer {
@@ -97,12 +97,17 @@ async function downloadDeb(aptDir: string, suite: string, output: CommandOutput)
     'APT::Sandbox::User': os.userInfo().username,
   };
   const options = Object.entries(aptOptions).flatMap(([key, value]) => ['-o', `${key}=${value}`]);
-  await runCommand('apt-get', [...options, 'update'], { output });
+  const aptGet = (args: string[], cwd?: string) =>
+    runCommand('apt-get', [...options, ...args], { cwd, output }).catch((error: unknown) => {
+      const code = error instanceof CommandFailed ? ` (exit code ${error.exitCode})` : '';
+      throw new Error(`apt-get ${args[0]} failed for suite "${suite}"${code}; FTPY_DEBUGPY_SUITE chooses the suite (trixie or sid)`);
+    });
+  await aptGet(['update']);
   // An empty folder, so the .deb apt verified is the only file there.
   const downloads = path.join(aptDir, 'downloads');
   fs.rmSync(downloads, { recursive: true, force: true });
   fs.mkdirSync(downloads, { recursive: true });
-  await runCommand('apt-get', [...options, 'download', PACKAGE], { cwd: downloads, output });
+  await aptGet(['download', PACKAGE], downloads);
   const deb = fs.readdirSync(downloads).find((name) => DEB_FILE.test(name));
   if (!deb) throw new Error(`apt-get download ${PACKAGE} (suite ${suite}) brought no ${PACKAGE}_*.deb`);
   return path.join(downloads, deb);
