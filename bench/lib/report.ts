@@ -16,8 +16,14 @@ export function formatNumber(value: number): string {
   return value.toFixed(Math.abs(value) >= 100 ? 1 : 3);
 }
 
+/** A table cell holds one line; the rest of a long message stays in the JSON output. */
+function firstLine(text: string): string {
+  const [first, ...rest] = text.split('\n');
+  return rest.some((line) => line.trim()) ? `${first} (…)` : first;
+}
+
 export function formatTable(table: Table): string {
-  const text = table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : (cell ?? '-'))));
+  const text = table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : firstLine(cell ?? '-'))));
   // A short row (a name and a message) does not widen the columns.
   const full = text.filter((row) => row.length === table.columns.length);
   const widths = table.columns.map((column, i) => Math.max(column.length, ...full.map((row) => row[i].length)));
