@@ -8,8 +8,8 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
 import { AgentError } from '../runtime/debuggee/agentChannel';
-import { Debuggee, startDebuggee } from '../runtime/debuggee/debuggee';
-import { LaunchArguments, resolveLaunch } from './launchConfig';
+import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
+import { LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 
 const USER_ERROR = 1001;
 const AGENT_ERROR = 1002;
@@ -38,6 +38,7 @@ export const capabilities: DebugProtocol.Capabilities = {
 
 export class FtpyDebugSession extends LoggingDebugSession {
   private debuggee?: Debuggee;
+  private clientRunsInTerminal = false;
 
   constructor() {
     super();
@@ -45,7 +46,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
     response.body = capabilities;
     this.sendResponse(response);
   }
@@ -54,8 +56,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     const launched = await this.answer(response, async () => {
       const launch = await resolveLaunch(args);
       logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
-      const forward = (category: 'stdout' | 'stderr') => (text: string) => launch.redirectOutput && this.sendEvent(new OutputEvent(text, category));
-      this.debuggee = await startDebuggee(launch.spec, { stdout: forward('stdout'), stderr: forward('stderr'), log: (message) => logger.warn(message) });
+      this.debuggee = await this.startProgram(launch);
       this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
       void this.debuggee.exit.then((exit) => {
         this.sendEvent(new ExitedEvent(exit.code));
@@ -65,9 +66,27 @@ export class FtpyDebugSession extends LoggingDebugSession {
     if (launched) this.sendEvent(new InitializedEvent());
   }
 
+  private startProgram(launch: ResolvedLaunch): Promise<Debuggee> {
+    const log = (message: string) => logger.warn(message);
+    if (launch.console === 'integratedTerminal') {
+      if (!this.clientRunsInTerminal) throw new UserFacingError('This client cannot run programs in a terminal: set "console" to "internalConsole".');
+      return startDebuggeeInTerminal(launch.spec, this.runInClientTerminal, log);
+    }
+    const forward = (category: 'stdout' | 'stderr') => (text: string) => launch.redirectOutput && this.sendEvent(new OutputEvent(text, category));
+    return startDebuggee(launch.spec, { stdout: forward('stdout'), stderr: forward('stderr'), log });
+  }
+
+  private readonly runInClientTerminal: RunInTerminal = (command, cwd, env) =>
+    new Promise((resolve, reject) => {
+      this.runInTerminalRequest({ kind: 'integrated', title: 'Free-Threaded Python', cwd, args: command, env }, 10_000, (response) => {
+        if (response.success) resolve();
+        else reject(new Error(response.message ?? 'runInTerminal failed'));
+      });
+    });
+
   private onAgentEvent(event: AgentEvent): void {
     if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
-    else this.sendEvent(new Event(event.event, event.body));
+    else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
