@@ -3,7 +3,7 @@
 // turned into failed responses in one place (`answer`).
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
+import { Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
@@ -35,6 +35,30 @@ export const capabilities: DebugProtocol.Capabilities = {
     { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Stop when an exception ends a thread or the program.', default: true },
   ],
 };
+
+const FORWARDED: readonly AgentCommand[] = [
+  'setExceptionBreakpoints',
+  'setFunctionBreakpoints',
+  'configurationDone',
+  'stackTrace',
+  'scopes',
+  'variables',
+  'evaluate',
+  'setVariable',
+  'setExpression',
+  'completions',
+  'source',
+  'exceptionInfo',
+  'continue',
+  'next',
+  'stepIn',
+  'stepOut',
+  'pause',
+];
+
+function isForwarded(command: string): command is AgentCommand {
+  return (FORWARDED as readonly string[]).includes(command);
+}
 
 export class FtpyDebugSession extends LoggingDebugSession {
   private debuggee?: Debuggee;
@@ -97,76 +121,19 @@ export class FtpyDebugSession extends LoggingDebugSession {
     });
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    void this.answer(response, () => this.agent('setExceptionBreakpoints', { filters: args.filters }));
-  }
-
-  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    void this.answer(response, () => this.agent('setFunctionBreakpoints', args));
-  }
-
-  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
-    void this.answer(response, () => this.agent('source', args));
-  }
-
-  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
-    void this.answer(response, () => this.agent('completions', args));
-  }
-
-  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
-    void this.answer(response, () => this.agent('configurationDone', {}));
-  }
-
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     void this.answer(response, async () => (this.debuggee ? this.agent('threads', {}).catch(() => ({ threads: [] })) : { threads: [] }));
   }
 
-  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    void this.answer(response, () => this.agent('stackTrace', args));
-  }
-
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    void this.answer(response, () => this.agent('scopes', args));
-  }
-
-  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
-    void this.answer(response, () => this.agent('variables', args));
-  }
-
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    void this.answer(response, () => this.agent('evaluate', args));
-  }
-
-  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
-    void this.answer(response, () => this.agent('setVariable', args));
-  }
-
-  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
-    void this.answer(response, () => this.agent('setExpression', args));
-  }
-
-  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
-    void this.answer(response, () => this.agent('exceptionInfo', args));
-  }
-
-  protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): void {
-    void this.answer(response, () => this.agent('continue', args));
-  }
-
-  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    void this.answer(response, () => this.agent('next', args));
-  }
-
-  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    void this.answer(response, () => this.agent('stepIn', args));
-  }
-
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
-    void this.answer(response, () => this.agent('stepOut', args));
-  }
-
-  protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
-    void this.answer(response, () => this.agent('pause', args));
+  /** Requests the agent answers as they come (its bodies are DAP-shaped); the others have methods here. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const command = request.command;
+    if (!isForwarded(command)) {
+      super.dispatchRequest(request);
+      return;
+    }
+    logger.verbose(`From client: ${command}(${JSON.stringify(request.arguments)})`);
+    void this.answer(new Response(request), () => this.agent(command, request.arguments ?? {}));
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {

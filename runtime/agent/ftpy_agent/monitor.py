@@ -474,7 +474,7 @@ class Monitor:
     def pause(self, native_id):
         state = self.thread(native_id)
         with self._lock:
-            if state.parked:
+            if native_id in self._parked:
                 return
             if self.stop_all:
                 self._pausing = True
@@ -485,7 +485,7 @@ class Monitor:
             self._apply_events()
         # The thread reports the pause when it parks; if it is blocked in C it is not waited for.
         for _ in range(30):
-            if state.parked:
+            if self._pause_reporter != state.ident:
                 return
             time.sleep(0.01)
         with self._lock:
