@@ -33,6 +33,7 @@ export const capabilities: DebugProtocol.Capabilities = {
   exceptionBreakpointFilters: [
     { filter: 'raised', label: 'Raised Exceptions', description: 'Stop where an exception is raised in your code.', default: false },
     { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Stop when an exception ends a thread or the program.', default: true },
+    { filter: 'userUnhandled', label: 'User Uncaught Exceptions', description: 'Stop when an exception leaves your code for library code that called it.', default: false },
   ],
 };
 
