@@ -3,13 +3,13 @@
 // turned into failed responses in one place (`answer`).
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
+import { Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
 import { AgentError } from '../runtime/debuggee/agentChannel';
-import { Debuggee, startDebuggee } from '../runtime/debuggee/debuggee';
-import { LaunchArguments, resolveLaunch } from './launchConfig';
+import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
+import { LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 
 const USER_ERROR = 1001;
 const AGENT_ERROR = 1002;
@@ -33,11 +33,37 @@ export const capabilities: DebugProtocol.Capabilities = {
   exceptionBreakpointFilters: [
     { filter: 'raised', label: 'Raised Exceptions', description: 'Stop where an exception is raised in your code.', default: false },
     { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Stop when an exception ends a thread or the program.', default: true },
+    { filter: 'userUnhandled', label: 'User Uncaught Exceptions', description: 'Stop when an exception leaves your code for library code that called it.', default: false },
   ],
 };
 
+const FORWARDED: readonly AgentCommand[] = [
+  'setExceptionBreakpoints',
+  'setFunctionBreakpoints',
+  'configurationDone',
+  'stackTrace',
+  'scopes',
+  'variables',
+  'evaluate',
+  'setVariable',
+  'setExpression',
+  'completions',
+  'source',
+  'exceptionInfo',
+  'continue',
+  'next',
+  'stepIn',
+  'stepOut',
+  'pause',
+];
+
+function isForwarded(command: string): command is AgentCommand {
+  return (FORWARDED as readonly string[]).includes(command);
+}
+
 export class FtpyDebugSession extends LoggingDebugSession {
   private debuggee?: Debuggee;
+  private clientRunsInTerminal = false;
 
   constructor() {
     super();
@@ -45,7 +71,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
     response.body = capabilities;
     this.sendResponse(response);
   }
@@ -54,8 +81,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     const launched = await this.answer(response, async () => {
       const launch = await resolveLaunch(args);
       logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
-      const forward = (category: 'stdout' | 'stderr') => (text: string) => launch.redirectOutput && this.sendEvent(new OutputEvent(text, category));
-      this.debuggee = await startDebuggee(launch.spec, { stdout: forward('stdout'), stderr: forward('stderr'), log: (message) => logger.warn(message) });
+      this.debuggee = await this.startProgram(launch);
       this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
       void this.debuggee.exit.then((exit) => {
         this.sendEvent(new ExitedEvent(exit.code));
@@ -65,9 +91,27 @@ export class FtpyDebugSession extends LoggingDebugSession {
     if (launched) this.sendEvent(new InitializedEvent());
   }
 
+  private startProgram(launch: ResolvedLaunch): Promise<Debuggee> {
+    const log = (message: string) => logger.warn(message);
+    if (launch.console === 'integratedTerminal') {
+      if (!this.clientRunsInTerminal) throw new UserFacingError('This client cannot run programs in a terminal: set "console" to "internalConsole".');
+      return startDebuggeeInTerminal(launch.spec, this.runInClientTerminal, log);
+    }
+    const forward = (category: 'stdout' | 'stderr') => (text: string) => launch.redirectOutput && this.sendEvent(new OutputEvent(text, category));
+    return startDebuggee(launch.spec, { stdout: forward('stdout'), stderr: forward('stderr'), log });
+  }
+
+  private readonly runInClientTerminal: RunInTerminal = (command, cwd, env) =>
+    new Promise((resolve, reject) => {
+      this.runInTerminalRequest({ kind: 'integrated', title: 'Free-Threaded Python', cwd, args: command, env }, 10_000, (response) => {
+        if (response.success) resolve();
+        else reject(new Error(response.message ?? 'runInTerminal failed'));
+      });
+    });
+
   private onAgentEvent(event: AgentEvent): void {
     if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
-    else this.sendEvent(new Event(event.event, event.body));
+    else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
@@ -78,76 +122,19 @@ export class FtpyDebugSession extends LoggingDebugSession {
     });
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    void this.answer(response, () => this.agent('setExceptionBreakpoints', { filters: args.filters }));
-  }
-
-  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    void this.answer(response, () => this.agent('setFunctionBreakpoints', args));
-  }
-
-  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
-    void this.answer(response, () => this.agent('source', args));
-  }
-
-  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
-    void this.answer(response, () => this.agent('completions', args));
-  }
-
-  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
-    void this.answer(response, () => this.agent('configurationDone', {}));
-  }
-
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     void this.answer(response, async () => (this.debuggee ? this.agent('threads', {}).catch(() => ({ threads: [] })) : { threads: [] }));
   }
 
-  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    void this.answer(response, () => this.agent('stackTrace', args));
-  }
-
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    void this.answer(response, () => this.agent('scopes', args));
-  }
-
-  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
-    void this.answer(response, () => this.agent('variables', args));
-  }
-
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    void this.answer(response, () => this.agent('evaluate', args));
-  }
-
-  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
-    void this.answer(response, () => this.agent('setVariable', args));
-  }
-
-  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
-    void this.answer(response, () => this.agent('setExpression', args));
-  }
-
-  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
-    void this.answer(response, () => this.agent('exceptionInfo', args));
-  }
-
-  protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): void {
-    void this.answer(response, () => this.agent('continue', args));
-  }
-
-  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    void this.answer(response, () => this.agent('next', args));
-  }
-
-  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    void this.answer(response, () => this.agent('stepIn', args));
-  }
-
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
-    void this.answer(response, () => this.agent('stepOut', args));
-  }
-
-  protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
-    void this.answer(response, () => this.agent('pause', args));
+  /** Requests the agent answers as they come (its bodies are DAP-shaped); the others have methods here. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const command = request.command;
+    if (!isForwarded(command)) {
+      super.dispatchRequest(request);
+      return;
+    }
+    logger.verbose(`From client: ${command}(${JSON.stringify(request.arguments)})`);
+    void this.answer(new Response(request), () => this.agent(command, request.arguments ?? {}));
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {

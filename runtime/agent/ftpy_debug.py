@@ -32,7 +32,13 @@ def main():
     configured.wait()
     if options.get("stopOnEntry"):
         debugger.start_on_entry()
-    _run(options, args, debugger)
+    try:
+        _run(options, args, debugger)
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        agent_channel.event("exiting", {"exitCode": code})
+        raise
+    agent_channel.event("exiting", {"exitCode": 0})
 
 
 def _run(options, args, debugger):

@@ -7,10 +7,11 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 export type AgentTarget = { program: string } | { module: string } | { code: string };
 export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean; showReturnValue: boolean };
 
-/** The agent's first line: the one-time token it was given. */
+/** The agent's first line: the one-time token it was given, and the debuggee's process id. */
 export interface AgentHello {
   type: 'hello';
   token: string;
+  pid: number;
 }
 
 type Empty = Record<string, never>;
@@ -54,6 +55,8 @@ export interface AgentEvents {
   stopped: DebugProtocol.StoppedEvent['body'];
   thread: DebugProtocol.ThreadEvent['body'];
   output: DebugProtocol.OutputEvent['body'];
+  /** The program is ending with this code (threads may still run before the process exits). */
+  exiting: { exitCode: number };
 }
 export type AgentEvent = { [E in keyof AgentEvents]: { type: 'event'; event: E; body: AgentEvents[E] } }[keyof AgentEvents];
 

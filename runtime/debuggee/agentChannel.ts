@@ -53,7 +53,7 @@ export class AgentListener {
             return;
           }
           this.accepted = true;
-          resolve(new AgentChannel(socket));
+          resolve(new AgentChannel(socket, hello.pid));
         });
       });
     });
@@ -91,7 +91,11 @@ export class AgentChannel extends EventEmitter<{ event: [AgentEvent]; close: [] 
   private readonly pending = new Map<number, Pending>();
   private closed = false;
 
-  constructor(private readonly socket: net.Socket) {
+  constructor(
+    private readonly socket: net.Socket,
+    /** The debuggee's process id, as its agent reported it. */
+    readonly pid: number,
+  ) {
     super();
     let buffered = '';
     socket.setEncoding('utf8');

@@ -1,6 +1,7 @@
 // Starting the program under the agent and ending it: shared by the debug adapter and the tests.
 // The debuggee runs in its own process group, so ending it ends the children it started too.
-import { ChildProcess, spawn } from 'node:child_process';
+// It starts either as our child (output piped to us) or in the client's terminal (runInTerminal).
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserFacingError } from '../errors';
@@ -37,6 +38,9 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+/** Asks the client to run a command in its terminal (DAP runInTerminal); resolves once it started. */
+export type RunInTerminal = (command: string[], cwd: string, env: Record<string, string>) => Promise<void>;
+
 /** The command line that runs a program under the agent (the token goes in the environment). */
 export function debuggeeCommand(spec: DebuggeeSpec, socketPath: string): string[] {
   return [...GIL_FLAGS[spec.gil], path.join(agentDir(), 'ftpy_debug.py'), socketPath, JSON.stringify(spec.options), ...spec.args];
@@ -48,40 +52,44 @@ export class Debuggee {
   private running = true;
 
   constructor(
-    readonly process: ChildProcess,
+    readonly pid: number,
     readonly channel: AgentChannel,
     exit: Promise<Exit>,
   ) {
     this.exit = exit.finally(() => (this.running = false));
   }
 
-  get pid(): number {
-    return this.process.pid ?? 0;
-  }
-
   /** Ends the program and everything it started: SIGTERM to its process group, then SIGKILL. */
   async terminate(): Promise<Exit> {
-    this.signalGroup('SIGTERM');
-    const timer = setTimeout(() => this.signalGroup('SIGKILL'), TERMINATE_GRACE_MS);
+    this.signal('SIGTERM');
+    const timer = setTimeout(() => this.signal('SIGKILL'), TERMINATE_GRACE_MS);
     try {
       return await this.exit;
     } finally {
       clearTimeout(timer);
-      this.signalGroup('SIGKILL'); // children that outlived the program
+      this.signal('SIGKILL'); // children that outlived the program
     }
   }
 
-  private signalGroup(signal: NodeJS.Signals): void {
+  private signal(signal: NodeJS.Signals): void {
     if (!this.running && signal !== 'SIGKILL') return;
+    signalGroup(this.pid, signal);
+  }
+}
+
+/** Signals the process group led by `pid`, or the process alone if it leads none. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
     try {
-      process.kill(-this.pid, signal);
+      process.kill(target, signal);
+      return;
     } catch {
-      // the group is gone
+      // no such group (or process): try the next
     }
   }
 }
 
-/** Starts the program under the agent and waits for the agent to connect with its token. */
+/** Starts the program under the agent, as our child, and waits for the agent to connect with its token. */
 export async function startDebuggee(spec: DebuggeeSpec, output: DebuggeeOutput): Promise<Debuggee> {
   const listener = new AgentListener(output.log);
   await listener.listen();
@@ -99,7 +107,7 @@ export async function startDebuggee(spec: DebuggeeSpec, output: DebuggeeOutput):
     output.stderr(text);
   });
   const exit = new Promise<Exit>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), signal }));
+    child.on('close', (code, signal) => resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), signal }));
   });
   const spawnFailed = new Promise<never>((_, reject) => {
     child.on('error', (error) => reject(new UserFacingError(`Could not start ${spec.python}: ${error.message}. Choose an existing free-threaded interpreter (python3.13t).`, 'selectInterpreter')));
@@ -108,6 +116,39 @@ export async function startDebuggee(spec: DebuggeeSpec, output: DebuggeeOutput):
     const details = startupErrors.trim() ? `:\n${startupErrors.trim()}` : '.';
     throw new UserFacingError(`The program exited (code ${ended.code}) before the debugger could attach${details}`, 'openLog');
   });
+  const channel = await handshake(listener, spec, [spawnFailed, diedEarly], async () => {
+    if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    await Promise.race([exit, spawnFailed.catch(() => undefined)]);
+  });
+  return new Debuggee(child.pid ?? 0, channel, exit);
+}
+
+/** Starts the program under the agent in the client's terminal; its exit code comes from the agent. */
+export async function startDebuggeeInTerminal(spec: DebuggeeSpec, runInTerminal: RunInTerminal, log: (message: string) => void): Promise<Debuggee> {
+  const listener = new AgentListener(log);
+  await listener.listen();
+  const env = { ...changedVariables(spec.env), FTPY_AGENT_TOKEN: listener.token };
+  const started = runInTerminal([spec.python, ...debuggeeCommand(spec, listener.socketPath)], spec.cwd, env);
+  const failedToStart = started.then(
+    () => new Promise<never>(() => undefined),
+    (error: Error) => Promise.reject(new UserFacingError(`The terminal could not start the program: ${error.message}`)),
+  );
+  const channel = await handshake(listener, spec, [failedToStart], async () => undefined);
+  let exitCode = 0;
+  channel.on('event', (event) => {
+    if (event.event === 'exiting') exitCode = event.body.exitCode;
+  });
+  const exit = new Promise<Exit>((resolve) => channel.on('close', () => resolve({ code: exitCode, signal: null })));
+  return new Debuggee(channel.pid, channel, exit);
+}
+
+/** The variables of `env` that differ from ours: what a terminal must add to its own environment. */
+function changedVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && process.env[entry[0]] !== entry[1]));
+}
+
+/** The agent's connection, or the first failure: a start failure, or no connection in time (then `abandon` runs). */
+async function handshake(listener: AgentListener, spec: DebuggeeSpec, failures: Promise<never>[], abandon: () => Promise<void>): Promise<AgentChannel> {
   let timer: NodeJS.Timeout | undefined;
   const timeoutMs = spec.handshakeTimeoutMs ?? (Number(process.env.FTPY_HANDSHAKE_TIMEOUT_MS) || HANDSHAKE_TIMEOUT_MS);
   const timedOut = new Promise<never>((_, reject) => {
@@ -116,29 +157,15 @@ export async function startDebuggee(spec: DebuggeeSpec, output: DebuggeeOutput):
       timeoutMs,
     );
   });
-  for (const failure of [spawnFailed, diedEarly, timedOut]) failure.catch(() => undefined); // the race reports them
+  const all = [...failures, timedOut];
+  for (const failure of all) failure.catch(() => undefined); // the race reports them
   try {
-    const channel = await Promise.race([listener.accept(), spawnFailed, diedEarly, timedOut]);
-    return new Debuggee(child, channel, exit);
+    return await Promise.race([listener.accept(), ...all]);
   } catch (error) {
-    killGroup(child);
-    await Promise.race([exit, spawnFailed.catch(() => undefined)]);
+    await abandon();
     throw error;
   } finally {
     clearTimeout(timer);
     listener.close();
   }
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-function signalNumber(signal: NodeJS.Signals | null): number {
-  return signal ? os.constants.signals[signal] : 0;
 }

@@ -82,6 +82,21 @@ suite('DAP: values and exceptions', () => {
     assert.deepEqual([info.exceptionId, info.description, info.breakMode], ['ValueError', 'worker failed', 'always']);
   });
 
+  test('user-unhandled exceptions stop where they leave user code for the library', async () => {
+    const stops = new Stops(client);
+    const output = new ProgramOutput(client);
+    await launchWithBreakpoints(client, launchArgs(raising), [], ['userUnhandled']);
+    const stop = await stops.expect('exception');
+    const threadId = defined(stop.body.threadId, 'a thread');
+    const top = defined((await topFrames(client, threadId))[0], 'a frame');
+    assert.deepEqual([top.name, top.line], ['task', marker(raising, 'pool_raise')]);
+    const info = (await client.exceptionInfoRequest({ threadId })).body;
+    assert.deepEqual([info.exceptionId, info.breakMode], ['KeyError', 'userUnhandled']);
+    await client.continueRequest({ threadId });
+    assert.equal(await output.exitCode, 1);
+    assert.equal(stops.all.length, 1);
+  });
+
   test('an uncaught exception in the main thread stops before the program ends', async () => {
     const stops = new Stops(client);
     const output = new ProgramOutput(client);

@@ -44,6 +44,25 @@ suite('DAP: blocked threads, terminate, exit code, output', () => {
     assert.ok(!isAlive(defined(pid, 'pid')) && !isAlive(defined(childPid, 'child pid')), 'no process left');
   });
 
+  test('threads started with _thread are listed, with started and exited events', async () => {
+    const program = fixture('dap_raw_thread.py');
+    const stops = new Stops(client);
+    const events: string[] = [];
+    client.on('thread', (event: { body: { reason: string; threadId: number } }) => events.push(`${event.body.reason} ${event.body.threadId}`));
+    await launchWithBreakpoints(client, launchArgs(program), [{ path: program, lines: [marker(program, 'raw_alive')] }]);
+    const main = defined((await stops.expect('breakpoint')).body.threadId, 'a thread');
+    const threads = (await client.threadsRequest()).body.threads;
+    assert.equal(threads.length, 2);
+    const raw = defined(threads.find((thread) => thread.id !== main), 'the _thread thread');
+    assert.match(raw.name, new RegExp(`\\[${raw.id}\\]$`));
+    const frames = await topFrames(client, raw.id);
+    assert.ok(frames.some((frame) => frame.name === 'raw'));
+    const exited = client.waitForEvent('exited');
+    await client.continueRequest({ threadId: main });
+    await exited;
+    assert.deepEqual(events, [`started ${raw.id}`, `exited ${raw.id}`]);
+  });
+
   test('the exit code is reported after all output', async () => {
     const output = new ProgramOutput(client);
     const lines = 2000;

@@ -5,6 +5,7 @@ token it was given. Any thread may send; one agent thread reads.
 """
 
 import json
+import os
 import socket
 import threading
 
@@ -16,7 +17,7 @@ class Channel:
         self._reader = self._socket.makefile("rb")
         self._send_lock = threading.Lock()
         self.closed = False
-        self.send({"type": "hello", "token": token})
+        self.send({"type": "hello", "token": token, "pid": os.getpid()})
 
     def send(self, message):
         data = (json.dumps(message, default=repr) + "\n").encode()

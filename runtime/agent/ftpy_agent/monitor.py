@@ -37,6 +37,10 @@ _LIBRARY_DIRS = tuple(
 )
 
 
+# Library code whose callee's exception ends the thread or program (not user-unhandled).
+_ENTRY_CODES = (threading.Thread.run.__code__,)
+
+
 class ThreadState:
     """What the agent knows about one Python thread; its fields are written by that thread only."""
 
@@ -122,6 +126,7 @@ class Monitor:
         monitoring.register_callback(TOOL, EVENTS.LINE, self._on_line)
         monitoring.register_callback(TOOL, EVENTS.RAISE, self._on_raise)
         monitoring.register_callback(TOOL, EVENTS.PY_RETURN, self._on_return)
+        monitoring.register_callback(TOOL, EVENTS.PY_UNWIND, self._on_unwind)
         self.thread_started(report=False)
         with self._lock:
             self._apply_events()
@@ -332,6 +337,19 @@ class Monitor:
             deeper = deeper.tb_next
         self._park(state, self._frames(sys._getframe(1)), "exception", exception=exception, break_mode="always")
 
+    def _on_unwind(self, code, _offset, exception):
+        """An exception leaving the user's code for library code that called it (which may handle it)."""
+        if "userUnhandled" not in self.exception_filters or self._is_hidden(code.co_filename):
+            return
+        state = self._state()
+        frame = sys._getframe(1)
+        caller = frame.f_back
+        if state is None or state.parked or caller is None or not self._is_hidden(caller.f_code.co_filename):
+            return
+        if caller.f_code in _ENTRY_CODES or caller.f_code.co_filename.startswith(AGENT_DIR):
+            return  # it ends the thread or the program: "uncaught" reports that
+        self._park(state, self._frames(frame), "exception", exception=exception, break_mode="userUnhandled")
+
     def report_uncaught(self, exception):
         """Called by the thread whose exception went uncaught, before it is printed."""
         state = self._state()
@@ -384,6 +402,8 @@ class Monitor:
             events |= EVENTS.PY_RETURN
         if "raised" in self.exception_filters:
             events |= EVENTS.RAISE
+        if "userUnhandled" in self.exception_filters:
+            events |= EVENTS.PY_UNWIND
         if events != self._events:
             monitoring.set_events(TOOL, events)
             if events & ~self._events & EVENTS.LINE:
@@ -474,7 +494,7 @@ class Monitor:
     def pause(self, native_id):
         state = self.thread(native_id)
         with self._lock:
-            if state.parked:
+            if native_id in self._parked:
                 return
             if self.stop_all:
                 self._pausing = True
@@ -485,7 +505,7 @@ class Monitor:
             self._apply_events()
         # The thread reports the pause when it parks; if it is blocked in C it is not waited for.
         for _ in range(30):
-            if state.parked:
+            if self._pause_reporter != state.ident:
                 return
             time.sleep(0.01)
         with self._lock:
