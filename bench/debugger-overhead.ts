@@ -1,7 +1,7 @@
 // Issue 3's benchmark: what a debugger costs a CPU-bound free-threaded program, how fast it
 // stops 64 threads and shows their stacks, and how fast a session starts; ftpy next to
 // debugpy, against plain `python -X gil=0`, all measured in one run, interleaved.
-//   npx tsx bench/debugger-overhead.ts [--quick] [--rounds N] [--repeat-under S] [--case-timeout S] [--json]
+//   npx tsx bench/debugger-overhead.ts [--quick] [--rounds N] [--repeat-under S] [--case-timeout S] [--without debugpy|ftpy] [--json]
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -218,7 +218,11 @@ async function main(): Promise<void> {
   const python = testPython();
   const calls = options.quick ? 60 : 200; // of 20 000 iterations each
   const setupOutput = { write: (text: string) => process.stderr.write(text) };
-  const debuggers: Availability[] = [await debugpy(python, setupOutput), await ftpy(python, setupOutput)];
+  const choices = { debugpy: () => debugpy(python, setupOutput), ftpy: () => ftpy(python, setupOutput) };
+  const unknown = options.without.filter((name) => !(name in choices));
+  if (unknown.length) throw new Error(`--without ${unknown.join(', ')}: the debuggers are ${Object.keys(choices).join(' and ')}`);
+  const debuggers: Availability[] = [];
+  for (const [name, obtain] of Object.entries(choices)) if (!options.without.includes(name)) debuggers.push(await obtain());
   const available = debuggers.flatMap((entry) => (entry.available ? [entry.debugger] : []));
   const cases = [...cpuCases(python, available, calls, options), ...available.map((debug) => ({ name: stopCaseName(debug), run: () => stopAndShowStacks(debug, options.caseTimeoutMs) }))];
 

@@ -10,6 +10,8 @@ export interface BenchOptions {
   repeatUnderMs: number;
   /** A run that takes longer is ended and its case reported as not finished. */
   caseTimeoutMs: number;
+  /** Debuggers left out of this run (by name: debugpy, ftpy). */
+  without: string[];
 }
 
 export const USAGE = `options:
@@ -19,6 +21,8 @@ export const USAGE = `options:
                 a case whose first run takes longer than S seconds is not repeated (default 15)
   --case-timeout S
                 a run taking longer than S seconds is ended, its case reported as too slow (default 30)
+  --without NAME
+                leave a debugger out (debugpy or ftpy; repeatable), e.g. for a quicker run
   --json        print the results as JSON (to paste into notes)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -27,6 +31,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let rounds = quick ? 3 : 5;
   let repeatUnderMs = 15_000;
   let caseTimeoutMs = 30_000;
+  const without: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick' || arg === '--json') continue;
@@ -41,6 +46,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       i++;
       continue;
     }
+    if (arg === '--without' && argv[i + 1] && !argv[i + 1].startsWith('--')) {
+      without.push(argv[++i]);
+      continue;
+    }
     if (arg === '--case-timeout' && count > 0) {
       caseTimeoutMs = count * 1000;
       i++;
@@ -48,5 +57,5 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     }
     throw new Error(`unknown or incomplete option ${arg}\n${USAGE}`);
   }
-  return { quick, json, rounds, repeatUnderMs, caseTimeoutMs };
+  return { quick, json, rounds, repeatUnderMs, caseTimeoutMs, without };
 }
