@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { machineArchive } from '../../runtime/provision/aptSources';
 import { CommandFailed, CommandOutput, runCommand } from '../../runtime/provision/commands';
 import { ftpyHome } from '../../runtime/provision/home';
+import { withLock } from '../../runtime/provision/lock';
 
 export interface DebugpyPeer {
   version: string;
@@ -23,12 +24,14 @@ export function debugpySuite(env: NodeJS.ProcessEnv = process.env): string {
   return env.FTPY_DEBUGPY_SUITE || 'trixie';
 }
 
-/** debugpy unpacked in the cache, downloading it the first time. */
+/** debugpy unpacked in the cache, downloading it the first time (one process at a time). */
 export async function ensureDebugpy(output: CommandOutput, suite = debugpySuite(), home = ftpyHome()): Promise<DebugpyPeer> {
   const peers = path.join(home, 'peers');
-  const cached = findUnpacked(peers, suite);
-  if (cached) return cached;
+  const waiting = () => output.write('Another process is fetching debugpy; waiting for it.\n');
+  return findUnpacked(peers, suite) ?? withLock(path.join(home, 'locks', 'peer-debugpy'), waiting, async () => findUnpacked(peers, suite) ?? (await fetchDebugpy(peers, suite, home, output)));
+}
 
+async function fetchDebugpy(peers: string, suite: string, home: string, output: CommandOutput): Promise<DebugpyPeer> {
   const deb = await downloadDeb(path.join(home, 'apt', `${suite}-binary`), suite, output);
   const version = debianToUpstream(DEB_FILE.exec(path.basename(deb))?.[1] ?? 'unknown');
   const target = path.join(peers, `debugpy-${version}`);
