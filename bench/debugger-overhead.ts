@@ -60,12 +60,14 @@ function startupSample(session: SessionRun): Sample {
 /** Stops at the breakpoint, lists the threads and asks for every stack at once (as a UI would), then continues. */
 async function stopAndShowStacks(debug: Debugger, timeoutMs: number): Promise<Sample> {
   let stoppedMs = 0;
+  let threadsMs = 0;
   let stacksMs = 0;
   let threads = 0;
   let stacks = 0;
   const atStop = async (connection: AdapterConnection, stopped: Received<DebugProtocol.StoppedEvent>) => {
     stoppedMs = stopped.receivedMs;
     const listed = await connection.send('threads');
+    threadsMs = wallClockMs();
     const traces = await Promise.all(
       listed.body.threads.map((thread) => connection.send('stackTrace', { threadId: thread.id, levels: 20 }).then((response) => response.body.stackFrames.length, () => 0)),
     );
@@ -80,6 +82,7 @@ async function stopAndShowStacks(debug: Debugger, timeoutMs: number): Promise<Sa
   return {
     ...startupSample(session),
     hitToStoppedMs: stoppedMs - hitMs,
+    hitToThreadsMs: threadsMs - hitMs,
     hitToStacksMs: stacksMs - hitMs,
     threads,
     stacks,
@@ -183,18 +186,20 @@ function scalingTable(results: Results, modes: readonly Mode[]): Table {
 function stopTable(results: Results, debuggers: readonly Availability[]): Table {
   return {
     title: `Stopping at a breakpoint with ${PARKED_THREADS} other threads alive (half looping in Python, half blocked in C); medians, ms`,
-    columns: ['debugger', 'n', 'hit->stopped', 'hit->stopped+all stacks', 'target', 'threads listed', 'stacks with frames'],
+    columns: ['debugger', 'n', 'hit->stopped', 'hit->threads', 'hit->all stacks', 'target', 'threads listed', 'stacks with frames'],
     rows: debuggers.map((entry) => {
       if (!entry.available) return [entry.name, `not available: ${entry.why}`];
       const name = stopCaseName(entry.debugger);
       const failed = results.failure(name);
       if (failed) return [entry.debugger.name, `not measured: ${failed}`];
       const of = (key: string) => median(results.values(name, key));
-      return [entry.debugger.name, results.count(name), of('hitToStoppedMs'), of('hitToStacksMs'), `<= ${STOP_TARGET_MS}`, of('threads'), of('stacks')];
+      return [entry.debugger.name, results.count(name), of('hitToStoppedMs'), of('hitToThreadsMs'), of('hitToStacksMs'), `<= ${STOP_TARGET_MS}`, of('threads'), of('stacks')];
     }),
     notes: [
-      'all stacks: a threads request, then every stackTrace request at once, as a UI showing all threads would.',
-      'debugpy (pydevd) waits up to 0.5 s for each thread it could not suspend (blocked in C) before giving its stack anyway.',
+      'threads: the answer to the threads request sent at the stop; all stacks: then every stackTrace request at once, as a UI showing all threads would.',
+      ...(debuggers.some((entry) => entry.available && entry.debugger.name.startsWith('debugpy'))
+        ? ['debugpy (pydevd) waits up to 0.5 s for each thread it could not suspend (blocked in C) before giving its stack anyway.']
+        : []),
     ],
   };
 }
