@@ -8,6 +8,7 @@ const watch = process.argv.includes('--watch');
 const nodeEntries = {
   extension: 'extension/extension.ts',
   cli: 'cli/main.ts',
+  'debug-adapter': 'debug-adapter/main.ts',
 };
 
 /** @type {import('esbuild').BuildOptions} */

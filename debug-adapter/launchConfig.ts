@@ -1,0 +1,158 @@
+// The `ftpy` launch attributes, defined once: their schema (package.json's
+// configurationAttributes is checked against it by test/dap/launchAttributes.test.ts),
+// their defaults, and their resolution into a debuggee to start.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { UserFacingError } from '../runtime/errors';
+import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
+import { readyRuntime } from '../runtime/provision/runtime';
+import type { AgentTarget } from '../runtime/agent/protocol';
+import type { DebuggeeSpec, GilMode } from '../runtime/debuggee/debuggee';
+
+interface AttributeSchema {
+  type: string | string[];
+  description: string;
+  default?: unknown;
+  enum?: readonly string[];
+  enumDescriptions?: readonly string[];
+  items?: { type: string };
+  additionalProperties?: { type: string[] };
+}
+
+export const launchAttributes = {
+  program: { type: 'string', description: 'The Python file to debug (one of program, module, code).' },
+  module: { type: 'string', description: 'A module to run as `python -m MODULE` (one of program, module, code).' },
+  code: { type: 'string', description: 'Python source to run as `python -c CODE` (one of program, module, code).' },
+  args: { type: 'array', items: { type: 'string' }, description: 'Command line arguments of the program.', default: [] },
+  cwd: { type: 'string', description: "The program's working directory (default: the program's folder, else the adapter's).", default: '${workspaceFolder}' },
+  env: { type: 'object', additionalProperties: { type: ['string', 'null'] }, description: 'Environment variables to set (null removes one).', default: {} },
+  envFile: { type: 'string', description: 'A file of NAME=VALUE lines added to the environment (env wins).' },
+  python: { type: 'string', description: "The free-threaded interpreter (default: ftpy's embedded runtime)." },
+  gil: {
+    type: 'string',
+    enum: ['off', 'on', 'default'],
+    enumDescriptions: ['Run with -X gil=0: the GIL stays off, even for modules that ask for it.', 'Run with -X gil=1.', 'Let the interpreter decide.'],
+    description: 'The GIL of the debuggee.',
+    default: 'off',
+  },
+  console: {
+    type: 'string',
+    enum: ['internalConsole', 'integratedTerminal'],
+    description: "Where the program's output goes.",
+    default: 'internalConsole',
+  },
+  stopOnEntry: { type: 'boolean', description: "Stop at the program's first line.", default: false },
+  stopAll: { type: 'boolean', description: 'When one thread stops, stop all threads.', default: true },
+  justMyCode: { type: 'boolean', description: 'Hide the standard library and installed packages in stacks and never step into them.', default: true },
+  showReturnValue: { type: 'boolean', description: 'Show the value a function returned after stepping out of it.', default: true },
+  redirectOutput: { type: 'boolean', description: "Show the program's output in the Debug Console.", default: true },
+  logToFile: { type: 'boolean', description: "Write the adapter's protocol log to a file in the temporary folder.", default: false },
+} as const satisfies Record<string, AttributeSchema>;
+
+type Schema = typeof launchAttributes;
+type ValueOf<A> = A extends { enum: readonly (infer E)[] } ? E : A extends { type: 'boolean' } ? boolean : A extends { type: 'array' } ? string[] : A extends { type: 'object' } ? Record<string, string | null> : string;
+
+export type LaunchArguments = DebugProtocol.LaunchRequestArguments & { [K in keyof Schema]?: ValueOf<Schema[K]> };
+
+/** package.json's `contributes.debuggers[0].configurationAttributes`. */
+export function configurationAttributes(): { launch: { properties: Schema } } {
+  return { launch: { properties: launchAttributes } };
+}
+
+function withDefaults(args: LaunchArguments) {
+  const value = <K extends keyof Schema>(name: K, fallback: ValueOf<Schema[K]>): ValueOf<Schema[K]> => (args[name] ?? fallback) as ValueOf<Schema[K]>;
+  return {
+    args: value('args', []),
+    gil: value('gil', launchAttributes.gil.default) as GilMode,
+    console: value('console', launchAttributes.console.default),
+    stopOnEntry: value('stopOnEntry', launchAttributes.stopOnEntry.default),
+    stopAll: value('stopAll', launchAttributes.stopAll.default),
+    justMyCode: value('justMyCode', launchAttributes.justMyCode.default),
+    showReturnValue: value('showReturnValue', launchAttributes.showReturnValue.default),
+    redirectOutput: value('redirectOutput', launchAttributes.redirectOutput.default),
+    logToFile: value('logToFile', launchAttributes.logToFile.default),
+  };
+}
+
+export interface ResolvedLaunch {
+  spec: DebuggeeSpec;
+  console: 'internalConsole' | 'integratedTerminal';
+  redirectOutput: boolean;
+  logToFile: boolean;
+}
+
+/** Checks a launch configuration and resolves it, or throws a UserFacingError saying what to fix. */
+export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaunch> {
+  const settings = withDefaults(args);
+  const targets = (['program', 'module', 'code'] as const).filter((name) => args[name] !== undefined && args[name] !== '');
+  if (targets.length === 0) throw new UserFacingError('Nothing to debug: set "program" (a Python file), "module" or "code" in the launch configuration.');
+  if (targets.length > 1) throw new UserFacingError(`Set only one of "program", "module" and "code" in the launch configuration (it has ${targets.join(', ')}).`);
+  const cwd = path.resolve(args.cwd ?? (args.program ? path.dirname(path.resolve(args.program)) : process.cwd()));
+  if (!isDirectory(cwd)) throw new UserFacingError(`The working directory does not exist: ${cwd}. Fix "cwd" in the launch configuration.`);
+  let target: AgentTarget;
+  if (args.program) {
+    const program = path.resolve(cwd, args.program);
+    if (!isFile(program)) throw new UserFacingError(`Program not found: ${program}. Fix "program" in the launch configuration.`);
+    target = { program };
+  } else if (args.module) {
+    target = { module: args.module };
+  } else {
+    target = { code: args.code ?? '' };
+  }
+  const python = await interpreter(args.python, settings.gil);
+  return {
+    spec: {
+      python,
+      gil: settings.gil,
+      cwd,
+      env: environment(args, cwd),
+      args: settings.args,
+      options: { ...target, stopAll: settings.stopAll, justMyCode: settings.justMyCode, stopOnEntry: settings.stopOnEntry, showReturnValue: settings.showReturnValue },
+    },
+    console: settings.console,
+    redirectOutput: settings.redirectOutput,
+    logToFile: settings.logToFile,
+  };
+}
+
+async function interpreter(chosen: string | undefined, gil: GilMode): Promise<string> {
+  const python = chosen ?? readyRuntime()?.python;
+  if (!python) {
+    throw new UserFacingError('ftpy\'s embedded runtime is not installed yet: run "Install Embedded Runtime", or set "python" to a free-threaded interpreter (python3.13t).', 'installRuntime');
+  }
+  const info = await describeInterpreter(python);
+  if (gil === 'off') requireFreeThreaded(info);
+  else if (info.hexversion < 0x030c0000) throw new UserFacingError(`${python} is Python ${info.version}; the debugger needs Python 3.12 or later (sys.monitoring).`, 'selectInterpreter');
+  return python;
+}
+
+function environment(args: LaunchArguments, cwd: string): NodeJS.ProcessEnv {
+  const fromFile = args.envFile ? readEnvFile(path.resolve(cwd, args.envFile)) : {};
+  const merged: Record<string, string | null | undefined> = { ...process.env, ...fromFile, ...args.env };
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UserFacingError(`The env file does not exist: ${file}. Fix "envFile" in the launch configuration.`);
+  }
+  const env: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([\w.]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match || line.trimStart().startsWith('#')) continue;
+    env[match[1] as string] = (match[2] as string).replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return env;
+}
+
+function isDirectory(file: string): boolean {
+  return fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function isFile(file: string): boolean {
+  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}

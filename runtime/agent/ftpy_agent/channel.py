@@ -1,0 +1,47 @@
+"""The private channel to the debug adapter: JSON lines over a Unix domain socket.
+
+The adapter listens in a 0700 directory and accepts one client that opens with the one-time
+token it was given. Any thread may send; one agent thread reads.
+"""
+
+import json
+import os
+import socket
+import threading
+
+
+class Channel:
+    def __init__(self, socket_path, token):
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._socket.connect(socket_path)
+        self._reader = self._socket.makefile("rb")
+        self._send_lock = threading.Lock()
+        self.closed = False
+        self.send({"type": "hello", "token": token, "pid": os.getpid()})
+
+    def send(self, message):
+        data = (json.dumps(message, default=repr) + "\n").encode()
+        with self._send_lock:
+            if self.closed:
+                return
+            try:
+                self._socket.sendall(data)
+            except OSError:
+                self.closed = True  # the adapter went away: the program goes on
+
+    def event(self, name, body):
+        self.send({"type": "event", "event": name, "body": body})
+
+    def reply(self, request, body=None, error=None):
+        message = {"type": "response", "id": request["id"], "ok": error is None}
+        if error is None:
+            message["body"] = body if body is not None else {}
+        else:
+            message["message"] = error
+        self.send(message)
+
+    def requests(self):
+        """Yields the adapter's requests until it closes the channel."""
+        for line in self._reader:
+            yield json.loads(line)
+        self.closed = True

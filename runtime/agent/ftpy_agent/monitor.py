@@ -1,0 +1,681 @@
+"""Breakpoints, stepping and stopping threads with sys.monitoring (tool DEBUGGER), no settrace.
+
+Cost model: a PY_START callback runs once per code object (it returns DISABLE) and turns on
+local LINE events only for code objects of files holding breakpoints; the LINE callback returns
+DISABLE for every line without a breakpoint. So the program runs at full speed everywhere
+except on breakpoint lines. Global LINE events are on only while some thread steps or must
+stop ("slow" mode).
+
+Stopping: a thread that stops parks inside the callback and serves the requests about its
+own frames (frame objects are not safe to use from another thread on 3.13t). With stopAll,
+the first stop raises the pause flag and turns on global LINE events, so running threads park
+at their next line; threads blocked in C are not waited for (they park when they come back).
+
+Every arrival at a breakpoint is reported once, as its own stopped event: a thread that meets
+a breakpoint while others are stopped reports it (with preserveFocusHint), and a thread parked
+by a stop-all on a breakpoint line reports that breakpoint at once, because the LINE event it
+parked in is the one arrival at that line.
+"""
+
+import _thread
+import os
+import queue
+import sys
+import sysconfig
+import threading
+import time
+
+from . import breakpoints, inspection
+
+monitoring = sys.monitoring
+TOOL = monitoring.DEBUGGER_ID
+EVENTS = monitoring.events
+DISABLE = monitoring.DISABLE
+AGENT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARY_DIRS = tuple(
+    {breakpoints.canonical_path(sysconfig.get_path(name)) + os.sep for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+)
+
+
+# Library code whose callee's exception ends the thread or program (not user-unhandled).
+_ENTRY_CODES = (threading.Thread.run.__code__,)
+
+
+class ThreadState:
+    """What the agent knows about one Python thread; its fields are written by that thread only."""
+
+    def __init__(self):
+        self.ident = threading.get_ident()
+        self.native_id = threading.get_native_id()
+        self.step = None
+        self.exempt_epoch = -1  # resumed alone during this stop-all epoch: not paused by it
+        self.inbox = queue.SimpleQueue()
+        self.parked = False
+        self.stop = None
+
+
+class Stop:
+    """Why and where a parked thread stopped."""
+
+    def __init__(self, frames, reason, exception=None, break_mode=None, returned=None):
+        self.frames = frames
+        self.reason = reason
+        self.exception = exception
+        self.break_mode = break_mode
+        self.returned = returned  # (function name, value) after a step out of a function
+
+
+class Step:
+    def __init__(self, kind, origin):
+        self.kind = kind  # "in", "over", "out" or "entry"
+        self.origin = origin
+
+    def done(self, frame):
+        """Whether arriving at a new line in ``frame`` (a visible frame) ends this step."""
+        if self.kind in ("in", "entry"):
+            return True
+        caller = frame
+        while caller is not None:
+            if caller is self.origin:
+                return self.kind == "over" and caller is frame
+            caller = caller.f_back
+        return True  # the origin frame has returned
+
+
+class Resume:
+    def __init__(self, step_kind=None, alone=False):
+        self.step_kind = step_kind
+        self.alone = alone
+
+
+class Monitor:
+    def __init__(self, channel, stop_all=True, just_my_code=True, show_return_value=True):
+        self.channel = channel
+        self.stop_all = stop_all
+        self.just_my_code = just_my_code
+        self.show_return_value = show_return_value
+        self.handles = inspection.Handles()
+        self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
+        self._local = threading.local()
+        # Reentrant: code run while holding it can start new code objects, whose PY_START takes it.
+        self._lock = threading.RLock()
+        self._threads = {}  # native id -> ThreadState of live threads
+        self._parked = {}  # native id -> ThreadState
+        self._pausing = False
+        self._epoch = 0
+        self._pause_idents = frozenset()
+        self._pause_reporter = None
+        self._steppers = 0
+        self._events = 0
+        self._file_breakpoints = {}  # canonical path -> {line: Breakpoint}
+        self._bp_lines = {}  # co_filename as seen (and canonical path) -> {line: Breakpoint}
+        self._canonical = {}  # co_filename -> canonical path
+        self._codes = {}  # canonical path -> {id: code object} of the code started so far
+        self._hidden = {}  # co_filename -> hidden from the user (agent; library with justMyCode)
+        self._function_breakpoints = {}  # name -> Breakpoint
+        self._source_references = {}  # name of code without a file -> sourceReference
+        self._source_names = {}  # sourceReference -> name
+        self.exception_filters = frozenset()
+
+    # ---- installation and threads
+
+    def install(self):
+        monitoring.use_tool_id(TOOL, "ftpy")
+        monitoring.register_callback(TOOL, EVENTS.PY_START, self._on_start)
+        monitoring.register_callback(TOOL, EVENTS.PY_RESUME, self._on_resume)
+        monitoring.register_callback(TOOL, EVENTS.LINE, self._on_line)
+        monitoring.register_callback(TOOL, EVENTS.RAISE, self._on_raise)
+        monitoring.register_callback(TOOL, EVENTS.PY_RETURN, self._on_return)
+        monitoring.register_callback(TOOL, EVENTS.PY_UNWIND, self._on_unwind)
+        self.thread_started(report=False)
+        with self._lock:
+            self._apply_events()
+
+    def mark_agent_thread(self):
+        self._local.state = False
+
+    def thread_started(self, report=True):
+        state = ThreadState()
+        self._local.state = state
+        with self._lock:
+            self._threads[state.native_id] = state
+        if report:
+            self.channel.event("thread", {"reason": "started", "threadId": state.native_id})
+        return state
+
+    def thread_exited(self):
+        state = self._local.state
+        if state.step is not None:
+            self._step_ended(state)
+        with self._lock:
+            self._threads.pop(state.native_id, None)
+        self.channel.event("thread", {"reason": "exited", "threadId": state.native_id})
+
+    def _state(self):
+        """This thread's state; None for the agent's own threads."""
+        state = getattr(self._local, "state", None)
+        if state is None:  # a thread started outside threading/_thread (C code)
+            state = self.thread_started()
+        return state or None
+
+    def threads(self):
+        with self._lock:
+            states = list(self._threads.values())
+        active = threading._active  # ident -> Thread, for names
+        result = []
+        for state in states:
+            thread = active.get(state.ident)
+            name = thread.name if thread is not None else "Thread"
+            result.append({"id": state.native_id, "name": f"{name} [{state.native_id}]"})
+        return result
+
+    def thread(self, native_id):
+        with self._lock:
+            state = self._threads.get(native_id)
+        if state is None:
+            raise LookupError(f"No thread {native_id}: it has exited.")
+        return state
+
+    # ---- breakpoints
+
+    def set_breakpoints(self, path, requests):
+        answers, placed = breakpoints.place(path, requests)
+        canonical = breakpoints.canonical_path(path)
+        with self._lock:
+            if placed:
+                self._file_breakpoints[canonical] = placed
+            else:
+                self._file_breakpoints.pop(canonical, None)
+            self._bp_lines = {
+                name: self._file_breakpoints[target]
+                for name, target in [*self._canonical.items(), *((c, c) for c in self._file_breakpoints)]
+                if target in self._file_breakpoints
+            }
+            self.slow = self._is_slow()
+            for code in self._codes.get(canonical, {}).values():
+                monitoring.set_local_events(TOOL, code, EVENTS.LINE if placed else 0)
+            monitoring.restart_events()
+        return answers
+
+    def set_function_breakpoints(self, requests):
+        answers = []
+        placed = {}
+        for request in requests:
+            try:
+                breakpoint = breakpoints.Breakpoint(None, request.get("condition"), request.get("hitCondition"))
+            except (SyntaxError, ValueError) as error:
+                answers.append({"verified": False, "message": f"Invalid breakpoint: {error}"})
+                continue
+            placed[request["name"]] = breakpoint
+            answers.append({"id": breakpoint.id, "verified": True})
+        with self._lock:
+            self._function_breakpoints = placed
+            monitoring.restart_events()  # PY_START must fire again for code that already ran
+        return answers
+
+    def source(self, reference):
+        """The text of code without a file (python -c, exec of a string), as linecache knows it."""
+        import linecache
+
+        name = self._source_names.get(reference)
+        lines = linecache.getlines(name) if name else []
+        if not lines:
+            raise LookupError("The source of this code is not available.")
+        return "".join(lines)
+
+    def _source(self, filename):
+        if os.path.isfile(filename):
+            return {"path": filename, "name": os.path.basename(filename)}
+        with self._lock:
+            reference = self._source_references.get(filename)
+            if reference is None:
+                reference = self._source_references[filename] = len(self._source_references) + 1
+                self._source_names[reference] = filename
+        return {"name": filename, "sourceReference": reference, "presentationHint": "deemphasize"}
+
+    def set_exception_filters(self, filters):
+        with self._lock:
+            self.exception_filters = frozenset(filters)
+            self._apply_events()
+
+    # ---- the callbacks (run on the program's threads, concurrently)
+
+    def _on_start(self, code, _offset):
+        self._see(code)
+        if self._function_breakpoints:
+            frame = sys._getframe(1)
+            breakpoint = self._function_breakpoint(code, frame)
+            if breakpoint is not None:
+                state = self._state()
+                if state is not None and not state.parked and breakpoint.fires(frame, self.output):
+                    self._park(state, self._frames(frame), "function breakpoint", hit=breakpoint)
+                return None  # every call of this function must report
+        return DISABLE
+
+    def _on_resume(self, code, _offset):
+        self._see(code)
+        return DISABLE
+
+    def _function_breakpoint(self, code, frame):
+        """The function breakpoint naming this code: 'qualname', 'module.qualname' or a bare function name."""
+        by_name = self._function_breakpoints
+        qualname = code.co_qualname
+        return by_name.get(qualname) or by_name.get(f"{frame.f_globals.get('__name__')}.{qualname}") or by_name.get(code.co_name)
+
+    def _see(self, code):
+        """Records a code object that started and gives it LINE events if its file has breakpoints."""
+        filename = code.co_filename
+        canonical = self._canonical.get(filename)
+        if canonical is None:
+            canonical = self._canonical[filename] = breakpoints.canonical_path(filename)
+        with self._lock:
+            self._codes.setdefault(canonical, {})[id(code)] = code
+            lines = self._file_breakpoints.get(canonical)
+            if lines is not None:
+                self._bp_lines[filename] = lines
+                monitoring.set_local_events(TOOL, code, EVENTS.LINE)
+
+    def _on_line(self, code, line):
+        if self.slow:
+            return self._on_line_slow(code, line, sys._getframe(1))
+        lines = self._bp_lines.get(code.co_filename)
+        if lines is None or line not in lines:
+            return DISABLE
+        state = self._state()
+        frame = sys._getframe(1)
+        if state is not None and not state.parked and lines[line].fires(frame, self.output):
+            self._park(state, self._frames(frame), "breakpoint", hit=lines[line])
+        return None
+
+    def _on_line_slow(self, code, line, frame):
+        state = self._state()
+        if state is None or state.parked:
+            return None
+        lines = self._bp_lines.get(code.co_filename)
+        breakpoint = lines.get(line) if lines else None
+        if breakpoint is not None and breakpoint.fires(frame, self.output):
+            self._park(state, self._frames(frame), "breakpoint", hit=breakpoint)
+            return None
+        hidden = self._is_hidden(code.co_filename)
+        step = state.step
+        if step is not None and not hidden and (step.kind != "entry" or not self._is_library(code.co_filename)) and step.done(frame):
+            self._step_ended(state)
+            self._park(state, self._frames(frame), "entry" if step.kind == "entry" else "step")
+            return None
+        if (self._pausing and state.exempt_epoch != self._epoch) or state.ident in self._pause_idents:
+            self._park(state, self._frames(frame), "pause")
+            return None
+        if breakpoint is None and (hidden or not self._steppers):
+            return DISABLE
+        return None
+
+    def _on_return(self, code, _offset, value):
+        """A step that leaves its frame ends in the caller, on the line of the call."""
+        state = self._state()
+        if state is None or state.parked or state.step is None or state.step.kind == "entry":
+            return None
+        frame = sys._getframe(1)
+        caller = frame.f_back
+        if frame is not state.step.origin or caller is None or self._is_hidden(caller.f_code.co_filename):
+            return None  # a hidden caller: the step ends at the next line the user sees
+        self._step_ended(state)
+        returned = (code.co_qualname, value) if self.show_return_value else None
+        self._park(state, self._frames(caller), "step", returned=returned)
+        return None
+
+    def _on_raise(self, code, _offset, exception):
+        if "raised" not in self.exception_filters or self._is_hidden(code.co_filename):
+            return
+        state = self._state()
+        if state is None or state.parked:
+            return
+        # Report where the exception enters the user's code: no visible frame below this one.
+        deeper = exception.__traceback__.tb_next if exception.__traceback__ else None
+        while deeper is not None:
+            if not self._is_hidden(deeper.tb_frame.f_code.co_filename):
+                return
+            deeper = deeper.tb_next
+        self._park(state, self._frames(sys._getframe(1)), "exception", exception=exception, break_mode="always")
+
+    def _on_unwind(self, code, _offset, exception):
+        """An exception leaving the user's code for library code that called it (which may handle it)."""
+        if "userUnhandled" not in self.exception_filters or self._is_hidden(code.co_filename):
+            return
+        state = self._state()
+        frame = sys._getframe(1)
+        caller = frame.f_back
+        if state is None or state.parked or caller is None or not self._is_hidden(caller.f_code.co_filename):
+            return
+        if caller.f_code in _ENTRY_CODES or caller.f_code.co_filename.startswith(AGENT_DIR):
+            return  # it ends the thread or the program: "uncaught" reports that
+        self._park(state, self._frames(frame), "exception", exception=exception, break_mode="userUnhandled")
+
+    def report_uncaught(self, exception):
+        """Called by the thread whose exception went uncaught, before it is printed."""
+        state = self._state()
+        if "uncaught" not in self.exception_filters or state is None or isinstance(exception, SystemExit):
+            return
+        frames = []
+        tb = exception.__traceback__
+        while tb is not None:
+            if not self._is_hidden(tb.tb_frame.f_code.co_filename):
+                frames.append(inspection.Frame(tb.tb_frame, tb.tb_lineno))
+            tb = tb.tb_next
+        self._park(state, frames[::-1], "exception", exception=exception, break_mode="unhandled")
+
+    def output(self, text, category="console"):
+        self.channel.event("output", {"category": category, "output": text})
+
+    # ---- which code the user sees
+
+    def _is_library(self, filename):
+        return filename.startswith("<frozen") or breakpoints.canonical_path(filename).startswith(_LIBRARY_DIRS)
+
+    def _is_hidden(self, filename):
+        hidden = self._hidden.get(filename)
+        if hidden is None:
+            canonical = breakpoints.canonical_path(filename)
+            hidden = canonical.startswith(AGENT_DIR + os.sep) or (self.just_my_code and self._is_library(filename))
+            self._hidden[filename] = hidden
+        return hidden
+
+    def _frames(self, frame):
+        frames = []
+        while frame is not None:
+            if not self._is_hidden(frame.f_code.co_filename):
+                frames.append(inspection.Frame(frame, frame.f_lineno))
+            frame = frame.f_back
+        return frames
+
+    # ---- stopping and resuming
+
+    def _is_slow(self):
+        return self._pausing or bool(self._pause_idents) or self._steppers > 0
+
+    def _apply_events(self):
+        """Sets the global events the current state needs (holding self._lock)."""
+        self.slow = self._is_slow()
+        events = EVENTS.PY_START | EVENTS.PY_RESUME
+        if self.slow:
+            events |= EVENTS.LINE
+        if self._steppers:
+            events |= EVENTS.PY_RETURN
+        if "raised" in self.exception_filters:
+            events |= EVENTS.RAISE
+        if "userUnhandled" in self.exception_filters:
+            events |= EVENTS.PY_UNWIND
+        if events != self._events:
+            monitoring.set_events(TOOL, events)
+            if events & ~self._events & EVENTS.LINE:
+                monitoring.restart_events()  # lines DISABLEd earlier must report again
+            self._events = events
+
+    def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None, returned=None):
+        """Stops this thread and serves requests about its frames until it is resumed."""
+        with self._lock:
+            if reason == "pause" and not (self._pausing and state.exempt_epoch != self._epoch) and state.ident not in self._pause_idents:
+                return  # resumed meanwhile
+            first = not self._parked
+            report = reason != "pause" or self._pause_reporter == state.ident
+            if report and reason == "pause":
+                self._pause_reporter = None
+            self._pause_idents = self._pause_idents - {state.ident}
+            state.parked = True
+            state.stop = Stop(frames, reason, exception, break_mode, returned)
+            self._parked[state.native_id] = state
+            if self.stop_all and not (self._pausing and state.exempt_epoch != self._epoch):
+                self._pausing = True
+                self._epoch += 1
+            self._apply_events()
+            if report:  # sent under the lock, so the first event sent is the one without preserveFocusHint
+                body = {"reason": reason, "threadId": state.native_id, "allThreadsStopped": self.stop_all}
+                if hit is not None:
+                    body["hitBreakpointIds"] = [hit.id]
+                if exception is not None:
+                    body["description"] = "Paused on exception"
+                    body["text"] = f"{type(exception).__name__}: {exception}"
+                if not first:
+                    body["preserveFocusHint"] = True
+                self.channel.event("stopped", body)
+        self._serve(state)
+
+    def _serve(self, state):
+        while True:
+            item = state.inbox.get()
+            if isinstance(item, Resume):
+                break
+            self._serve_request(state, item)
+        self.handles.drop_owner(state.ident)
+        if item.alone:
+            state.exempt_epoch = self._epoch
+        if item.step_kind is not None:
+            origin = state.stop.frames[0].frame if state.stop.frames else None
+            if state.step is None:
+                self._step_started()
+            state.step = Step(item.step_kind, origin)
+        elif state.step is not None:
+            self._step_ended(state)
+        state.stop = None
+        state.parked = False
+
+    def _step_started(self):
+        with self._lock:
+            self._steppers += 1
+            self._apply_events()
+
+    def _step_ended(self, state):
+        state.step = None
+        with self._lock:
+            self._steppers -= 1
+            self._apply_events()
+
+    def start_on_entry(self):
+        """Makes the main thread stop at the program's first line."""
+        self._step_started()
+        self._state().step = Step("entry", None)
+
+    def resume(self, native_id, step_kind=None, single_thread=False):
+        """Continues (or steps) a thread and, unless single_thread, every parked thread."""
+        with self._lock:
+            state = self._parked.get(native_id)
+            alone = single_thread or not self.stop_all
+            if state is None and alone:
+                raise LookupError("The thread is not stopped.")
+            resumed = [state] if alone else list(self._parked.values())
+            if not alone:
+                self._pausing = False
+                self._pause_idents = frozenset()
+                self._apply_events()
+            for other in resumed:
+                del self._parked[other.native_id]
+                other.inbox.put(Resume(step_kind if other is state else None, alone))
+        return not alone
+
+    def pause(self, native_id):
+        state = self.thread(native_id)
+        with self._lock:
+            if native_id in self._parked:
+                return
+            if self.stop_all:
+                self._pausing = True
+                self._epoch += 1
+            else:
+                self._pause_idents = self._pause_idents | {state.ident}
+            self._pause_reporter = state.ident
+            self._apply_events()
+        # The thread reports the pause when it parks; if it is blocked in C it is not waited for.
+        for _ in range(30):
+            if self._pause_reporter != state.ident:
+                return
+            time.sleep(0.01)
+        with self._lock:
+            if self._pause_reporter != state.ident:
+                return
+            self._pause_reporter = None
+        self.channel.event("stopped", {"reason": "pause", "threadId": native_id, "allThreadsStopped": self.stop_all})
+
+    def detach(self):
+        """Forgets breakpoints and lets every thread run on."""
+        with self._lock:
+            self._file_breakpoints.clear()
+            self._bp_lines = {}
+            self.exception_filters = frozenset()
+            self._pausing = False
+            self._pause_idents = frozenset()
+            self._apply_events()
+            for state in self._parked.values():
+                state.inbox.put(Resume())
+            self._parked.clear()
+
+    # ---- requests about a stopped thread's frames, served by that thread
+
+    def route(self, native_id, request):
+        """Hands a request to the parked thread ``native_id``; False when it is not parked."""
+        with self._lock:
+            state = self._parked.get(native_id)
+            if state is None:
+                return False
+            state.inbox.put(request)
+        return True
+
+    def owner_of(self, handle):
+        """The native id of the parked thread owning a frame or variables handle, None if not parked."""
+        entry = self.handles.get(handle)
+        if entry is None:
+            raise LookupError("This value is no longer available: the thread has run on.")
+        with self._lock:
+            for state in self._parked.values():
+                if state.ident == entry[0]:
+                    return state.native_id
+        return None
+
+    def _serve_request(self, state, request):
+        try:
+            body = self._answer(state, request["command"], request.get("arguments", {}))
+        except Exception as error:
+            self.channel.reply(request, error=f"{type(error).__name__}: {error}" if not isinstance(error, LookupError) else str(error))
+        else:
+            self.channel.reply(request, body)
+
+    def _answer(self, state, command, args):
+        owner = state.ident
+        handles = self.handles
+        if command == "stackTrace":
+            frames = state.stop.frames
+            start = args.get("startFrame", 0)
+            levels = args.get("levels") or len(frames)
+            return {"stackFrames": [self._dap_frame(owner, frame) for frame in frames[start : start + levels]], "totalFrames": len(frames)}
+        if command == "exceptionInfo":
+            return self._exception_info(state)
+        handle = args.get("frameId") or args.get("variablesReference")
+        item = handles.get(handle)[1]
+        if command == "scopes":
+            scopes = inspection.scopes(handles, owner, item.frame)
+            returned = state.stop.returned
+            if returned is not None and item is state.stop.frames[0]:
+                scopes.insert(0, inspection.returned_scope(handles, owner, item.frame, *returned))
+            return {"scopes": scopes}
+        if command == "variables":
+            if isinstance(item, inspection.Scope):
+                return {"variables": inspection.scope_variables(handles, owner, item)}
+            return {"variables": inspection.variables(handles, owner, item, args.get("start", 0), args.get("count", 0))}
+        if command == "evaluate":
+            return inspection.evaluate(handles, owner, item.frame, args["expression"], args.get("context"))
+        if command == "setVariable":
+            return inspection.set_variable(handles, owner, item, args["name"], args["value"])
+        if command == "completions":
+            return {"targets": inspection.completions(item.frame, args["text"], args["column"])}
+        if command == "setExpression":
+            return inspection.set_expression(handles, owner, item.frame, args["expression"], args["value"])
+        raise ValueError(f"Unknown request {command}")
+
+    def _dap_frame(self, owner, frame):
+        code = frame.frame.f_code
+        entry = {"id": self.handles.add(owner, frame), "name": code.co_qualname, "line": frame.line, "column": 1}
+        entry["source"] = self._source(code.co_filename)
+        return entry
+
+    def _exception_info(self, state):
+        stop = state.stop
+        if stop is None or stop.exception is None:
+            raise LookupError("The thread is not stopped on an exception.")
+        import traceback
+
+        exception = stop.exception
+        kind = type(exception)
+        name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+        return {
+            "exceptionId": name,
+            "description": str(exception),
+            "breakMode": stop.break_mode,
+            "details": {
+                "message": str(exception),
+                "typeName": name,
+                "stackTrace": "".join(traceback.format_tb(exception.__traceback__)),
+            },
+        }
+
+    # ---- stacks of threads that are not parked (blocked in C, or running)
+
+    def snapshot_stack(self, native_id, start, levels):
+        """The stack of a thread that is not parked, read from outside (it is blocked or running C)."""
+        state = self.thread(native_id)
+        frame = sys._current_frames().get(state.ident)
+        frames = []
+        while frame is not None:
+            code = frame.f_code
+            if not self._is_hidden(code.co_filename):
+                frames.append({"name": code.co_qualname, "line": frame.f_lineno, "column": 1, "source": self._source(code.co_filename)})
+            frame = frame.f_back
+        label = {"name": f"[{_native_state(native_id)} outside Python]", "line": 0, "column": 0, "presentationHint": "label"}
+        frames.insert(0, label)
+        for entry in frames:
+            entry["id"] = self.handles.add(state.ident, None)
+        levels = levels or len(frames)
+        return {"stackFrames": frames[start : start + levels], "totalFrames": len(frames)}
+
+
+def _native_state(native_id):
+    """'blocked' or 'running', from the kernel's view of the thread."""
+    try:
+        with open(f"/proc/self/task/{native_id}/stat") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "blocked"
+    return "running" if state == "R" else "blocked"
+
+
+def install_thread_hooks(monitor):
+    """Tells the monitor about every thread the program starts (threading or _thread)."""
+
+    def wrap(function):
+        def thread_main(*args, **kwargs):
+            monitor.thread_started()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                monitor.thread_exited()
+
+        return thread_main
+
+    start_new_thread = _thread.start_new_thread
+    start_joinable_thread = _thread.start_joinable_thread
+
+    def start_new_thread_hooked(function, args, kwargs=None):
+        return start_new_thread(wrap(function), args, kwargs or {})
+
+    def start_joinable_thread_hooked(function, *args, **kwargs):
+        return start_joinable_thread(wrap(function), *args, **kwargs)
+
+    _thread.start_new_thread = _thread.start_new = start_new_thread_hooked
+    _thread.start_joinable_thread = threading._start_joinable_thread = start_joinable_thread_hooked
+
+    excepthook = threading.excepthook
+
+    def excepthook_reporting(args):
+        if args.exc_value is not None:
+            monitor.report_uncaught(args.exc_value)
+        excepthook(args)
+
+    threading.excepthook = excepthook_reporting
+    return start_new_thread

@@ -1,0 +1,99 @@
+"""The agent's request loop: runs on the agent's own thread and answers the adapter.
+
+Requests about a stopped thread's frames and values are handed to that thread (see
+monitor.Monitor.route); everything else is answered here.
+"""
+
+import os
+import signal
+
+_STEPS = {"next": "over", "stepIn": "in", "stepOut": "out"}
+_ROUTED_BY_THREAD = ("stackTrace", "exceptionInfo")
+_ROUTED_BY_HANDLE = ("scopes", "variables", "evaluate", "setVariable", "setExpression", "completions")
+
+
+class Session:
+    def __init__(self, channel, monitor, configured):
+        self.channel = channel
+        self.monitor = monitor
+        self.configured = configured
+        self.detached = False
+
+    def serve(self):
+        self.monitor.mark_agent_thread()
+        try:
+            for request in self.channel.requests():
+                try:
+                    body = self._dispatch(request)
+                except Exception as error:
+                    message = str(error) if isinstance(error, (LookupError, ValueError)) else f"{type(error).__name__}: {error}"
+                    self.channel.reply(request, error=message)
+                else:
+                    if body is not None:
+                        self.channel.reply(request, body)
+        finally:
+            if not self.detached:
+                _end_process_group()  # the adapter died without a word: it owned this program
+            self.monitor.detach()
+            self.configured.set()
+
+    def _dispatch(self, request):
+        """The response body, or None when a stopped thread will answer."""
+        command = request["command"]
+        args = request.get("arguments", {})
+        monitor = self.monitor
+        if command in _ROUTED_BY_THREAD:
+            thread_id = args["threadId"]
+            if monitor.route(thread_id, request):
+                return None
+            if command == "stackTrace":
+                return monitor.snapshot_stack(thread_id, args.get("startFrame", 0), args.get("levels", 0))
+            raise LookupError("The thread is not stopped.")
+        if command in _ROUTED_BY_HANDLE:
+            handle = args.get("frameId") or args.get("variablesReference")
+            if handle is None:
+                raise LookupError("Select a stack frame of a stopped thread to evaluate in.")
+            owner = monitor.owner_of(handle)
+            if owner is None:
+                if command == "scopes":
+                    return {"scopes": []}  # a frame of a thread stopped outside Python
+                raise LookupError("The thread of this frame is not stopped in Python: its values cannot be read.")
+            if monitor.route(owner, request):
+                return None
+            raise LookupError("The thread has run on.")
+        if command == "setBreakpoints":
+            return {"breakpoints": monitor.set_breakpoints(args["path"], args["breakpoints"])}
+        if command == "setFunctionBreakpoints":
+            return {"breakpoints": monitor.set_function_breakpoints(args["breakpoints"])}
+        if command == "source":
+            return {"content": monitor.source(args["sourceReference"])}
+        if command == "setExceptionBreakpoints":
+            monitor.set_exception_filters(args["filters"])
+            return {}
+        if command == "configurationDone":
+            self.configured.set()
+            return {}
+        if command == "threads":
+            return {"threads": monitor.threads()}
+        if command == "continue":
+            return {"allThreadsContinued": monitor.resume(args["threadId"], single_thread=args.get("singleThread", False))}
+        if command in _STEPS:
+            monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False))
+            return {}
+        if command == "pause":
+            monitor.pause(args["threadId"])
+            return {}
+        if command == "disconnect":
+            self.detached = True  # the program runs on without the debugger
+            monitor.detach()
+            return {}
+        raise ValueError(f"The agent does not know the request '{command}'.")
+
+
+
+
+def _end_process_group():
+    """Ends this program and the processes it started (the adapter made it a process group leader)."""
+    if os.getpgid(0) == os.getpid():
+        os.killpg(0, signal.SIGKILL)
+    os._exit(1)

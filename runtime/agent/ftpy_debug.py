@@ -1,0 +1,95 @@
+"""Runs a program under ftpy's debugger, as ``python program.py args`` would run it.
+
+``python -X gil=0 .../ftpy_debug.py SOCKET OPTIONS_JSON [ARGS...]``, with the adapter's one-time
+token in the environment variable FTPY_AGENT_TOKEN. Started by path, so this folder is on
+sys.path only for the agent's own imports; the token is removed from the environment at once,
+so neither leaks into the program or its children. OPTIONS_JSON names what to run
+(program, module or code) and the debugger's options.
+"""
+
+import os
+import sys
+
+
+def main():
+    token = os.environ.pop("FTPY_AGENT_TOKEN", "")
+    socket_path, options, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+
+    import json
+    import threading
+
+    from ftpy_agent import channel, monitor, session
+
+    options = json.loads(options)
+    agent_channel = channel.Channel(socket_path, token)
+    debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])
+    start_agent_thread = monitor.install_thread_hooks(debugger)
+    debugger.install()
+    configured = threading.Event()
+    start_agent_thread(session.Session(agent_channel, debugger, configured).serve, ())
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(line_buffering=True)  # output reaches the client as it is printed
+    configured.wait()
+    if options.get("stopOnEntry"):
+        debugger.start_on_entry()
+    try:
+        _run(options, args, debugger)
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        agent_channel.event("exiting", {"exitCode": code})
+        raise
+    agent_channel.event("exiting", {"exitCode": 0})
+
+
+def _run(options, args, debugger):
+    import runpy
+    import types
+
+    try:
+        if "module" in options:
+            sys.argv = [options["module"], *args]
+            sys.path[0] = os.getcwd()
+            runpy.run_module(options["module"], run_name="__main__", alter_sys=True)
+            return
+        main_module = types.ModuleType("__main__")
+        main_module.__builtins__ = __builtins__
+        sys.modules["__main__"] = main_module
+        if "program" in options:
+            program = os.path.abspath(options["program"])
+            sys.argv = [program, *args]
+            sys.path[0] = os.path.dirname(program)
+            main_module.__file__ = program
+            main_module.__cached__ = None
+            with open(program, "rb") as source_file:
+                code = compile(source_file.read(), program, "exec", dont_inherit=True)
+        else:
+            import linecache
+
+            sys.argv = ["-c", *args]
+            sys.path[0] = ""
+            code = compile(options["code"], "<string>", "exec", dont_inherit=True)
+            # Tracebacks and the debugger's source requests show the code.
+            linecache.cache["<string>"] = (len(options["code"]), None, options["code"].splitlines(True), "<string>")
+        exec(code, main_module.__dict__)
+    except SystemExit:
+        raise
+    except BaseException as error:
+        traceback = _program_traceback(error.__traceback__)
+        error = error.with_traceback(traceback)
+        debugger.report_uncaught(error)
+        sys.excepthook(type(error), error, traceback)
+        sys.exit(1)
+
+
+def _program_traceback(traceback):
+    """The traceback without this launcher's and runpy's frames, as plain python prints it."""
+    import runpy
+
+    skipped = (os.path.abspath(__file__), runpy.__file__)
+    while traceback is not None and traceback.tb_frame.f_code.co_filename in skipped:
+        traceback = traceback.tb_next
+    return traceback
+
+
+if __name__ == "__main__":
+    main()

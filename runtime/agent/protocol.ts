@@ -1,0 +1,63 @@
+// The private channel between the debug adapter and the agent inside the debuggee
+// (runtime/agent/ftpy_debug.py): JSON lines both ways, typed here once.
+// Bodies are DAP-shaped, so the adapter forwards most of them unchanged.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+/** What the launcher is told to run, and how to debug it (its OPTIONS_JSON argument). */
+export type AgentTarget = { program: string } | { module: string } | { code: string };
+export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean; showReturnValue: boolean };
+
+/** The agent's first line: the one-time token it was given, and the debuggee's process id. */
+export interface AgentHello {
+  type: 'hello';
+  token: string;
+  pid: number;
+}
+
+type Empty = Record<string, never>;
+
+/** Each request the agent answers: [arguments, response body]. */
+export interface AgentCommands {
+  setBreakpoints: [{ path: string; breakpoints: DebugProtocol.SourceBreakpoint[] }, { breakpoints: DebugProtocol.Breakpoint[] }];
+  setExceptionBreakpoints: [{ filters: string[] }, Empty];
+  setFunctionBreakpoints: [DebugProtocol.SetFunctionBreakpointsArguments, { breakpoints: DebugProtocol.Breakpoint[] }];
+  source: [DebugProtocol.SourceArguments, { content: string }];
+  completions: [DebugProtocol.CompletionsArguments, { targets: DebugProtocol.CompletionItem[] }];
+  configurationDone: [Empty, Empty];
+  threads: [Empty, { threads: DebugProtocol.Thread[] }];
+  stackTrace: [DebugProtocol.StackTraceArguments, { stackFrames: DebugProtocol.StackFrame[]; totalFrames: number }];
+  scopes: [DebugProtocol.ScopesArguments, { scopes: DebugProtocol.Scope[] }];
+  variables: [DebugProtocol.VariablesArguments, { variables: DebugProtocol.Variable[] }];
+  evaluate: [DebugProtocol.EvaluateArguments, DebugProtocol.EvaluateResponse['body']];
+  setVariable: [DebugProtocol.SetVariableArguments, DebugProtocol.SetVariableResponse['body']];
+  setExpression: [DebugProtocol.SetExpressionArguments, DebugProtocol.SetExpressionResponse['body']];
+  exceptionInfo: [DebugProtocol.ExceptionInfoArguments, DebugProtocol.ExceptionInfoResponse['body']];
+  continue: [DebugProtocol.ContinueArguments, { allThreadsContinued: boolean }];
+  next: [DebugProtocol.NextArguments, Empty];
+  stepIn: [DebugProtocol.StepInArguments, Empty];
+  stepOut: [DebugProtocol.StepOutArguments, Empty];
+  pause: [DebugProtocol.PauseArguments, Empty];
+  disconnect: [Empty, Empty];
+}
+export type AgentCommand = keyof AgentCommands;
+
+export interface AgentRequest<C extends AgentCommand = AgentCommand> {
+  type: 'request';
+  id: number;
+  command: C;
+  arguments: AgentCommands[C][0];
+}
+
+export type AgentResponse = { type: 'response'; id: number; ok: true; body: unknown } | { type: 'response'; id: number; ok: false; message: string };
+
+/** Events the agent sends on its own: [name, body]. */
+export interface AgentEvents {
+  stopped: DebugProtocol.StoppedEvent['body'];
+  thread: DebugProtocol.ThreadEvent['body'];
+  output: DebugProtocol.OutputEvent['body'];
+  /** The program is ending with this code (threads may still run before the process exits). */
+  exiting: { exitCode: number };
+}
+export type AgentEvent = { [E in keyof AgentEvents]: { type: 'event'; event: E; body: AgentEvents[E] } }[keyof AgentEvents];
+
+export type AgentMessage = AgentHello | AgentResponse | AgentEvent;

@@ -1,0 +1,63 @@
+import * as assert from 'node:assert/strict';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
+
+const program = fixture('dap_threads.py');
+const leaf = marker(program, 'leaf');
+
+suite('DAP: many threads at one breakpoint', () => {
+  let client: DebugClient;
+  setup(async () => (client = await startClient()));
+  teardown(() => client.stop());
+
+  /** Checks a thread stopped at the leaf breakpoint: its stack, its own index, the GIL off. */
+  async function inspectHit(threadId: number): Promise<number> {
+    const frames = await topFrames(client, threadId);
+    assert.deepEqual(
+      frames.slice(0, 2).map((frame) => [frame.name, frame.line]),
+      [
+        ['leaf', leaf],
+        ['worker', marker(program, 'call_leaf')],
+      ],
+    );
+    assert.equal(await evaluate(client, defined(frames[0], 'a top frame').id, 'sys._is_gil_enabled()'), 'False');
+    const index = Number(await evaluate(client, defined(frames[1], 'a caller frame').id, 'index'));
+    const threadName = (await client.threadsRequest()).body.threads.find((thread) => thread.id === threadId)?.name;
+    assert.match(threadName ?? '', new RegExp(`^worker-${index} \\[${threadId}\\]$`));
+    return index;
+  }
+
+  async function continueAll(): Promise<void> {
+    const main = (await client.threadsRequest()).body.threads.find((thread) => thread.name.startsWith('MainThread'));
+    await client.continueRequest({ threadId: defined(main, 'the main thread').id });
+  }
+
+  for (const stopAll of [true, false]) {
+    test(`8 threads: each arrival reported once, with its own stack (stopAll ${stopAll})`, async () => {
+      const stops = new Stops(client);
+      const output = new ProgramOutput(client);
+      const [placed] = await launchWithBreakpoints(client, launchArgs(program, { stopAll }), [{ path: program, lines: [leaf] }]);
+      assert.equal(placed?.verified, true);
+      const seen = new Map<number, number>();
+      while (seen.size < 8) {
+        const stop = await stops.next(stopAll ? 500 : 15_000);
+        if (!stop) {
+          await continueAll(); // threads parked by the stop-all have not reached the breakpoint yet
+          continue;
+        }
+        assert.equal(stop.body.reason, 'breakpoint');
+        assert.equal(stop.body.allThreadsStopped, stopAll);
+        const threadId = defined(stop.body.threadId, 'a thread id');
+        assert.ok(!seen.has(threadId), `thread ${threadId} reported twice`);
+        seen.set(threadId, await inspectHit(threadId));
+        await client.continueRequest({ threadId, singleThread: true });
+      }
+      assert.deepEqual([...seen.values()].sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
+      if (stopAll) await continueAll();
+      assert.equal(await output.exitCode, 3);
+      assert.equal(stops.all.length, 8);
+      assert.match(output.text, /results \[0, 10, 20, 30, 40, 50, 60, 70\]/);
+      assert.match(output.text, /gil enabled False/);
+    });
+  }
+});
