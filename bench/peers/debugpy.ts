@@ -3,9 +3,8 @@
 // state, so the system's apt is untouched) and unpacked into ftpy's cache. It is pure
 // Python, so PYTHONPATH puts it on any interpreter, the free-threaded one included.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { machineArchive } from '../../runtime/provision/aptSources';
+import { fetchInto, privateAptGet } from '../../runtime/provision/privateApt';
 import { CommandFailed, CommandOutput, runCommand } from '../../runtime/provision/commands';
 import { ftpyHome } from '../../runtime/provision/home';
 import { withLock } from '../../runtime/provision/lock';
@@ -86,32 +85,12 @@ function debianToUpstream(version: string): string {
 }
 
 async function downloadDeb(aptDir: string, suite: string, output: CommandOutput): Promise<string> {
-  for (const dir of ['lists/partial', 'cache/archives/partial']) fs.mkdirSync(path.join(aptDir, dir), { recursive: true });
-  const archive = machineArchive();
-  const signedBy = archive.signedBy ? ` [signed-by=${archive.signedBy}]` : '';
-  const sourcesList = path.join(aptDir, 'sources.list');
-  fs.writeFileSync(sourcesList, `deb${signedBy} ${archive.uri} ${suite} main\n`);
-  const aptOptions = {
-    'Dir::Etc::SourceList': sourcesList,
-    'Dir::Etc::SourceParts': '/dev/null',
-    'Dir::State::Lists': path.join(aptDir, 'lists'),
-    'Dir::Cache': path.join(aptDir, 'cache'),
-    'Dir::State::status': '/dev/null',
-    'APT::Sandbox::User': os.userInfo().username,
+  const failed = (step: string) => (error: unknown) => {
+    const code = error instanceof CommandFailed ? ` (exit code ${error.exitCode})` : '';
+    throw new Error(`apt-get ${step} failed for suite "${suite}"${code}; FTPY_DEBUGPY_SUITE chooses the suite (trixie or sid)`);
   };
-  const options = Object.entries(aptOptions).flatMap(([key, value]) => ['-o', `${key}=${value}`]);
-  const aptGet = (args: string[], cwd?: string) =>
-    runCommand('apt-get', [...options, ...args], { cwd, output }).catch((error: unknown) => {
-      const code = error instanceof CommandFailed ? ` (exit code ${error.exitCode})` : '';
-      throw new Error(`apt-get ${args[0]} failed for suite "${suite}"${code}; FTPY_DEBUGPY_SUITE chooses the suite (trixie or sid)`);
-    });
-  await aptGet(['update']);
-  // An empty folder, so the .deb apt verified is the only file there.
-  const downloads = path.join(aptDir, 'downloads');
-  fs.rmSync(downloads, { recursive: true, force: true });
-  fs.mkdirSync(downloads, { recursive: true });
-  await aptGet(['download', PACKAGE], downloads);
-  const deb = fs.readdirSync(downloads).find((name) => DEB_FILE.test(name));
+  const aptGet = await privateAptGet(aptDir, 'deb', suite, output).catch(failed('update'));
+  const deb = await fetchInto(path.join(aptDir, 'downloads'), DEB_FILE, (cwd) => aptGet(['download', PACKAGE], cwd).catch(failed('download')));
   if (!deb) throw new Error(`apt-get download ${PACKAGE} (suite ${suite}) brought no ${PACKAGE}_*.deb`);
-  return path.join(downloads, deb);
+  return deb;
 }
