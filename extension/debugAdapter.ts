@@ -16,6 +16,21 @@ export function registerDebugAdapter(): vscode.Disposable {
   });
 }
 
+/** "Debug Python File": debugs the active Python file with the default launch attributes. */
+export async function debugPythonFile(uri: vscode.Uri | undefined): Promise<void> {
+  const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (!document || document.languageId !== 'python' || document.isUntitled) {
+    void vscode.window.showErrorMessage('Open a saved Python file to debug it with Free-Threaded Python.');
+    return;
+  }
+  if (document.isDirty) await document.save();
+  await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(document.uri), debugFileConfiguration(document.fileName));
+}
+
+function debugFileConfiguration(program: string): vscode.DebugConfiguration {
+  return { type: 'ftpy', request: 'launch', name: 'Debug Python File (Free-Threaded)', program };
+}
+
 /** F5 with no launch.json on a Python file: debug that file. */
 export function registerConfigurationProvider(): vscode.Disposable {
   return vscode.debug.registerDebugConfigurationProvider('ftpy', {
@@ -26,7 +41,7 @@ export function registerConfigurationProvider(): vscode.Disposable {
           void vscode.window.showErrorMessage('Open a Python file to debug it with Free-Threaded Python, or add an "ftpy" configuration to launch.json.');
           return undefined;
         }
-        return { type: 'ftpy', request: 'launch', name: 'Debug Python File (Free-Threaded)', program: editor.document.fileName };
+        return debugFileConfiguration(editor.document.fileName);
       }
       return config;
     },
