@@ -76,6 +76,15 @@ export class Workbench {
     await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
   }
 
+  /** Puts the cursor on `line` of the active editor and toggles a breakpoint there (F9). */
+  async toggleBreakpointAt(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    await this.page.locator('.quick-input-widget input').fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.keyboard.press('F9');
+    await this.page.locator('.editor-group-container.active .codicon-debug-breakpoint').first().waitFor();
+  }
+
   /** Picks the quick-input row whose label is exactly `label`. */
   private async quickPick(label: string): Promise<void> {
     const row = this.page
