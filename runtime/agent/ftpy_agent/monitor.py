@@ -24,6 +24,7 @@ import sys
 import sysconfig
 import threading
 import time
+import weakref
 
 from . import breakpoints, inspection
 
@@ -51,6 +52,9 @@ class ThreadState:
         self.exempt_epoch = -1  # resumed alone during this stop-all epoch: not paused by it
         self.inbox = queue.SimpleQueue()
         self.parked = False
+        # Parked, or running agent code outside a callback (thread start/exit, excepthook): the
+        # callbacks leave the thread alone, or they would park it inside the agent, holding its locks.
+        self.busy = False
         self.stop = None
 
 
@@ -96,6 +100,7 @@ class Monitor:
         self.show_return_value = show_return_value
         self.handles = inspection.Handles()
         self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
+        self.restarts = 0  # read on the hot path: counts restart_events() calls
         self._local = threading.local()
         # Reentrant: code run while holding it can start new code objects, whose PY_START takes it.
         self._lock = threading.RLock()
@@ -110,7 +115,7 @@ class Monitor:
         self._file_breakpoints = {}  # canonical path -> {line: Breakpoint}
         self._bp_lines = {}  # co_filename as seen (and canonical path) -> {line: Breakpoint}
         self._canonical = {}  # co_filename -> canonical path
-        self._codes = {}  # canonical path -> {id: code object} of the code started so far
+        self._codes = {}  # canonical path -> {id: code object} of the live code started so far
         self._hidden = {}  # co_filename -> hidden from the user (agent; library with justMyCode)
         self._function_breakpoints = {}  # name -> Breakpoint
         self._source_references = {}  # name of code without a file -> sourceReference
@@ -135,16 +140,20 @@ class Monitor:
         self._local.state = False
 
     def thread_started(self, report=True):
+        self._local.state = False  # an agent thread until it is set up
         state = ThreadState()
+        state.busy = True
         self._local.state = state
         with self._lock:
             self._threads[state.native_id] = state
         if report:
             self.channel.event("thread", {"reason": "started", "threadId": state.native_id})
+        state.busy = False
         return state
 
     def thread_exited(self):
         state = self._local.state
+        state.busy = True
         if state.step is not None:
             self._step_ended(state)
         with self._lock:
@@ -192,9 +201,9 @@ class Monitor:
                 if target in self._file_breakpoints
             }
             self.slow = self._is_slow()
-            for code in self._codes.get(canonical, {}).values():
+            for code in list(self._codes.get(canonical, {}).values()):
                 monitoring.set_local_events(TOOL, code, EVENTS.LINE if placed else 0)
-            monitoring.restart_events()
+            self._restart_events()
         return answers
 
     def set_function_breakpoints(self, requests):
@@ -210,7 +219,7 @@ class Monitor:
             answers.append({"id": breakpoint.id, "verified": True})
         with self._lock:
             self._function_breakpoints = placed
-            monitoring.restart_events()  # PY_START must fire again for code that already ran
+            self._restart_events()  # PY_START must fire again for code that already ran
         return answers
 
     def source(self, reference):
@@ -247,7 +256,7 @@ class Monitor:
             breakpoint = self._function_breakpoint(code, frame)
             if breakpoint is not None:
                 state = self._state()
-                if state is not None and not state.parked and breakpoint.fires(frame, self.output):
+                if state is not None and not state.busy and breakpoint.fires(frame, self.output):
                     self._park(state, self._frames(frame), "function breakpoint", hit=breakpoint)
                 return None  # every call of this function must report
         return DISABLE
@@ -269,7 +278,10 @@ class Monitor:
         if canonical is None:
             canonical = self._canonical[filename] = breakpoints.canonical_path(filename)
         with self._lock:
-            self._codes.setdefault(canonical, {})[id(code)] = code
+            codes = self._codes.get(canonical)
+            if codes is None:
+                codes = self._codes[canonical] = weakref.WeakValueDictionary()  # exec'd code may die
+            codes[id(code)] = code
             lines = self._file_breakpoints.get(canonical)
             if lines is not None:
                 self._bp_lines[filename] = lines
@@ -278,18 +290,20 @@ class Monitor:
     def _on_line(self, code, line):
         if self.slow:
             return self._on_line_slow(code, line, sys._getframe(1))
+        restarts = self.restarts
         lines = self._bp_lines.get(code.co_filename)
         if lines is None or line not in lines:
-            return DISABLE
+            return DISABLE if restarts == self.restarts else None
         state = self._state()
         frame = sys._getframe(1)
-        if state is not None and not state.parked and lines[line].fires(frame, self.output):
+        if state is not None and not state.busy and lines[line].fires(frame, self.output):
             self._park(state, self._frames(frame), "breakpoint", hit=lines[line])
         return None
 
     def _on_line_slow(self, code, line, frame):
+        restarts = self.restarts
         state = self._state()
-        if state is None or state.parked:
+        if state is None or state.busy:
             return None
         lines = self._bp_lines.get(code.co_filename)
         breakpoint = lines.get(line) if lines else None
@@ -305,14 +319,14 @@ class Monitor:
         if (self._pausing and state.exempt_epoch != self._epoch) or state.ident in self._pause_idents:
             self._park(state, self._frames(frame), "pause")
             return None
-        if breakpoint is None and (hidden or not self._steppers):
+        if breakpoint is None and (hidden or not self._steppers) and restarts == self.restarts:
             return DISABLE
         return None
 
     def _on_return(self, code, _offset, value):
         """A step that leaves its frame ends in the caller, on the line of the call."""
         state = self._state()
-        if state is None or state.parked or state.step is None or state.step.kind == "entry":
+        if state is None or state.busy or state.step is None or state.step.kind == "entry":
             return None
         frame = sys._getframe(1)
         caller = frame.f_back
@@ -327,7 +341,7 @@ class Monitor:
         if "raised" not in self.exception_filters or self._is_hidden(code.co_filename):
             return
         state = self._state()
-        if state is None or state.parked:
+        if state is None or state.busy:
             return
         # Report where the exception enters the user's code: no visible frame below this one.
         deeper = exception.__traceback__.tb_next if exception.__traceback__ else None
@@ -344,7 +358,7 @@ class Monitor:
         state = self._state()
         frame = sys._getframe(1)
         caller = frame.f_back
-        if state is None or state.parked or caller is None or not self._is_hidden(caller.f_code.co_filename):
+        if state is None or state.busy or caller is None or not self._is_hidden(caller.f_code.co_filename):
             return
         if caller.f_code in _ENTRY_CODES or caller.f_code.co_filename.startswith(AGENT_DIR):
             return  # it ends the thread or the program: "uncaught" reports that
@@ -407,13 +421,21 @@ class Monitor:
         if events != self._events:
             monitoring.set_events(TOOL, events)
             if events & ~self._events & EVENTS.LINE:
-                monitoring.restart_events()  # lines DISABLEd earlier must report again
+                self._restart_events()  # lines DISABLEd earlier must report again
             self._events = events
+
+    def _restart_events(self):
+        """Re-enables every DISABLEd location. A callback that began before returns None instead
+        of DISABLE (see self.restarts), or its DISABLE, applied after the restart, would undo it."""
+        self.restarts += 1
+        monitoring.restart_events()
 
     def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None, returned=None):
         """Stops this thread and serves requests about its frames until it is resumed."""
+        state.busy = True
         with self._lock:
             if reason == "pause" and not (self._pausing and state.exempt_epoch != self._epoch) and state.ident not in self._pause_idents:
+                state.busy = False
                 return  # resumed meanwhile
             first = not self._parked
             report = reason != "pause" or self._pause_reporter == state.ident
@@ -457,6 +479,7 @@ class Monitor:
             self._step_ended(state)
         state.stop = None
         state.parked = False
+        state.busy = False
 
     def _step_started(self):
         with self._lock:
