@@ -45,7 +45,8 @@ _ENTRY_CODES = (threading.Thread.run.__code__,)
 class ThreadState:
     """What the agent knows about one Python thread; its fields are written by that thread only."""
 
-    def __init__(self):
+    def __init__(self, thread=None):
+        self.thread = thread  # the threading.Thread, when known before it registers itself
         self.ident = threading.get_ident()
         self.native_id = threading.get_native_id()
         self.step = None
@@ -139,9 +140,9 @@ class Monitor:
     def mark_agent_thread(self):
         self._local.state = False
 
-    def thread_started(self, report=True):
+    def thread_started(self, report=True, thread=None):
         self._local.state = False  # an agent thread until it is set up
-        state = ThreadState()
+        state = ThreadState(thread)
         state.busy = True
         self._local.state = state
         with self._lock:
@@ -173,7 +174,7 @@ class Monitor:
         active = threading._active  # ident -> Thread, for names
         result = []
         for state in states:
-            thread = active.get(state.ident)
+            thread = state.thread or active.get(state.ident)
             name = thread.name if thread is not None else "Thread"
             result.append({"id": state.native_id, "name": f"{name} [{state.native_id}]"})
         return result
@@ -672,8 +673,13 @@ def install_thread_hooks(monitor):
     """Tells the monitor about every thread the program starts (threading or _thread)."""
 
     def wrap(function):
+        # threading starts Thread._bootstrap: its Thread is named before it registers in
+        # threading._active, so a thread stopped that early still shows its name.
+        thread = getattr(function, "__self__", None)
+        thread = thread if isinstance(thread, threading.Thread) else None
+
         def thread_main(*args, **kwargs):
-            monitor.thread_started()
+            monitor.thread_started(thread=thread)
             try:
                 return function(*args, **kwargs)
             finally:
