@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `ftpy` command line.
 import { UserFacingError } from '../runtime/errors';
+import { dumpCommand } from './dump';
 import { runCommand } from './run';
 import { runtimeCommand } from './runtimeCommand';
 import { USAGE, UsageError } from './usage';
@@ -14,6 +15,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest);
     case 'runtime':
       return runtimeCommand(rest);
+    case 'dump':
+      return dumpCommand(rest);
     case '--help':
     case '-h':
     case 'help':

@@ -7,8 +7,9 @@ Usage:
       need the GIL are named at exit.
   ftpy runtime [--json]
       Provision the embedded runtime if needed; print its interpreter and version.
-  ftpy dump [--json] PID
-      Print every thread's Python stack of a running free-threaded process.
+  ftpy dump [--json] [--offsets PROBE_JSON] PID
+      Print every thread's Python stack of a running free-threaded process, read
+      from its memory without stopping it.
   ftpy --help | --version
 `;
 

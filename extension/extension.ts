@@ -1,5 +1,6 @@
 // ftpy's VS Code glue: the only code that imports 'vscode'.
 import * as vscode from 'vscode';
+import { registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
 
@@ -10,6 +11,8 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     vscode.commands.registerCommand('ftpy.runFile', (uri?: vscode.Uri) => runPythonFile(uri, runtimes, log)),
     vscode.commands.registerCommand('ftpy.installRuntime', () => runtimes.install()),
+    registerDebugAdapter(),
+    registerConfigurationProvider(),
   );
 }
 

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserFacingError } from '../errors';
+import { errorMessage, UserFacingError } from '../errors';
+import { buildProbe } from '../probe/build';
 import { ensureBuildPackages } from './buildPackages';
 import { CommandOutput, runCommand } from './commands';
 import { downloadCPythonSource, SourceRequest, sourceRequest } from './cpythonSource';
@@ -20,9 +21,11 @@ export interface EmbeddedRuntime {
   log: string;
   /** gdb's py-bt support from the same source tree (a peer for stack dumps). */
   gdbSupport: string;
+  /** The offsets probe's output; absent when the probe could not be built. */
+  offsets: string;
 }
 
-export type ProvisionPhase = 'download' | 'dependencies' | 'configure' | 'build' | 'install' | 'verify';
+export type ProvisionPhase = 'download' | 'dependencies' | 'configure' | 'build' | 'install' | 'verify' | 'probe';
 
 export interface ProvisionObserver {
   /** A phase begins. */
@@ -32,6 +35,7 @@ export interface ProvisionObserver {
 }
 
 const MARKER = 'ftpy-runtime.json';
+const RUNTIME_FIELDS = ['python', 'version', 'prefix', 'log', 'gdbSupport', 'offsets'] as const;
 
 function sourceKey(source: SourceRequest): string {
   return `${source.suite}/${source.spec}`;
@@ -47,8 +51,10 @@ export function readyRuntime(source: SourceRequest = sourceRequest(), home = ftp
     const index = JSON.parse(fs.readFileSync(indexFile(home), 'utf8')) as Record<string, string>;
     const prefix = index[sourceKey(source)];
     if (!prefix) return undefined;
-    const runtime = JSON.parse(fs.readFileSync(path.join(prefix, MARKER), 'utf8')) as EmbeddedRuntime;
-    return fs.existsSync(runtime.python) ? runtime : undefined;
+    const runtime = JSON.parse(fs.readFileSync(path.join(prefix, MARKER), 'utf8')) as Partial<EmbeddedRuntime>;
+    // A marker written by an older ftpy lacks fields: that runtime is provisioned again.
+    const complete = RUNTIME_FIELDS.every((field) => typeof runtime[field] === 'string');
+    return complete && fs.existsSync(runtime.python as string) ? (runtime as EmbeddedRuntime) : undefined;
   } catch {
     return undefined;
   }
@@ -111,15 +117,24 @@ async function provision(source: SourceRequest, home: string, observer: Provisio
     const python = path.join(prefix, 'bin', `python${downloaded.upstreamVersion.split('.').slice(0, 2).join('.')}t`);
     await verify(python, output);
 
-    const runtime: EmbeddedRuntime = { python, version: downloaded.upstreamVersion, prefix, source, log, gdbSupport };
+    phase('probe', 'runtime offsets for the memory reader');
+    const offsets = path.join(prefix, 'offsets.json');
+    try {
+      await buildProbe(python, offsets);
+    } catch (error) {
+      // The runtime is still good: features that need the offsets say so when used.
+      output.write(`${errorMessage(error)}\n`);
+    }
+
+    const runtime: EmbeddedRuntime = { python, version: downloaded.upstreamVersion, prefix, source, log, gdbSupport, offsets };
     fs.writeFileSync(path.join(prefix, MARKER), JSON.stringify(runtime, null, 2));
     recordInIndex(home, source, prefix);
     output.write(`\nReady: ${python}\n`);
     return runtime;
   } catch (error) {
-    output.write(`\nFAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    output.write(`\nFAILED: ${errorMessage(error)}\n`);
     if (error instanceof UserFacingError) throw error;
-    throw new UserFacingError(`Provisioning the embedded runtime failed: ${error instanceof Error ? error.message : String(error)}\nFull log: ${log}`, 'openLog');
+    throw new UserFacingError(`Provisioning the embedded runtime failed: ${errorMessage(error)}\nFull log: ${log}`, 'openLog');
   } finally {
     fs.closeSync(logFd);
     if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });

@@ -1,0 +1,90 @@
+// runtime/inspect: read a live free-threaded CPython's memory from outside.
+import { SUPPORTED } from './debugOffsets';
+import { InspectError, isInspectError, processAccessError } from './errors';
+import { ProcessMemory } from './memory';
+import { readProcMaps } from './procMaps';
+import { locateRuntime, RuntimeLocation } from './runtimeLocation';
+import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export { InspectError, isInspectError } from './errors';
+export type { InspectErrorKind } from './errors';
+export { parseDebugOffsets, SUPPORTED } from './debugOffsets';
+export type { DebugOffsets, PythonVersion } from './debugOffsets';
+export { ElfFile } from './elf';
+export type { Memory } from './memory';
+export { ProcessMemory, RecordedMemory, RecordingMemory } from './memory';
+export { parseProcMaps, readProcMaps } from './procMaps';
+export { locateRuntime } from './runtimeLocation';
+export type { RuntimeLocation } from './runtimeLocation';
+export { takeSnapshot } from './snapshot';
+export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
+export type { FrameSnapshot } from './frames';
+
+/** An attached live process: located once, then snapshotted as often as needed. */
+export class ProcessReader {
+  private constructor(
+    readonly pid: number,
+    readonly location: RuntimeLocation,
+    private readonly memory: ProcessMemory,
+  ) {}
+
+  /** Locates the runtime and validates it (a supported version and build) before anything else. */
+  static attach(pid: number): ProcessReader {
+    try {
+      fs.accessSync(`/proc/${pid}`);
+    } catch (error) {
+      throw processAccessError(pid, error);
+    }
+    const location = locateRuntime(readProcMaps(pid));
+    const memory = ProcessMemory.open(pid);
+    try {
+      readDebugOffsets(memory, location.address); // fail now, with the reason, if it is not a runtime we read
+    } catch (error) {
+      memory.close();
+      // A _PyRuntime without the debug offsets' cookie: a CPython older than 3.13.
+      throw isInspectError(error, 'not-python') ? olderThan313(location) : error;
+    }
+    return new ProcessReader(pid, location, memory);
+  }
+
+  snapshot(options: SnapshotOptions = {}): RuntimeSnapshot {
+    return takeSnapshot(this.memory, this.location.address, options);
+  }
+
+  /**
+   * The interpreter executable the process runs, when it is a python (not some
+   * program embedding libpython): what the offsets probe is built for.
+   */
+  interpreterPath(): string | undefined {
+    try {
+      const exe = fs.realpathSync(`/proc/${this.pid}/exe`);
+      return path.basename(exe).includes('python') ? exe : undefined;
+    } catch {
+      return undefined; // exited meanwhile, or not readable: the caller goes without
+    }
+  }
+
+  close(): void {
+    this.memory.close();
+  }
+}
+
+function olderThan313(location: RuntimeLocation): InspectError {
+  const version = /python(\d+\.\d+)/.exec(location.binary.slice(location.binary.lastIndexOf('/')))?.[1];
+  return new InspectError(
+    'unsupported-version',
+    `CPython ${version ?? 'older than 3.13'} (${location.binary}, no _Py_DebugOffsets) is not supported: this reader supports ${SUPPORTED}`,
+  );
+}
+
+/** A snapshot of process `pid`: the whole runtime, read without stopping it. */
+export function snapshotProcess(pid: number, options: SnapshotOptions = {}): RuntimeSnapshot {
+  const reader = ProcessReader.attach(pid);
+  try {
+    return reader.snapshot(options);
+  } finally {
+    reader.close();
+  }
+}

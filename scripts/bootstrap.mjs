@@ -1,0 +1,61 @@
+// `npm start` and `npm test` on a fresh machine: everything they need, each
+// step skipped quickly when already done, then the workbench or the tests.
+//
+//   node scripts/bootstrap.mjs start [serve.mjs options]   serve examples/ in VS Code at
+//                                                           http://127.0.0.1:8080 (FTPY_PORT)
+//   node scripts/bootstrap.mjs test                         run every test tier
+//
+// Plain Node: it runs before node_modules exists.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureChromium } from './lib/chromium.mjs';
+import { ensureCodeServer } from './lib/code-server.mjs';
+import { installExtension } from './lib/extension.mjs';
+import { ensureNodeModules } from './lib/npm-deps.mjs';
+import { packageExtension } from './package.mjs';
+import { checkoutCache, repoRoot } from './lib/paths.mjs';
+import { run } from './lib/run.mjs';
+import { provisionRuntime } from './lib/runtime.mjs';
+import { note, seconds, step } from './lib/step.mjs';
+import { runTiers } from './lib/tiers.mjs';
+import { serveUntilStopped } from './serve.mjs';
+
+async function bootstrap(mode) {
+  const started = performance.now();
+  await step('npm dependencies', ensureNodeModules);
+  fs.mkdirSync(checkoutCache, { recursive: true });
+  const packageLog = path.join(checkoutCache, 'package.log');
+  fs.rmSync(packageLog, { force: true });
+  const vsix = await step('package the extension', () => packageExtension({ logFile: packageLog }));
+  // The development build (with source maps) is what the CLI and the tests run.
+  await step('build', () => run(process.execPath, ['esbuild.js'], { cwd: repoRoot }));
+  const runtime = await step('embedded runtime', provisionRuntime);
+  note(`runtime: ${runtime.python} (${runtime.version ?? 'unknown version'})`);
+  const codeServer = await step('code-server', ensureCodeServer);
+  if (mode === 'test') await step('chromium', ensureChromium);
+  await step('install the extension', () => installExtension(codeServer, vsix));
+  note(`bootstrap done in ${seconds(started)}`);
+}
+
+async function main() {
+  const mode = process.argv[2];
+  if (mode !== 'start' && mode !== 'test') {
+    console.error('usage: node scripts/bootstrap.mjs start|test');
+    process.exit(2);
+  }
+  try {
+    await bootstrap(mode);
+  } catch (error) {
+    console.error(`\nftpy: ${mode === 'start' ? 'npm start' : 'npm test'} could not prepare: ${error.message}`);
+    process.exit(1);
+  }
+  if (mode === 'test') {
+    process.exit((await runTiers()) ? 0 : 1);
+  }
+  await serveUntilStopped(process.argv.slice(3)).catch((error) => {
+    console.error(`ftpy: ${error.message}`);
+    process.exit(1);
+  });
+}
+
+main();

@@ -1,0 +1,45 @@
+// Child processes for the scripts: one place that turns a failed command into
+// one clear error, and that keeps stdout free for what the user must read.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+
+/**
+ * Runs a command to completion; its output goes to our stderr, or to `logFile`
+ * (whose tail is shown on failure). Rejects with a message naming the command.
+ */
+export function run(command, args, { cwd, env, logFile } = {}) {
+  return new Promise((resolve, reject) => {
+    const log = logFile ? fs.openSync(logFile, 'a') : 2;
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+    child.on('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      if (logFile) fs.closeSync(log);
+      if (code === 0) return resolve();
+      const tail = logFile ? `\n--- last lines of ${logFile} ---\n${lastLines(logFile, 30)}` : '';
+      reject(new Error(`\`${[command, ...args].join(' ')}\` failed (${signal ?? `exit ${code}`})${tail}`));
+    });
+  });
+}
+
+/**
+ * Runs a command and returns its stdout; rejects (with its stderr) when it fails.
+ * `showProgress` passes the command's stderr through live instead.
+ */
+export function capture(command, args, { cwd, env, showProgress = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const stdio = ['ignore', 'pipe', showProgress ? 2 : 'pipe'];
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    child.on('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`\`${[command, ...args].join(' ')}\` failed (exit ${code})${stderr ? `: ${stderr.trim()}` : ''}`)),
+    );
+  });
+}
+
+function lastLines(file, count) {
+  return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
+}

@@ -1,0 +1,28 @@
+// A .vsix's content fingerprint: the names, sizes and CRC-32s of its zip entries.
+// Unlike the file's own hash it ignores timestamps, so a rebuild of unchanged
+// sources gives the same fingerprint.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+
+const endOfCentralDirectory = 0x06054b50;
+const centralDirectoryEntry = 0x02014b50;
+
+export function vsixFingerprint(file) {
+  const zip = fs.readFileSync(file);
+  // The end record is the last 22 bytes when the archive has no comment (vsce writes none).
+  const end = zip.length - 22;
+  if (zip.readUInt32LE(end) !== endOfCentralDirectory) throw new Error(`${file} is not a .vsix (zip) file`);
+  const entries = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  const hash = createHash('sha256');
+  for (let index = 0; index < entries; index++) {
+    if (zip.readUInt32LE(offset) !== centralDirectoryEntry) throw new Error(`${file}: corrupt zip directory`);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const variableLength = nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+    // CRC-32, compressed and uncompressed sizes (12 bytes from +16), then the name.
+    hash.update(zip.subarray(offset + 16, offset + 28));
+    hash.update(zip.subarray(offset + 46, offset + 46 + nameLength));
+    offset += 46 + variableLength;
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,147 @@
+// A real VS Code (code-server, started by scripts/serve.mjs like `npm start`
+// does) in a real browser (Debian's chromium via playwright-core), with our
+// extension installed and examples/ opened, plus the few actions tests need.
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { exited, freePort, killGroup, waitForOutput } from './processes';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const resultsDir = path.join(repoRoot, 'test-results');
+
+export class Workbench {
+  private browser: Browser | undefined;
+  private codeServerPid: number | undefined;
+  private page_: Page | undefined;
+
+  private constructor(
+    private readonly server: ChildProcess,
+    private readonly userDataDir: string,
+  ) {}
+
+  /** Starts code-server on a free loopback port with a fresh profile, and opens it in chromium. */
+  static async open(): Promise<Workbench> {
+    const port = await freePort();
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-e2e-'));
+    const serve = path.join(repoRoot, 'scripts', 'serve.mjs');
+    const args = [serve, '--port', String(port), '--user-data-dir', userDataDir, '--until-stdin-closes'];
+    // stdin is a pipe: if this process dies, serve.mjs sees it close and stops code-server.
+    const server = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    const workbench = new Workbench(server, userDataDir);
+    try {
+      const ready = await waitForOutput(server, /ready: open (\S+) \(code-server pid (\d+)/, 90_000);
+      workbench.codeServerPid = Number(ready[2]);
+      await workbench.launchBrowser(ready[1]);
+    } catch (error) {
+      await workbench.close();
+      throw error;
+    }
+    return workbench;
+  }
+
+  get page(): Page {
+    if (!this.page_) throw new Error('the workbench is not open');
+    return this.page_;
+  }
+
+  private async launchBrowser(url: string): Promise<void> {
+    const { chromiumPath, chromiumArgs } = await import('../../../scripts/lib/chromium.mjs');
+    this.browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    this.page_ = await this.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await this.page_.goto(url);
+    // The explorer lists examples/ once the workbench is up.
+    await this.page_.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  }
+
+  /** Runs a command by its title (as the command palette shows it, "Category: Title"). */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.fill(`>${title}`);
+    await this.quickPick(title);
+  }
+
+  /** Opens a file of the workspace by its path relative to examples/. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.runCommand('Go to File...');
+    await this.page.locator('.quick-input-widget input').fill(relativePath);
+    await this.quickPick(path.basename(relativePath));
+    await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relativePath) }).waitFor();
+    // Leave the keyboard focus in the editor, as a user would: commands whose `when`
+    // clause reads editor context keys (editorLangId) only show up then.
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor');
+    await editor.locator('.view-lines').click();
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
+  }
+
+  /** Picks the quick-input row whose label is exactly `label`. */
+  private async quickPick(label: string): Promise<void> {
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      .first();
+    await row.click();
+  }
+
+  /** The text the terminals show (the DOM renderer draws it as text). */
+  async terminalText(): Promise<string> {
+    return (await this.page.locator('.xterm-rows').allInnerTexts()).join('\n');
+  }
+
+  async waitForTerminalText(text: string, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const shown = await this.terminalText();
+      if (shown.includes(text)) return shown;
+      if (Date.now() > deadline) throw new Error(`the terminal did not show "${text}" within ${timeoutMs / 1000} s; it shows:\n${shown}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  /** Saves test-results/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Closes the browser and stops code-server with everything it started; safe to call twice. */
+  async close(): Promise<void> {
+    await this.browser?.close().catch(() => undefined);
+    this.browser = undefined;
+    this.page_ = undefined;
+    this.server.stdin?.end();
+    const stuck = setTimeout(() => this.server.kill('SIGKILL'), 15_000);
+    await exited(this.server);
+    clearTimeout(stuck);
+    // serve.mjs already stopped it; this only matters if serve.mjs itself failed.
+    if (this.codeServerPid) killGroup(this.codeServerPid);
+    fs.rmSync(this.userDataDir, { recursive: true, force: true });
+  }
+}
+
+let shared: Promise<Workbench> | undefined;
+
+/** One workbench for the whole e2e run (starting code-server costs seconds); closed by hooks.ts. */
+export function sharedWorkbench(): Promise<Workbench> {
+  shared ??= Workbench.open();
+  return shared;
+}
+
+export async function closeSharedWorkbench(): Promise<void> {
+  const workbench = await shared?.catch(() => undefined);
+  shared = undefined;
+  await workbench?.close();
+}
+
+/** The shared workbench if one was opened successfully (for failure screenshots). */
+export async function openedWorkbench(): Promise<Workbench | undefined> {
+  return shared?.catch(() => undefined);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
