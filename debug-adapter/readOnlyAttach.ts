@@ -13,8 +13,8 @@ import type { AttachArguments } from './launchConfig';
 const READ_ONLY = 'read-only attach';
 
 /** The process id of an attach configuration, or a UserFacingError saying what to set. */
-export function attachProcessId(args: AttachArguments): number {
-  const value = args.processId;
+export function attachProcessId(args: AttachArguments | undefined): number {
+  const value = args?.processId;
   const pid = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (value === undefined || value === '') {
     throw new UserFacingError('Set "processId" in the attach configuration: the id of the Python process to attach to (or "${command:ftpy.pickProcess}" to pick it).');
@@ -39,7 +39,7 @@ export class ReadOnlyAttach {
   ) {}
 
   /** Attaches to the configured process, or throws a UserFacingError saying why it cannot. */
-  static async open(args: AttachArguments, send: (event: DebugProtocol.Event) => void): Promise<ReadOnlyAttach> {
+  static async open(args: AttachArguments | undefined, send: (event: DebugProtocol.Event) => void): Promise<ReadOnlyAttach> {
     const pid = attachProcessId(args);
     let reader: ProcessReader;
     try {
