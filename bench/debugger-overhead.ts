@@ -1,114 +1,254 @@
-// The debugger's cost on code it does not stop in: wall time of a CPU-bound workload
-// (bench/debugger_workload.py) under ftpy's agent, as a ratio to a plain run measured in the
-// same run, with 1 and 2 threads, and the 2-thread speedup of each mode.
-//
-//   FTPY_TEST_PYTHON=/path/to/python3.13t npx tsx bench/debugger-overhead.ts [REPEATS] [UNITS]
-//
-// Modes: plain `python -X gil=0`; ftpy with a breakpoint in a function never called; ftpy with a
-// breakpoint in the hot function on a line never reached. Targets: ratios <= 1.05 and <= 1.1,
-// speedups >= 95% of plain's. Runs are interleaved so that load from other processes hits
-// every mode alike; medians are printed.
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
+// Issue 3's benchmark: what a debugger costs a CPU-bound free-threaded program, how fast it
+// stops 64 threads and shows their stacks, and how fast a session starts; ftpy next to
+// debugpy, against plain `python -X gil=0`, all measured in one run, interleaved.
+//   npx tsx bench/debugger-overhead.ts [--quick] [--rounds N] [--repeat-under S] [--case-timeout S] [--without debugpy|ftpy] [--json]
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { readyRuntime } from '../runtime/provision/runtime';
-import { startDebuggee } from '../runtime/debuggee/debuggee';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { marker } from '../test/dap/support';
+import { testPython } from '../test/support/runtime';
+import { Availability, debugpy, ftpy } from './debuggers';
+import { AdapterConnection, Received, wallClockMs } from './lib/dap';
+import { Debugger, DID_NOT_END, recorded, runDebugSession, SessionRun } from './lib/debugSession';
+import { Case, Results, runInterleaved } from './lib/interleave';
+import { BenchOptions, parseOptions } from './lib/options';
+import { runTimed } from './lib/processRun';
+import { printReport, Table } from './lib/report';
+import { median } from './lib/stats';
 
-const workload = path.join(__dirname, 'debugger_workload.py');
-const repeats = Number(process.argv[2] ?? 5);
-const units = Number(process.argv[3] ?? 100);
+const workloads = path.join(__dirname, 'workloads');
+const CPU = path.join(workloads, 'cpu_threads.py');
+const PARKED = path.join(workloads, 'parked_threads.py');
+const PARKED_THREADS = 64;
 
-function python(): string {
-  const chosen = process.env.FTPY_TEST_PYTHON ?? readyRuntime()?.python;
-  if (!chosen) throw new Error('Set FTPY_TEST_PYTHON to a free-threaded python, or install the embedded runtime.');
-  return chosen;
+const PLACEMENTS = {
+  never_called: 'breakpoint in a function never called',
+  hot_unreached: 'breakpoint in the hot function, never reached',
+} as const;
+type Placement = keyof typeof PLACEMENTS;
+const TARGETS: Record<Placement, number> = { never_called: 1.05, hot_unreached: 1.1 };
+const SPEEDUP_TARGET = 0.95;
+const STOP_TARGET_MS = 50;
+const STARTUP_TARGET_MS = 500;
+
+type Sample = Record<string, number>;
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
-function markerLine(name: string): number {
-  const index = fs.readFileSync(workload, 'utf8').split('\n').findIndex((line) => line.includes(`# @bp:${name}`));
-  if (index < 0) throw new Error(`no @bp:${name} in ${workload}`);
-  return index + 1;
+function cpuCaseName(mode: string, threads: number): string {
+  return `${mode} / ${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
-interface Times {
-  wall: number;
-  cpu: number;
+function workSample(wallMs: number, records: SessionRun['records']): Sample {
+  if (recorded(records, 'gil').value !== false) throw new Error('the GIL was enabled in the debuggee');
+  return { wallS: wallMs / 1000, workS: recorded(records, 'work').value as number, cpuS: recorded(records, 'cpu').value as number };
 }
 
-function elapsed(stdout: string): Times {
-  const match = /elapsed ([\d.]+) cpu ([\d.]+)/.exec(stdout);
-  if (!match) throw new Error(`the workload printed no time: ${stdout}`);
-  return { wall: Number(match[1]), cpu: Number(match[2]) };
+/** From the launch request to the program's first line, and the two parts of it: up to the
+ * `initialized` event, and from configurationDone's answer to the first line. */
+function startupSample(session: SessionRun): Sample {
+  const programStartedMs = (recorded(session.records, 'programStarted').value as number) * 1000;
+  return {
+    startupMs: programStartedMs - session.launchSentMs,
+    launchToInitializedMs: session.initializedMs - session.launchSentMs,
+    configuredToProgramMs: programStartedMs - session.configuredMs,
+  };
 }
 
-function plainRun(threads: number): Promise<Times> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python(), ['-X', 'gil=0', workload, String(threads), String(units)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(elapsed(stdout)) : reject(new Error(`workload failed (${code})`))));
-  });
+/** Stops at the breakpoint, lists the threads and asks for every stack at once (as a UI would), then continues. */
+async function stopAndShowStacks(debug: Debugger, timeoutMs: number): Promise<Sample> {
+  let stoppedMs = 0;
+  let threadsMs = 0;
+  let stacksMs = 0;
+  let threads = 0;
+  let stacks = 0;
+  const atStop = async (connection: AdapterConnection, stopped: Received<DebugProtocol.StoppedEvent>) => {
+    stoppedMs = stopped.receivedMs;
+    const listed = await connection.send('threads');
+    threadsMs = wallClockMs();
+    const traces = await Promise.all(
+      listed.body.threads.map((thread) => connection.send('stackTrace', { threadId: thread.id, levels: 20 }).then((response) => response.body.stackFrames.length, () => 0)),
+    );
+    stacksMs = wallClockMs();
+    threads = listed.body.threads.length;
+    stacks = traces.filter((frames) => frames > 0).length;
+    await connection.send('continue', { threadId: stopped.event.body.threadId ?? listed.body.threads[0].id });
+  };
+  const session = await runDebugSession(debug, PARKED, [String(PARKED_THREADS)], { file: PARKED, lines: [marker(PARKED, 'hit')] }, timeoutMs, atStop);
+  if (!stoppedMs) throw new Error('the program ended without stopping at the breakpoint');
+  const hitMs = (recorded(session.records, 'beforeBreakpoint').value as number) * 1000;
+  return {
+    ...startupSample(session),
+    hitToStoppedMs: stoppedMs - hitMs,
+    hitToThreadsMs: threadsMs - hitMs,
+    hitToStacksMs: stacksMs - hitMs,
+    threads,
+    stacks,
+  };
 }
 
-async function debuggedRun(threads: number, breakpointLine: number): Promise<Times> {
-  let stdout = '';
-  const debuggee = await startDebuggee(
-    {
-      python: python(),
-      gil: 'off',
-      cwd: path.dirname(workload),
-      env: process.env,
-      args: [String(threads), String(units)],
-      options: { program: workload, stopAll: true, justMyCode: true, stopOnEntry: false, showReturnValue: true },
-    },
-    { stdout: (text) => (stdout += text), stderr: (text) => process.stderr.write(text), log: (message) => process.stderr.write(`${message}\n`) },
-  );
-  const { breakpoints } = await debuggee.channel.request('setBreakpoints', { path: workload, breakpoints: [{ line: breakpointLine }] });
-  if (!breakpoints[0]?.verified || breakpoints[0].line !== breakpointLine) throw new Error(`breakpoint not placed: ${JSON.stringify(breakpoints)}`);
-  await debuggee.channel.request('configurationDone', {});
-  const exit = await debuggee.exit;
-  if (exit.code !== 0) throw new Error(`workload failed under the debugger (${exit.code})`);
-  return elapsed(stdout);
+function cpuCases(python: string, available: readonly Debugger[], calls: number, options: BenchOptions): Case<Sample>[] {
+  const cases: Case<Sample>[] = [];
+  for (const threads of [1, 2]) {
+    const args = [String(threads), String(calls)];
+    cases.push({
+      name: cpuCaseName('plain', threads),
+      run: async () => {
+        const run = await runTimed(python, ['-X', 'gil=0', CPU, ...args]);
+        return workSample(run.wallMs, run.records);
+      },
+    });
+    for (const debug of available) {
+      for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
+        cases.push({
+          name: cpuCaseName(debugMode(debug.name, placement), threads),
+          run: async () => {
+            const session = await runDebugSession(debug, CPU, args, { file: CPU, lines: [marker(CPU, placement)] }, options.caseTimeoutMs);
+            return { ...workSample(session.terminatedMs - session.startedMs, session.records), ...startupSample(session) };
+          },
+        });
+      }
+    }
+  }
+  return cases;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+function debugMode(debugName: string, placement: Placement): string {
+  return `${debugName}, ${PLACEMENTS[placement]}`;
+}
+
+function stopCaseName(debug: Debugger): string {
+  return `${debug.name}: stop ${PARKED_THREADS} threads`;
+}
+
+interface Mode {
+  mode: string;
+  /** The ftpy target for this mode's ratio to plain. */
+  target?: number;
+  /** Why the mode's debugger could not be measured. */
+  unavailable?: string;
+}
+
+function cpuModes(debuggers: readonly Availability[]): Mode[] {
+  const modes: Mode[] = [{ mode: 'plain' }];
+  for (const entry of debuggers) {
+    const name = entry.available ? entry.debugger.name : entry.name;
+    for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
+      modes.push({ mode: debugMode(name, placement), target: name === 'ftpy' ? TARGETS[placement] : undefined, unavailable: entry.available ? undefined : entry.why });
+    }
+  }
+  return modes;
+}
+
+function overheadTable(results: Results, modes: readonly Mode[], calls: number, options: BenchOptions): Table {
+  const plain = (key: string) => median(results.values(cpuCaseName('plain', 2), key));
+  return {
+    title: `CPU-bound work, 2 threads x ${calls} calls of the hot function (medians of ${options.rounds} rounds, seconds)`,
+    columns: ['mode', 'n', 'work s', 'work x plain', 'work s range', 'threads cpu s', 'cpu x plain', 'process s', 'process x plain', 'ftpy target'],
+    rows: modes.map(({ mode, target, unavailable }) => {
+      if (unavailable) return [mode, `not available: ${unavailable}`];
+      const name = cpuCaseName(mode, 2);
+      const failed = results.failure(name);
+      if (failed?.startsWith(DID_NOT_END)) return [mode, `not measured: ${failed}: process s > ${(options.caseTimeoutMs / 1000 / plain('wallS')).toFixed(0)}x plain`];
+      if (failed) return [mode, `not measured: ${failed}`];
+      const withRatio = (key: string) => [median(results.values(name, key)), median(results.values(name, key)) / plain(key)];
+      const works = results.values(name, 'workS');
+      const range = `${Math.min(...works).toFixed(3)}..${Math.max(...works).toFixed(3)}`;
+      return [mode, results.count(name), ...withRatio('workS'), range, ...withRatio('cpuS'), ...withRatio('wallS'), target ? `<= ${target}x` : undefined];
+    }),
+    notes: [
+      'work s: wall time the program measures around its threads; threads cpu s: CPU time of the working threads (time.thread_time);',
+      'process s: from spawning the program (the adapter, for debug modes) to its end. Targets apply to work s.',
+      `n: samples; a case whose first run takes over ${options.repeatUnderMs / 1000} s is not repeated.`,
+    ],
+  };
+}
+
+function scalingTable(results: Results, modes: readonly Mode[]): Table {
+  const speedup = (mode: string) => (2 * median(results.values(cpuCaseName(mode, 1), 'workS'))) / median(results.values(cpuCaseName(mode, 2), 'workS'));
+  return {
+    title: 'Speedup of 2 threads over 1 (each thread the same work; from median work times)',
+    columns: ['mode', 'n', '1 thread s', '2 threads s', 'speedup', '% of plain', 'ftpy target'],
+    rows: modes.map(({ mode, target, unavailable }) => {
+      if (unavailable) return [mode, `not available: ${unavailable}`];
+      const names = [cpuCaseName(mode, 1), cpuCaseName(mode, 2)];
+      const failed = results.failure(...names);
+      if (failed) return [mode, `not measured: ${failed}`];
+      const [one, two] = names.map((name) => median(results.values(name, 'workS')));
+      const percent = `${((100 * speedup(mode)) / speedup('plain')).toFixed(1)}%`;
+      return [mode, results.count(...names), one, two, speedup(mode), percent, target ? `>= ${SPEEDUP_TARGET * 100}%` : undefined];
+    }),
+  };
+}
+
+function stopTable(results: Results, debuggers: readonly Availability[]): Table {
+  return {
+    title: `Stopping at a breakpoint with ${PARKED_THREADS} other threads alive (half looping in Python, half blocked in C); medians, ms`,
+    columns: ['debugger', 'n', 'hit->stopped', 'hit->threads', 'hit->all stacks', 'target', 'threads listed', 'stacks with frames'],
+    rows: debuggers.map((entry) => {
+      if (!entry.available) return [entry.name, `not available: ${entry.why}`];
+      const name = stopCaseName(entry.debugger);
+      const failed = results.failure(name);
+      if (failed) return [entry.debugger.name, `not measured: ${failed}`];
+      const of = (key: string) => median(results.values(name, key));
+      return [entry.debugger.name, results.count(name), of('hitToStoppedMs'), of('hitToThreadsMs'), of('hitToStacksMs'), `<= ${STOP_TARGET_MS}`, of('threads'), of('stacks')];
+    }),
+    notes: [
+      'threads: the answer to the threads request sent at the stop; all stacks: then every stackTrace request at once, as a UI showing all threads would.',
+      ...(debuggers.some((entry) => entry.available && entry.debugger.name.startsWith('debugpy'))
+        ? ['debugpy (pydevd) waits up to 0.5 s for each thread it could not suspend (blocked in C) before giving its stack anyway.']
+        : []),
+    ],
+  };
+}
+
+function startupTable(results: Results, debuggers: readonly Availability[]): Table {
+  return {
+    title: 'Session start-up, pooled over all sessions of each debugger; medians, ms',
+    columns: ['debugger', 'n', 'launch->initialized', 'configurationDone->first line', 'launch->first line', 'target'],
+    rows: debuggers.map((entry) => {
+      if (!entry.available) return [entry.name, `not available: ${entry.why}`];
+      const sessions = results.pooled(entry.debugger.name);
+      const of = (key: string) => median(sessions.map((sample) => sample[key]));
+      return [entry.debugger.name, sessions.length, of('launchToInitializedMs'), of('configuredToProgramMs'), of('startupMs'), `<= ${STARTUP_TARGET_MS}`];
+    }),
+    notes: ["first line: the program's own clock at its first line (time.time()), against the harness's clock."],
+  };
 }
 
 async function main(): Promise<void> {
-  const modes: [string, (threads: number) => Promise<Times>][] = [
-    ['plain python -X gil=0', plainRun],
-    ['ftpy, breakpoint in a function never called', (threads) => debuggedRun(threads, markerLine('never'))],
-    ['ftpy, breakpoint in the hot function, never reached', (threads) => debuggedRun(threads, markerLine('unreached'))],
-  ];
-  const runs = modes.map(() => ({ 1: [] as Times[], 2: [] as Times[] }));
-  for (let round = 0; round < repeats; round++) {
-    for (const threads of [1, 2] as const) {
-      for (const [index, [, run]] of modes.entries()) runs[index]?.[threads].push(await run(threads));
-    }
-  }
-  console.log(`${python()}: ${units} units per thread, median of ${repeats} interleaved runs (${new Date().toISOString()})`);
-  for (const kind of ['wall', 'cpu'] as const) {
-    const table = runs.map((mode) => ({ 1: median(mode[1].map((run) => run[kind])), 2: median(mode[2].map((run) => run[kind])) }));
-    const plain = table[0];
-    if (!plain) return;
-    const plainSpeedup = (2 * plain[1]) / plain[2];
-    console.log(`\n${kind === 'wall' ? 'wall time' : 'CPU time (all threads)'}`);
-    console.log('mode'.padEnd(54) + '1 thread  2 threads  ratio(1)  ratio(2)' + (kind === 'wall' ? '  2-thread speedup (% of plain)' : ''));
-    for (const [index, [name]] of modes.entries()) {
-      const mode = table[index];
-      if (!mode) continue;
-      const speedup = (2 * mode[1]) / mode[2];
-      const columns = [mode[1].toFixed(3).padStart(8) + 's', mode[2].toFixed(3).padStart(8) + 's', (mode[1] / plain[1]).toFixed(3).padStart(8) + 'x', (mode[2] / plain[2]).toFixed(3).padStart(8) + 'x'];
-      if (kind === 'wall') columns.push(`${speedup.toFixed(2).padStart(8)}x (${((100 * speedup) / plainSpeedup).toFixed(0)}%)`);
-      console.log(name.padEnd(54) + columns.join(' '));
-    }
-  }
+  const options = parseOptions(process.argv.slice(2));
+  const python = testPython();
+  const calls = options.quick ? 60 : 200; // of 20 000 iterations each
+  const setupOutput = { write: (text: string) => process.stderr.write(text) };
+  const choices = { debugpy: () => debugpy(python, setupOutput), ftpy: () => ftpy(python, setupOutput) };
+  const unknown = options.without.filter((name) => !(name in choices));
+  if (unknown.length) throw new Error(`--without ${unknown.join(', ')}: the debuggers are ${Object.keys(choices).join(' and ')}`);
+  const debuggers: Availability[] = [];
+  for (const [name, obtain] of Object.entries(choices)) if (!options.without.includes(name)) debuggers.push(await obtain());
+  const available = debuggers.flatMap((entry) => (entry.available ? [entry.debugger] : []));
+  const cases = [...cpuCases(python, available, calls, options), ...available.map((debug) => ({ name: stopCaseName(debug), run: () => stopAndShowStacks(debug, options.caseTimeoutMs) }))];
+
+  const started = Date.now();
+  const loadBefore = os.loadavg()[0];
+  const measured = await runInterleaved(cases, options, progress);
+  const results = new Results(measured);
+  const modes = cpuModes(debuggers);
+  const tables = [overheadTable(results, modes, calls, options), scalingTable(results, modes), stopTable(results, debuggers), startupTable(results, debuggers)];
+  const facts = {
+    python,
+    rounds: options.rounds,
+    calls,
+    durationS: Math.round((Date.now() - started) / 1000),
+    loadAverage1min: `${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores`,
+    debuggers: debuggers.map((entry) => (entry.available ? entry.debugger.name : `${entry.name} not available: ${entry.why}`)),
+  };
+  printReport(options.json, tables, facts, { samples: Object.fromEntries(measured.samples), failures: Object.fromEntries(measured.failures) });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
 });

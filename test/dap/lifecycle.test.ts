@@ -63,15 +63,23 @@ suite('DAP: blocked threads, terminate, exit code, output', () => {
     assert.deepEqual(events, [`started ${raw.id}`, `exited ${raw.id}`]);
   });
 
-  test('the exit code is reported after all output', async () => {
+  test('the exit code is reported after all output; the token and the agent do not leak into the program', async () => {
     const output = new ProgramOutput(client);
     const lines = 2000;
-    const code = `import sys\nfor i in range(${lines}): print('line', i)\nprint('to stderr', file=sys.stderr)\nsys.exit(7)`;
-    await launchWithBreakpoints(client, launchArgs(undefined, { code }));
+    const code = [
+      'import os, subprocess, sys',
+      `for i in range(${lines}): print('line', i)`,
+      "child = subprocess.run([sys.executable, '-c', 'import os; print(os.environ.get(\"FTPY_AGENT_TOKEN\"))'], capture_output=True, text=True)",
+      "print('token', os.environ.get('FTPY_AGENT_TOKEN'), child.stdout.strip(), 'argv', sys.argv, 'path0', repr(sys.path[0]))",
+      "print('to stderr', file=sys.stderr)",
+      'sys.exit(7)',
+    ].join('\n');
+    await launchWithBreakpoints(client, launchArgs(undefined, { code, args: ['a1'] }));
     assert.equal(await output.exitCode, 7);
     assert.equal(output.text.split('\n').filter((text) => text.startsWith('line ')).length, lines);
     assert.match(output.text, /line 1999\n/);
     assert.match(output.text, /to stderr\n/);
+    assert.match(output.text, /token None None argv \['-c', 'a1'\] path0 ''\n/);
   });
 
   test('stopOnEntry stops at the first line of the program', async () => {
