@@ -2,6 +2,7 @@
 // nothing is written to it; threads and stacks come from runtime/inspect snapshots.
 // `pause` takes a snapshot and reports every thread stopped so the client shows the stacks,
 // but the process keeps running: the snapshot is what it was doing at that moment.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -136,7 +137,8 @@ export class ReadOnlyAttach {
       this.latest = this.reader.snapshot({ probe: this.probe });
       return this.latest;
     } catch (error) {
-      if (isInspectError(error, 'no-such-process') || isInspectError(error, 'io-error')) {
+      // Reads of an exited process fail in several ways (EOF, ESRCH): /proc says which it was.
+      if (!fs.existsSync(`/proc/${this.reader.pid}`)) {
         this.send(new TerminatedEvent());
         throw new UserFacingError(`${READ_ONLY}: process ${this.reader.pid} has exited.`);
       }

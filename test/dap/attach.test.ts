@@ -17,6 +17,13 @@ interface Reported {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function waitUntil(done: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !done(); waited += 20) {
+    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
 /** Runs `command` until it prints a line; the line (or undefined with `expectLine` false after `ms`). */
 function startProcess(command: string, args: string[], expectLine: boolean): Promise<{ child: ChildProcess; line?: string }> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -42,10 +49,7 @@ const children: ChildProcess[] = [];
 async function startParked(): Promise<{ pid: number; threads: Reported[] }> {
   const { child, line } = await startProcess(testPython(), ['-X', 'gil=0', program], true);
   const report = JSON.parse(defined(line, 'a report')) as { reporter_native_id: number; threads: Reported[] };
-  for (let waited = 0; fs.existsSync(`/proc/${child.pid}/task/${report.reporter_native_id}`); waited += 20) {
-    if (waited > 10_000) throw new Error('the reporter thread did not exit');
-    await sleep(20);
-  }
+  await waitUntil(() => !fs.existsSync(`/proc/${child.pid}/task/${report.reporter_native_id}`), 'the reporter thread to exit');
   return { pid: defined(child.pid, 'a pid'), threads: report.threads };
 }
 
@@ -119,6 +123,32 @@ suite('DAP: read-only attach', () => {
     await client.disconnectRequest({ terminateDebuggee: true });
     await sleep(200);
     assert.ok(isAlive(parked.pid), 'the process outlives the session');
+  });
+
+  test('a paused snapshot stays as it was; after continue, threads reads the process afresh', async () => {
+    const parked = await startParked();
+    await attach(client, { processId: parked.pid });
+    const names = async () => (await client.threadsRequest()).body.threads.map((thread) => thread.name).sort();
+    await Promise.all([client.waitForEvent('stopped'), client.pauseRequest({ threadId: defined(parked.threads[0], 'a thread').native_id })]);
+    process.kill(parked.pid, 'SIGUSR1'); // starts filler-3
+    await waitUntil(() => fs.readdirSync(`/proc/${parked.pid}/task`).length === 4, 'filler-3 to start');
+    assert.deepEqual(await names(), ['MainThread (detached)', 'filler-1 (detached)', 'filler-2 (detached)']);
+    await client.continueRequest({ threadId: defined(parked.threads[0], 'a thread').native_id });
+    for (let tries = 0; !(await names()).includes('filler-3 (detached)'); tries++) {
+      if (tries > 200) throw new Error(`filler-3 never listed: ${(await names()).join(', ')}`);
+      await sleep(50);
+    }
+  });
+
+  test('the process exiting ends the session with one message', async () => {
+    const parked = await startParked();
+    await attach(client, { processId: parked.pid });
+    const child = defined(children.find((candidate) => candidate.pid === parked.pid), 'the fixture');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const [message] = await Promise.all([failure(client.threadsRequest()), client.waitForEvent('terminated')]);
+    assert.equal(message, `read-only attach: process ${parked.pid} has exited.`);
   });
 
   test('a process id that is missing or not a number: one message saying what to set', async () => {
