@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { testPython } from '../support/runtime';
-import { defined, fixture, isAlive, marker, startClient } from './support';
+import { adapterPath, defined, fixture, isAlive, marker, startClient } from './support';
 
 const program = fixture('attach_parked.py');
 
@@ -140,6 +141,29 @@ suite('DAP: read-only attach', () => {
     }
   });
 
+  test('without the offsets probe, thread states are unknown (and said so) but stacks still work', async () => {
+    // An FTPY_HOME that is a file: no embedded runtime's offsets, nowhere to build others.
+    const home = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-attach-')), 'not-a-folder');
+    fs.writeFileSync(home, '');
+    await client.stop();
+    client = new DebugClient('node', adapterPath(), 'ftpy', { env: { ...process.env, FTPY_HOME: home } }, true);
+    client.defaultTimeout = 60_000; // the probe is compiled before its output cannot be stored
+    await client.start();
+    const output: string[] = [];
+    client.on('output', (event: DebugProtocol.OutputEvent) => output.push(event.body.output));
+    try {
+      const parked = await startParked();
+      await attach(client, { processId: parked.pid });
+      assert.match(output.join(''), /thread states are unknown \(no offsets probe for this interpreter: /);
+      assert.deepEqual((await client.threadsRequest()).body.threads.map((thread) => thread.name).sort(), ['MainThread', 'filler-1', 'filler-2']);
+      const filler = defined(parked.threads.find((thread) => thread.name === 'filler-1'), 'filler-1');
+      const frames = (await client.stackTraceRequest({ threadId: filler.native_id })).body.stackFrames;
+      assert.deepEqual(frames.map((frame) => ({ function: frame.name, file: frame.source?.path, line: frame.line })), filler.frames);
+    } finally {
+      fs.rmSync(path.dirname(home), { recursive: true, force: true });
+    }
+  });
+
   test('the process exiting ends the session with one message', async () => {
     const parked = await startParked();
     await attach(client, { processId: parked.pid });
@@ -179,8 +203,13 @@ suite('DAP: read-only attach', () => {
     });
   }
 
-  test('permission denied names ptrace', async function () {
-    if (process.getuid?.() === 0) return this.skip(); // root may read every process
+  test('permission denied names ptrace', async () => {
+    if (process.getuid?.() === 0) {
+      // Root may read every process: the adapter runs as nobody instead.
+      await client.stop();
+      client = new DebugClient('node', adapterPath(), 'ftpy', { uid: 65534, gid: 65534 }, true);
+      await client.start();
+    }
     assert.match(await failure(attach(client, { processId: 1 })), /^Cannot attach to process 1: permission denied .*ptrace/);
   });
 });
