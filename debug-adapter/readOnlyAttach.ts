@@ -32,6 +32,8 @@ export class ReadOnlyAttach {
   /** The snapshot the client is looking at while "paused"; none while "running". */
   private paused?: RuntimeSnapshot;
   private latest?: RuntimeSnapshot;
+  /** Frame ids handed out since the last snapshot (no request needs to map them back: scopes are empty). */
+  private frameIds = 0;
 
   private constructor(
     private readonly reader: ProcessReader,
@@ -58,7 +60,7 @@ export class ReadOnlyAttach {
   }
 
   /** Answers any request of the session (all but initialize and attach). */
-  request(command: string, args: unknown): Promise<Body> | Body {
+  request(command: string, args: unknown): Body {
     switch (command) {
       case 'configurationDone':
       case 'setExceptionBreakpoints':
@@ -95,17 +97,10 @@ export class ReadOnlyAttach {
 
   private pause(): Body {
     this.paused = this.snapshot();
-    const first = this.paused.threads[0];
-    this.send(
-      Object.assign(new StoppedEvent('pause', first?.nativeId), {
-        body: {
-          reason: 'pause',
-          threadId: first?.nativeId,
-          allThreadsStopped: true,
-          description: 'Paused: a read-only snapshot (the process keeps running)',
-        },
-      }),
-    );
+    const stopped: DebugProtocol.StoppedEvent = new StoppedEvent('pause', this.paused.threads[0]?.nativeId);
+    stopped.body.allThreadsStopped = true;
+    stopped.body.description = 'Paused: a read-only snapshot (the process keeps running)';
+    this.send(stopped);
     return undefined;
   }
 
@@ -121,9 +116,8 @@ export class ReadOnlyAttach {
     if (!thread) throw new UserFacingError(`${READ_ONLY}: thread ${args.threadId} is gone (pause again for a fresh snapshot).`);
     const start = args.startFrame ?? 0;
     const end = args.levels ? start + args.levels : undefined;
-    const stackFrames = thread.frames.slice(start, end).map((frame, index): DebugProtocol.StackFrame => ({
-      // Frame ids only need to be unique per stop: thread and depth make one.
-      id: thread.nativeId * 10_000 + start + index,
+    const stackFrames = thread.frames.slice(start, end).map((frame): DebugProtocol.StackFrame => ({
+      id: ++this.frameIds,
       name: frame.function,
       line: frame.line ?? 0,
       column: 0,
@@ -135,6 +129,7 @@ export class ReadOnlyAttach {
   private snapshot(): RuntimeSnapshot {
     try {
       this.latest = this.reader.snapshot({ probe: this.probe });
+      this.frameIds = 0;
       return this.latest;
     } catch (error) {
       // Reads of an exited process fail in several ways (EOF, ESRCH): /proc says which it was.
