@@ -1,7 +1,10 @@
 // A read-only attach: DAP over a process's memory alone. No agent runs in the process and
 // nothing is written to it; threads and stacks come from runtime/inspect snapshots.
 // `pause` takes a snapshot and reports every thread stopped so the client shows the stacks,
-// but the process keeps running: the snapshot is what it was doing at that moment.
+// but the process keeps running: the snapshot is what it was doing at that moment; while
+// "paused", threads and stackTrace answer from that snapshot, after `continue` threads reads afresh.
+// The process is never ended or signalled: disconnect just lets go of it (whatever
+// terminateDebuggee says) and terminate is refused with a message, since ftpy did not start it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
