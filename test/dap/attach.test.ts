@@ -47,8 +47,8 @@ function startProcess(command: string, args: string[], expectLine: boolean): Pro
 const children: ChildProcess[] = [];
 
 /** The fixture with its threads parked, and what it reports about itself (its reporter thread gone). */
-async function startParked(): Promise<{ pid: number; threads: Reported[] }> {
-  const { child, line } = await startProcess(testPython(), ['-X', 'gil=0', program], true);
+async function startParked(...args: 'busy'[]): Promise<{ pid: number; threads: Reported[] }> {
+  const { child, line } = await startProcess(testPython(), ['-X', 'gil=0', program, ...args], true);
   const report = JSON.parse(defined(line, 'a report')) as { reporter_native_id: number; threads: Reported[] };
   await waitUntil(() => !fs.existsSync(`/proc/${child.pid}/task/${report.reporter_native_id}`), 'the reporter thread to exit');
   return { pid: defined(child.pid, 'a pid'), threads: report.threads };
@@ -139,6 +139,23 @@ suite('DAP: read-only attach', () => {
       if (tries > 200) throw new Error(`filler-3 never listed: ${(await names()).join(', ')}`);
       await sleep(50);
     }
+  });
+
+  test('pausing again and again while a thread churns: every snapshot answers, parked stacks stay exact', async () => {
+    const parked = await startParked('busy');
+    await attach(client, { processId: parked.pid });
+    const filler = defined(parked.threads.find((thread) => thread.name === 'filler-2'), 'filler-2');
+    let churnerFrames = 0;
+    for (let round = 0; round < 20; round++) {
+      await Promise.all([client.waitForEvent('stopped'), client.pauseRequest({ threadId: filler.native_id })]);
+      const threads = (await client.threadsRequest()).body.threads;
+      const churner = defined(threads.find((thread) => thread.name.startsWith('churner')), 'the churner');
+      churnerFrames += (await client.stackTraceRequest({ threadId: churner.id })).body.stackFrames.length;
+      const frames = (await client.stackTraceRequest({ threadId: filler.native_id })).body.stackFrames;
+      assert.deepEqual(frames.map((frame) => ({ function: frame.name, file: frame.source?.path, line: frame.line })), filler.frames);
+      await client.continueRequest({ threadId: filler.native_id });
+    }
+    assert.ok(churnerFrames > 20, `the churner's stacks were read (${churnerFrames} frames in 20 pauses)`);
   });
 
   test('without the offsets probe, thread states are unknown (and said so) but stacks still work', async () => {
