@@ -50,14 +50,25 @@ export const launchAttributes = {
   logToFile: { type: 'boolean', description: "Write the adapter's protocol log to a file in the temporary folder.", default: false },
 } as const satisfies Record<string, AttributeSchema>;
 
+/** A read-only attach by process id (debug-adapter/readOnlyAttach.ts). */
+export const attachAttributes = {
+  processId: {
+    type: ['number', 'string'],
+    description: 'The id of the Python process to attach to, read-only: threads and stacks from its memory, nothing written to it.',
+    default: '${command:ftpy.pickProcess}',
+  },
+} as const satisfies Record<string, AttributeSchema>;
+
+export type AttachArguments = DebugProtocol.AttachRequestArguments & { processId?: number | string };
+
 type Schema = typeof launchAttributes;
 type ValueOf<A> = A extends { enum: readonly (infer E)[] } ? E : A extends { type: 'boolean' } ? boolean : A extends { type: 'array' } ? string[] : A extends { type: 'object' } ? Record<string, string | null> : string;
 
 export type LaunchArguments = DebugProtocol.LaunchRequestArguments & { [K in keyof Schema]?: ValueOf<Schema[K]> };
 
 /** package.json's `contributes.debuggers[0].configurationAttributes`. */
-export function configurationAttributes(): { launch: { properties: Schema } } {
-  return { launch: { properties: launchAttributes } };
+export function configurationAttributes(): { launch: { properties: Schema }; attach: { properties: typeof attachAttributes } } {
+  return { launch: { properties: launchAttributes }, attach: { properties: attachAttributes } };
 }
 
 function withDefaults(args: LaunchArguments) {

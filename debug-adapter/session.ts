@@ -9,7 +9,8 @@ import { errorMessage, UserFacingError } from '../runtime/errors';
 import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
 import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
-import { LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
+import { AttachArguments, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
+import { ReadOnlyAttach } from './readOnlyAttach';
 
 const USER_ERROR = 1001;
 const AGENT_ERROR = 1002;
@@ -64,6 +65,8 @@ function isForwarded(command: string): command is AgentCommand {
 export class FtpyDebugSession extends LoggingDebugSession {
   private debuggee?: Debuggee;
   private clientRunsInTerminal = false;
+  /** Set by an attach: it then answers every request. */
+  private readOnly?: ReadOnlyAttach;
 
   constructor() {
     super();
@@ -89,6 +92,14 @@ export class FtpyDebugSession extends LoggingDebugSession {
       });
     });
     if (launched) this.sendEvent(new InitializedEvent());
+  }
+
+  protected override async attachRequest(response: DebugProtocol.AttachResponse, args: AttachArguments): Promise<void> {
+    const attached = await this.answer(response, async () => {
+      this.readOnly = await ReadOnlyAttach.open(args, (event) => this.sendEvent(event));
+      return undefined;
+    });
+    if (attached) this.sendEvent(new InitializedEvent());
   }
 
   private startProgram(launch: ResolvedLaunch): Promise<Debuggee> {
@@ -129,6 +140,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
   /** Requests the agent answers as they come (its bodies are DAP-shaped); the others have methods here. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     const command = request.command;
+    const readOnly = this.readOnly;
+    if (readOnly) {
+      void this.answer(new Response(request), async () => readOnly.request(command, request.arguments));
+      return;
+    }
     if (!isForwarded(command)) {
       super.dispatchRequest(request);
       return;

@@ -16,6 +16,8 @@ export { ElfFile } from './elf';
 export type { Memory } from './memory';
 export { ProcessMemory, RecordedMemory, RecordingMemory } from './memory';
 export { parseProcMaps, readProcMaps } from './procMaps';
+export { listPythonProcesses } from './processes';
+export type { PythonProcess } from './processes';
 export { locateRuntime } from './runtimeLocation';
 export type { RuntimeLocation } from './runtimeLocation';
 export { takeSnapshot } from './snapshot';

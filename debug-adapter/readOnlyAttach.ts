@@ -1,0 +1,164 @@
+// A read-only attach: DAP over a process's memory alone. No agent runs in the process and
+// nothing is written to it; threads and stacks come from runtime/inspect snapshots.
+// `pause` takes a snapshot and reports every thread stopped so the client shows the stacks,
+// but the process keeps running: the snapshot is what it was doing at that moment; while
+// "paused", threads and stackTrace answer from that snapshot, after `continue` threads reads afresh.
+// The process is never ended or signalled: disconnect just lets go of it (whatever
+// terminateDebuggee says) and terminate is refused with a message, since ftpy did not start it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { errorMessage, UserFacingError } from '../runtime/errors';
+import { isInspectError, ProcessReader, RuntimeSnapshot, ThreadSnapshot, ThreadStateProbe } from '../runtime/inspect';
+import { offsetsFor } from '../runtime/probe/cache';
+import type { AttachArguments } from './launchConfig';
+
+const READ_ONLY = 'read-only attach';
+
+/** The process id of an attach configuration, or a UserFacingError saying what to set. */
+export function attachProcessId(args: AttachArguments | undefined): number {
+  const value = args?.processId;
+  const pid = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (value === undefined || value === '') {
+    throw new UserFacingError('Set "processId" in the attach configuration: the id of the Python process to attach to (or "${command:ftpy.pickProcess}" to pick it).');
+  }
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) {
+    throw new UserFacingError(`"processId" must be a process id (a positive whole number), not ${JSON.stringify(value)}. Fix it in the attach configuration.`);
+  }
+  return pid;
+}
+
+type Body = object | undefined;
+
+export class ReadOnlyAttach {
+  /** The snapshot the client is looking at while "paused"; none while "running". */
+  private paused?: RuntimeSnapshot;
+  private latest?: RuntimeSnapshot;
+  /** Frame ids handed out since the last snapshot (no request needs to map them back: scopes are empty). */
+  private frameIds = 0;
+
+  private constructor(
+    private readonly reader: ProcessReader,
+    private readonly probe: ThreadStateProbe | undefined,
+    private readonly send: (event: DebugProtocol.Event) => void,
+  ) {}
+
+  /** Attaches to the configured process, or throws a UserFacingError saying why it cannot. */
+  static async open(args: AttachArguments | undefined, send: (event: DebugProtocol.Event) => void): Promise<ReadOnlyAttach> {
+    const pid = attachProcessId(args);
+    let reader: ProcessReader;
+    try {
+      reader = ProcessReader.attach(pid);
+    } catch (error) {
+      if (isInspectError(error)) throw new UserFacingError(`Cannot attach to process ${pid}: ${error.message}`);
+      throw error;
+    }
+    const probe = await probeOffsets(reader).catch((error: unknown) => {
+      send(new OutputEvent(`ftpy: thread states are unknown (no offsets probe for this interpreter: ${errorMessage(error)})\n`, 'console'));
+      return undefined;
+    });
+    send(new OutputEvent(`ftpy: ${READ_ONLY} to process ${pid}: threads and stacks only, the process keeps running and is left untouched.\n`, 'console'));
+    return new ReadOnlyAttach(reader, probe, send);
+  }
+
+  /** Answers any request of the session (all but initialize and attach). */
+  request(command: string, args: unknown): Body {
+    switch (command) {
+      case 'configurationDone':
+      case 'setExceptionBreakpoints':
+        return undefined;
+      case 'setBreakpoints':
+        return { breakpoints: ((args as DebugProtocol.SetBreakpointsArguments).breakpoints ?? []).map(unverified) };
+      case 'setFunctionBreakpoints':
+        return { breakpoints: (args as DebugProtocol.SetFunctionBreakpointsArguments).breakpoints.map(unverified) };
+      case 'threads':
+        return { threads: this.threads() };
+      case 'pause':
+        return this.pause();
+      case 'continue':
+        this.paused = undefined;
+        return { allThreadsContinued: true };
+      case 'stackTrace':
+        return this.stackTrace(args as DebugProtocol.StackTraceArguments);
+      case 'scopes':
+        return { scopes: [] }; // no frame objects can be read safely from outside: see `variables`
+      case 'disconnect':
+        this.reader.close(); // the process is never ended or signalled, whatever terminateDebuggee says
+        return undefined;
+      case 'terminate':
+        throw new UserFacingError(`${READ_ONLY}: ftpy does not end a process it did not start. Use Disconnect (the process keeps running).`);
+      case 'variables':
+      case 'evaluate':
+      case 'setVariable':
+      case 'setExpression':
+        throw new UserFacingError(`${READ_ONLY}: variables need the agent (launch the program with ftpy to inspect them).`);
+      default:
+        throw new UserFacingError(`${READ_ONLY}: "${command}" needs the agent (launch the program with ftpy to control it).`);
+    }
+  }
+
+  private pause(): Body {
+    this.paused = this.snapshot();
+    const stopped: DebugProtocol.StoppedEvent = new StoppedEvent('pause', this.paused.threads[0]?.nativeId);
+    stopped.body.allThreadsStopped = true;
+    stopped.body.description = 'Paused: a read-only snapshot (the process keeps running)';
+    this.send(stopped);
+    return undefined;
+  }
+
+  /** A fresh snapshot, unless the client is looking at a paused one. */
+  private threads(): DebugProtocol.Thread[] {
+    const snapshot = this.paused ?? this.snapshot();
+    return snapshot.threads.map((thread) => ({ id: thread.nativeId, name: threadName(thread) }));
+  }
+
+  private stackTrace(args: DebugProtocol.StackTraceArguments): Body {
+    const snapshot = this.paused ?? this.latest ?? this.snapshot();
+    const thread = snapshot.threads.find((candidate) => candidate.nativeId === args.threadId);
+    if (!thread) throw new UserFacingError(`${READ_ONLY}: thread ${args.threadId} is gone (pause again for a fresh snapshot).`);
+    const start = args.startFrame ?? 0;
+    const end = args.levels ? start + args.levels : undefined;
+    const stackFrames = thread.frames.slice(start, end).map((frame): DebugProtocol.StackFrame => ({
+      id: ++this.frameIds,
+      name: frame.function,
+      line: frame.line ?? 0,
+      column: 0,
+      ...(path.isAbsolute(frame.file) ? { source: { name: path.basename(frame.file), path: frame.file } } : {}),
+    }));
+    return { stackFrames, totalFrames: thread.frames.length };
+  }
+
+  private snapshot(): RuntimeSnapshot {
+    try {
+      this.latest = this.reader.snapshot({ probe: this.probe });
+      this.frameIds = 0;
+      return this.latest;
+    } catch (error) {
+      // Reads of an exited process fail in several ways (EOF, ESRCH): /proc says which it was.
+      if (!fs.existsSync(`/proc/${this.reader.pid}`)) {
+        this.send(new TerminatedEvent());
+        throw new UserFacingError(`${READ_ONLY}: process ${this.reader.pid} has exited.`);
+      }
+      if (isInspectError(error)) throw new UserFacingError(`${READ_ONLY}: cannot read process ${this.reader.pid}: ${error.message}`);
+      throw error;
+    }
+  }
+}
+
+async function probeOffsets(reader: ProcessReader): Promise<ThreadStateProbe> {
+  const python = reader.interpreterPath();
+  if (!python) throw new Error('the process does not run a python executable');
+  return offsetsFor(python);
+}
+
+function unverified(): DebugProtocol.Breakpoint {
+  return { verified: false, message: `${READ_ONLY}: breakpoints need the agent` };
+}
+
+/** "filler-1 (detached)": the threading name and, when known, the run state. */
+function threadName(thread: ThreadSnapshot): string {
+  const name = thread.name ?? `Thread ${thread.nativeId}`;
+  const notes = [thread.state, thread.torn === undefined ? undefined : 'stack unreadable'].filter((note) => note);
+  return notes.length > 0 ? `${name} (${notes.join(', ')})` : name;
+}
