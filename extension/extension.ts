@@ -1,6 +1,7 @@
 // ftpy's VS Code glue: the only code that imports 'vscode'.
 import * as vscode from 'vscode';
 import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
+import { pickPythonProcess } from './pickProcess';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
 
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('ftpy.runFile', (uri?: vscode.Uri) => runPythonFile(uri, runtimes, log)),
     vscode.commands.registerCommand('ftpy.debugFile', (uri?: vscode.Uri) => debugPythonFile(uri)),
     vscode.commands.registerCommand('ftpy.installRuntime', () => runtimes.install()),
+    vscode.commands.registerCommand('ftpy.pickProcess', pickPythonProcess),
     registerDebugAdapter(),
     registerConfigurationProvider(),
   );
