@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { copyForAnyUser } from '../support/anyUser';
 import { testPython } from '../support/runtime';
 import { adapterPath, defined, fixture, isAlive, marker, startClient } from './support';
 
@@ -224,7 +225,7 @@ suite('DAP: read-only attach', () => {
     if (process.getuid?.() === 0) {
       // Root may read every process: the adapter runs as nobody instead.
       await client.stop();
-      client = new DebugClient('node', adapterPath(), 'ftpy', { uid: 65534, gid: 65534 }, true);
+      client = new DebugClient('node', copyForAnyUser(adapterPath()), 'ftpy', { uid: 65534, gid: 65534 }, true);
       await client.start();
     }
     assert.match(await failure(attach(client, { processId: 1 })), /^Cannot attach to process 1: permission denied .*ptrace/);
