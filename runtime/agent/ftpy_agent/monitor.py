@@ -109,6 +109,7 @@ class Monitor:
         self._parked = {}  # native id -> ThreadState
         self._pausing = False
         self._epoch = 0
+        self._frames_of_stop = None  # (epoch, sys._current_frames()) of the current stop-all
         self._pause_idents = frozenset()
         self._pause_reporter = None
         self._steppers = 0
@@ -508,6 +509,7 @@ class Monitor:
             resumed = [state] if alone else list(self._parked.values())
             if not alone:
                 self._pausing = False
+                self._frames_of_stop = None
                 self._pause_idents = frozenset()
                 self._apply_events()
             for other in resumed:
@@ -641,10 +643,21 @@ class Monitor:
 
     # ---- stacks of threads that are not parked (blocked in C, or running)
 
+    def _current_frames(self):
+        """sys._current_frames(), taken once per stop-all: it stops the world and builds every
+        thread's frames, and a UI asks for each blocked thread's stack in turn. While all threads
+        are stopped, a thread blocked in C keeps its stack (back in Python, it parks)."""
+        if not (self.stop_all and self._pausing):
+            return sys._current_frames()
+        cached = self._frames_of_stop
+        if cached is None or cached[0] != self._epoch:
+            cached = self._frames_of_stop = (self._epoch, sys._current_frames())
+        return cached[1]
+
     def snapshot_stack(self, native_id, start, levels):
         """The stack of a thread that is not parked, read from outside (it is blocked or running C)."""
         state = self.thread(native_id)
-        frame = sys._current_frames().get(state.ident)
+        frame = self._current_frames().get(state.ident)
         frames = []
         while frame is not None:
             code = frame.f_code
