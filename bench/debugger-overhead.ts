@@ -221,7 +221,7 @@ function startupTable(results: Results, debuggers: readonly Availability[]): Tab
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const python = testPython();
-  const calls = options.quick ? 60 : 200; // of 20 000 iterations each
+  const calls = options.size ?? (options.quick ? 60 : 200); // of 20 000 iterations each
   const setupOutput = { write: (text: string) => process.stderr.write(text) };
   const choices = { debugpy: () => debugpy(python, setupOutput), ftpy: () => ftpy(python, setupOutput) };
   const unknown = options.without.filter((name) => !(name in choices));

@@ -12,6 +12,8 @@ export interface BenchOptions {
   caseTimeoutMs: number;
   /** Debuggers left out of this run (by name: debugpy, ftpy). */
   without: string[];
+  /** Work size, for benchmarks that have one (more work: less noise, longer runs). */
+  size: number | undefined;
 }
 
 export const USAGE = `options:
@@ -23,6 +25,7 @@ export const USAGE = `options:
                 a run taking longer than S seconds is ended, its case reported as too slow (default 30)
   --without NAME
                 leave a debugger out (debugpy or ftpy; repeatable), e.g. for a quicker run
+  --size N      the work size, for benchmarks that have one (e.g. calls of the hot function)
   --json        print the results as JSON (to paste into notes)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -32,6 +35,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let repeatUnderMs = 15_000;
   let caseTimeoutMs = 30_000;
   const without: string[] = [];
+  let size: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick' || arg === '--json') continue;
@@ -50,6 +54,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       without.push(argv[++i]);
       continue;
     }
+    if (arg === '--size' && count > 0) {
+      size = count;
+      i++;
+      continue;
+    }
     if (arg === '--case-timeout' && count > 0) {
       caseTimeoutMs = count * 1000;
       i++;
@@ -57,5 +66,5 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     }
     throw new Error(`unknown or incomplete option ${arg}\n${USAGE}`);
   }
-  return { quick, json, rounds, repeatUnderMs, caseTimeoutMs, without };
+  return { quick, json, rounds, repeatUnderMs, caseTimeoutMs, without, size };
 }
