@@ -34,34 +34,25 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let rounds = quick ? 3 : 5;
   let repeatUnderMs = 15_000;
   let caseTimeoutMs = 30_000;
-  const without: string[] = [];
   let size: number | undefined;
+  const without: string[] = [];
+  const numeric: Record<string, (value: number) => void> = {
+    '--rounds': (value) => (rounds = value),
+    '--repeat-under': (value) => (repeatUnderMs = value * 1000),
+    '--case-timeout': (value) => (caseTimeoutMs = value * 1000),
+    '--size': (value) => (size = value),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick' || arg === '--json') continue;
     const count = /^\d+$/.test(argv[i + 1] ?? '') ? Number(argv[i + 1]) : 0;
-    if (arg === '--rounds' && count > 0) {
-      rounds = count;
-      i++;
-      continue;
-    }
-    if (arg === '--repeat-under' && count > 0) {
-      repeatUnderMs = count * 1000;
+    if (numeric[arg] && count > 0) {
+      numeric[arg](count);
       i++;
       continue;
     }
     if (arg === '--without' && argv[i + 1] && !argv[i + 1].startsWith('--')) {
       without.push(argv[++i]);
-      continue;
-    }
-    if (arg === '--size' && count > 0) {
-      size = count;
-      i++;
-      continue;
-    }
-    if (arg === '--case-timeout' && count > 0) {
-      caseTimeoutMs = count * 1000;
-      i++;
       continue;
     }
     throw new Error(`unknown or incomplete option ${arg}\n${USAGE}`);
