@@ -6,7 +6,9 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { errorMessage } from '../errors';
 import { packageRoot } from '../packageRoot';
+import { describeInterpreter } from '../provision/interpreters';
 import { type ProbeOffsets, parseProbeOffsets } from './offsets';
 
 const run = promisify(execFile);
@@ -28,16 +30,6 @@ interface Toolchain {
   compiler: string[];
   hexversion: number;
 }
-
-const TOOLCHAIN_SCRIPT = `
-import json, sys, sysconfig
-print(json.dumps({
-    "include": sysconfig.get_paths()["include"],
-    "cc": sysconfig.get_config_var("CC") or "",
-    "gil_disabled": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
-    "hexversion": sys.hexversion,
-}))
-`;
 
 /** Compiles probe.c for `python`, runs it, checks its output and writes it to `outFile` atomically. */
 export async function buildProbe(python: string, outFile: string, source: string = probeSource()): Promise<ProbeOffsets> {
@@ -64,14 +56,15 @@ export async function buildProbe(python: string, outFile: string, source: string
 }
 
 async function findToolchain(python: string): Promise<Toolchain> {
-  const answer = await runOrExplain(python, ['-I', '-c', TOOLCHAIN_SCRIPT], `${python} could not report its build configuration`);
-  const config = JSON.parse(answer) as { include: string; cc: string; gil_disabled: boolean; hexversion: number };
-  if (!config.gil_disabled) throw new ProbeBuildError(`${python} is not a free-threaded build (Py_GIL_DISABLED is not set)`);
+  const config = await describeInterpreter(python).catch((error: unknown) => {
+    throw new ProbeBuildError(`${python} could not report its build configuration: ${errorMessage(error)}`);
+  });
+  if (!config.freeThreaded) throw new ProbeBuildError(`${python} is not a free-threaded build (Py_GIL_DISABLED is not set)`);
   const internal = join(config.include, 'internal', 'pycore_tstate.h');
   if (!existsSync(internal)) {
     throw new ProbeBuildError(`the interpreter's internal headers are missing (no ${internal}); install the runtime with its headers`);
   }
-  return { include: config.include, compiler: await findCompiler(config.cc), hexversion: config.hexversion };
+  return { include: config.include, compiler: await findCompiler(config.compiler), hexversion: config.hexversion };
 }
 
 // The compiler the interpreter was built with, else the system's `cc`.

@@ -16,6 +16,8 @@ export interface InterpreterInfo {
   gilEnabledByDefault: boolean;
   prefix: string;
   include: string;
+  /** The C compiler it was built with (sysconfig CC), '' if unknown. */
+  compiler: string;
 }
 
 // Runs on every CPython from 2.7 on, so that an old interpreter is described, then refused
@@ -26,7 +28,8 @@ print(json.dumps({
   "executable": sys.executable, "version": "%d.%d.%d" % tuple(sys.version_info[:3]),
   "hexversion": sys.hexversion, "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
   "gil": bool(sys._is_gil_enabled()) if hasattr(sys, "_is_gil_enabled") else True,
-  "prefix": sys.prefix, "include": sysconfig.get_paths()["include"]}))
+  "prefix": sys.prefix, "include": sysconfig.get_paths()["include"],
+  "cc": sysconfig.get_config_var("CC") or ""}))
 `;
 
 export function describeInterpreter(python: string): Promise<InterpreterInfo> {
@@ -49,6 +52,7 @@ export function describeInterpreter(python: string): Promise<InterpreterInfo> {
           gilEnabledByDefault: raw.gil,
           prefix: raw.prefix,
           include: raw.include,
+          compiler: raw.cc,
         });
       } catch {
         reject(new UserFacingError(`${python} is not a Python interpreter ftpy understands. Choose a free-threaded CPython (python3.13t).`, 'selectInterpreter'));
