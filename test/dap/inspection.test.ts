@@ -70,27 +70,29 @@ suite('DAP: values and exceptions', () => {
     assert.equal((await client.sourceRequest({ sourceReference: reference })).body.content, code);
   });
 
-  test('raised exceptions stop in the worker that raised them, with exceptionInfo', async () => {
-    const stops = new Stops(client);
-    await launchWithBreakpoints(client, launchArgs(raising), [], ['raised']);
+  /** Launches `raising` with one exception filter and returns the first exception stop: its
+   * thread, top frame and exceptionInfo. */
+  async function stopOnException(stops: Stops, filter: string) {
+    await launchWithBreakpoints(client, launchArgs(raising), [], [filter]);
     const stop = await stops.expect('exception');
     const threadId = defined(stop.body.threadId, 'a thread');
-    assert.equal(threadId, await threadNamed(client, 'raiser'));
     const top = defined((await topFrames(client, threadId))[0], 'a frame');
-    assert.deepEqual([top.name, top.line], ['fail_in_worker', marker(raising, 'worker_raise')]);
     const info = (await client.exceptionInfoRequest({ threadId })).body;
+    return { threadId, top, info };
+  }
+
+  test('raised exceptions stop in the worker that raised them, with exceptionInfo', async () => {
+    const { threadId, top, info } = await stopOnException(new Stops(client), 'raised');
+    assert.equal(threadId, await threadNamed(client, 'raiser'));
+    assert.deepEqual([top.name, top.line], ['fail_in_worker', marker(raising, 'worker_raise')]);
     assert.deepEqual([info.exceptionId, info.description, info.breakMode], ['ValueError', 'worker failed', 'always']);
   });
 
   test('user-unhandled exceptions stop where they leave user code for the library', async () => {
     const stops = new Stops(client);
     const output = new ProgramOutput(client);
-    await launchWithBreakpoints(client, launchArgs(raising), [], ['userUnhandled']);
-    const stop = await stops.expect('exception');
-    const threadId = defined(stop.body.threadId, 'a thread');
-    const top = defined((await topFrames(client, threadId))[0], 'a frame');
+    const { threadId, top, info } = await stopOnException(stops, 'userUnhandled');
     assert.deepEqual([top.name, top.line], ['task', marker(raising, 'pool_raise')]);
-    const info = (await client.exceptionInfoRequest({ threadId })).body;
     assert.deepEqual([info.exceptionId, info.breakMode], ['KeyError', 'userUnhandled']);
     await client.continueRequest({ threadId });
     assert.equal(await output.exitCode, 1);
@@ -100,13 +102,9 @@ suite('DAP: values and exceptions', () => {
   test('an uncaught exception in the main thread stops before the program ends', async () => {
     const stops = new Stops(client);
     const output = new ProgramOutput(client);
-    await launchWithBreakpoints(client, launchArgs(raising), [], ['uncaught']);
-    const stop = await stops.expect('exception');
-    const threadId = defined(stop.body.threadId, 'a thread');
+    const { threadId, top, info } = await stopOnException(stops, 'uncaught');
     assert.equal(threadId, await threadNamed(client, 'MainThread'));
-    const top = defined((await topFrames(client, threadId))[0], 'a frame');
     assert.deepEqual([top.name, top.line], ['fail_in_main', marker(raising, 'main_raise')]);
-    const info = (await client.exceptionInfoRequest({ threadId })).body;
     assert.deepEqual([info.exceptionId, info.breakMode], ['RuntimeError', 'unhandled']);
     await client.continueRequest({ threadId });
     assert.equal(await output.exitCode, 1);
