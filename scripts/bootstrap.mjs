@@ -4,6 +4,7 @@
 //   node scripts/bootstrap.mjs start [serve.mjs options]   serve examples/ in VS Code at
 //                                                           http://127.0.0.1:8080 (FTPY_PORT)
 //   node scripts/bootstrap.mjs test                         run every test tier
+//   node scripts/bootstrap.mjs prepare                      only prepare (before running one tier by hand)
 //
 // Plain Node: it runs before node_modules exists.
 import fs from 'node:fs';
@@ -32,26 +33,25 @@ async function bootstrap(mode) {
   const runtime = await step('embedded runtime', provisionRuntime);
   note(`runtime: ${runtime.python} (${runtime.version ?? 'unknown version'})`);
   const codeServer = await step('code-server', ensureCodeServer);
-  if (mode === 'test') await step('chromium', ensureChromium);
+  if (mode !== 'start') await step('chromium', ensureChromium);
   await step('install the extension', () => installExtension(codeServer, vsix));
   note(`bootstrap done in ${seconds(started)}`);
 }
 
 async function main() {
   const mode = process.argv[2];
-  if (mode !== 'start' && mode !== 'test') {
-    console.error('usage: node scripts/bootstrap.mjs start|test');
+  if (!['start', 'test', 'prepare'].includes(mode)) {
+    console.error('usage: node scripts/bootstrap.mjs start|test|prepare');
     process.exit(2);
   }
   try {
     await bootstrap(mode);
   } catch (error) {
-    console.error(`\nftpy: ${mode === 'start' ? 'npm start' : 'npm test'} could not prepare: ${error.message}`);
+    console.error(`\nftpy: ${mode === 'prepare' ? 'bootstrap' : `npm ${mode}`} could not prepare: ${error.message}`);
     process.exit(1);
   }
-  if (mode === 'test') {
-    process.exit((await runTiers()) ? 0 : 1);
-  }
+  if (mode === 'test') process.exit((await runTiers()) ? 0 : 1);
+  if (mode === 'prepare') return;
   await serveUntilStopped(process.argv.slice(3)).catch((error) => {
     console.error(`ftpy: ${error.message}`);
     process.exit(1);
