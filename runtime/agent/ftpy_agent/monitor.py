@@ -122,6 +122,7 @@ class Monitor:
         self._function_breakpoints = {}  # name -> Breakpoint
         self._source_references = {}  # name of code without a file -> sourceReference
         self._source_names = {}  # sourceReference -> name
+        self._sources = {}  # co_filename -> DAP source
         self.exception_filters = frozenset()
 
     # ---- installation and threads
@@ -235,6 +236,13 @@ class Monitor:
         return "".join(lines)
 
     def _source(self, filename):
+        """The DAP source of a code object's file, remembered: every stack has many frames of few files."""
+        source = self._sources.get(filename)
+        if source is None:
+            source = self._sources[filename] = self._new_source(filename)
+        return source
+
+    def _new_source(self, filename):
         if os.path.isfile(filename):
             return {"path": filename, "name": os.path.basename(filename)}
         with self._lock:
@@ -461,6 +469,8 @@ class Monitor:
                 if not first:
                     body["preserveFocusHint"] = True
                 self.channel.event("stopped", body)
+        if report and first:
+            self._current_frames()  # the stacks of threads blocked in C, taken while the client asks for the threads
         self._serve(state)
 
     def _serve(self, state):
@@ -586,11 +596,6 @@ class Monitor:
     def _answer(self, state, command, args):
         owner = state.ident
         handles = self.handles
-        if command == "stackTrace":
-            frames = state.stop.frames
-            start = args.get("startFrame", 0)
-            levels = args.get("levels") or len(frames)
-            return {"stackFrames": [self._dap_frame(owner, frame) for frame in frames[start : start + levels]], "totalFrames": len(frames)}
         if command == "exceptionInfo":
             return self._exception_info(state)
         handle = args.get("frameId") or args.get("variablesReference")
@@ -641,7 +646,23 @@ class Monitor:
             },
         }
 
-    # ---- stacks of threads that are not parked (blocked in C, or running)
+    # ---- stacks, answered on the agent's thread
+
+    def stack_trace(self, native_id, start, levels):
+        """A thread's stack. A parked thread's frames were listed when it parked and stay put
+        until it is resumed (resuming happens on this same thread), so they are read here: a UI
+        asks for every thread's stack at each stop, and waking each parked thread costs more
+        than its answer."""
+        with self._lock:
+            state = self._parked.get(native_id)
+            stop = state.stop if state is not None else None
+        if stop is None:
+            return self._snapshot_stack(native_id, start, levels)
+        frames = stop.frames
+        levels = levels or len(frames)
+        return {"stackFrames": [self._dap_frame(state.ident, frame) for frame in frames[start : start + levels]], "totalFrames": len(frames)}
+
+    # stacks of threads that are not parked (blocked in C, or running)
 
     def _current_frames(self):
         """sys._current_frames(), taken once per stop-all: it stops the world and builds every
@@ -654,7 +675,7 @@ class Monitor:
             cached = self._frames_of_stop = (self._epoch, sys._current_frames())
         return cached[1]
 
-    def snapshot_stack(self, native_id, start, levels):
+    def _snapshot_stack(self, native_id, start, levels):
         """The stack of a thread that is not parked, read from outside (it is blocked or running C)."""
         state = self.thread(native_id)
         frame = self._current_frames().get(state.ident)
@@ -674,12 +695,15 @@ class Monitor:
 
 def _native_state(native_id):
     """'blocked' or 'running', from the kernel's view of the thread."""
-    try:
-        with open(f"/proc/self/task/{native_id}/stat") as stat:
-            state = stat.read().rsplit(")", 1)[1].split()[0]
+    try:  # a raw descriptor: a buffered file object costs ten times more, for each of many threads
+        descriptor = os.open(f"/proc/self/task/{native_id}/stat", os.O_RDONLY)
+        try:
+            state = os.read(descriptor, 4096).rsplit(b")", 1)[1].split()[0]
+        finally:
+            os.close(descriptor)
     except (OSError, IndexError):
         return "blocked"
-    return "running" if state == "R" else "blocked"
+    return "running" if state == b"R" else "blocked"
 
 
 def install_thread_hooks(monitor):

@@ -8,7 +8,6 @@ import os
 import signal
 
 _STEPS = {"next": "over", "stepIn": "in", "stepOut": "out"}
-_ROUTED_BY_THREAD = ("stackTrace", "exceptionInfo")
 _ROUTED_BY_HANDLE = ("scopes", "variables", "evaluate", "setVariable", "setExpression", "completions")
 
 
@@ -42,12 +41,11 @@ class Session:
         command = request["command"]
         args = request.get("arguments", {})
         monitor = self.monitor
-        if command in _ROUTED_BY_THREAD:
-            thread_id = args["threadId"]
-            if monitor.route(thread_id, request):
+        if command == "stackTrace":
+            return monitor.stack_trace(args["threadId"], args.get("startFrame", 0), args.get("levels", 0))
+        if command == "exceptionInfo":
+            if monitor.route(args["threadId"], request):
                 return None
-            if command == "stackTrace":
-                return monitor.snapshot_stack(thread_id, args.get("startFrame", 0), args.get("levels", 0))
             raise LookupError("The thread is not stopped.")
         if command in _ROUTED_BY_HANDLE:
             handle = args.get("frameId") or args.get("variablesReference")
