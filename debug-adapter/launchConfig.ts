@@ -47,7 +47,11 @@ export const launchAttributes = {
   justMyCode: { type: 'boolean', description: 'Hide the standard library and installed packages in stacks and never step into them.', default: true },
   showReturnValue: { type: 'boolean', description: 'Show the value a function returned after stepping out of it.', default: true },
   redirectOutput: { type: 'boolean', description: "Show the program's output in the Debug Console.", default: true },
-  logToFile: { type: 'boolean', description: "Write the adapter's protocol log to a file in the temporary folder.", default: false },
+  logToFile: {
+    type: 'boolean',
+    description: "Write the debug adapter's log (every DAP message) to ftpy-debug-adapter-PID.log in the temporary folder ($TMPDIR, else /tmp); its path is shown in the Debug Console.",
+    default: false,
+  },
 } as const satisfies Record<string, AttributeSchema>;
 
 /** A read-only attach by process id (debug-adapter/readOnlyAttach.ts). */
@@ -82,7 +86,6 @@ function withDefaults(args: LaunchArguments) {
     justMyCode: value('justMyCode', launchAttributes.justMyCode.default),
     showReturnValue: value('showReturnValue', launchAttributes.showReturnValue.default),
     redirectOutput: value('redirectOutput', launchAttributes.redirectOutput.default),
-    logToFile: value('logToFile', launchAttributes.logToFile.default),
   };
 }
 
@@ -90,7 +93,6 @@ export interface ResolvedLaunch {
   spec: DebuggeeSpec;
   console: 'internalConsole' | 'integratedTerminal';
   redirectOutput: boolean;
-  logToFile: boolean;
 }
 
 /** Checks a launch configuration and resolves it, or throws a UserFacingError saying what to fix. */
@@ -123,7 +125,6 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
     },
     console: settings.console,
     redirectOutput: settings.redirectOutput,
-    logToFile: settings.logToFile,
   };
 }
 

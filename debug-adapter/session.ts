@@ -3,13 +3,14 @@
 // turned into failed responses in one place (`answer`).
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Response, TerminatedEvent } from '@vscode/debugadapter';
+import { BreakpointEvent, Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Response, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
 import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
-import { AttachArguments, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
+import { ClientConfiguration, SendToAgent } from './clientConfiguration';
+import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { ReadOnlyAttach } from './readOnlyAttach';
 
 const USER_ERROR = 1001;
@@ -29,6 +30,7 @@ export const capabilities: DebugProtocol.Capabilities = {
   supportsSetExpression: true,
   supportsExceptionInfoRequest: true,
   supportsTerminateRequest: true,
+  supportsRestartRequest: true,
   supportsSingleThreadExecutionRequests: true,
   supportsDelayedStackTraceLoading: true,
   exceptionBreakpointFilters: [
@@ -39,8 +41,6 @@ export const capabilities: DebugProtocol.Capabilities = {
 };
 
 const FORWARDED: readonly AgentCommand[] = [
-  'setExceptionBreakpoints',
-  'setFunctionBreakpoints',
   'configurationDone',
   'stackTrace',
   'scopes',
@@ -64,6 +64,9 @@ function isForwarded(command: string): command is AgentCommand {
 
 export class FtpyDebugSession extends LoggingDebugSession {
   private debuggee?: Debuggee;
+  /** The configuration of the running program, for a restart. */
+  private launched?: LaunchArguments;
+  private readonly configuration = new ClientConfiguration();
   private clientRunsInTerminal = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
@@ -81,17 +84,49 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    this.setUpLog(args.logToFile ?? launchAttributes.logToFile.default);
     const launched = await this.answer(response, async () => {
-      const launch = await resolveLaunch(args);
-      logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
-      this.debuggee = await this.startProgram(launch);
-      this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
-      void this.debuggee.exit.then((exit) => {
-        this.sendEvent(new ExitedEvent(exit.code));
-        this.sendEvent(new TerminatedEvent());
-      });
+      await this.run(await resolveLaunch(args));
+      this.launched = args;
     });
     if (launched) this.sendEvent(new InitializedEvent());
+  }
+
+  /** With logToFile, every DAP message goes to a file in the temporary folder (the logger names it in the Debug Console). */
+  private setUpLog(toFile: boolean): void {
+    logger.setup(Logger.LogLevel.Warn, toFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
+  }
+
+  /** Starts the program; its events and its end are reported while it is the session's program. */
+  private async run(launch: ResolvedLaunch): Promise<void> {
+    const debuggee = await this.startProgram(launch);
+    this.debuggee = debuggee;
+    debuggee.channel.on('event', (event) => this.debuggee === debuggee && this.onAgentEvent(event));
+    void debuggee.exit.then((exit) => {
+      if (this.debuggee !== debuggee) return; // ended by a restart
+      this.sendEvent(new ExitedEvent(exit.code));
+      this.sendEvent(new TerminatedEvent());
+    });
+  }
+
+  /** Ends the program and starts it again with the same configuration, or the one the client sends; the breakpoints stay. */
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): Promise<void> {
+    await this.answer(response, async () => {
+      const previous = this.debuggee;
+      if (!previous || !this.launched) throw new UserFacingError('Only a launched program can be restarted: start a new session instead.');
+      const next = (args?.arguments as LaunchArguments | undefined) ?? this.launched;
+      const launch = await resolveLaunch(next); // a configuration in error leaves the program running
+      const threads = await this.agent('threads', {}).catch(() => ({ threads: [] }));
+      this.debuggee = undefined;
+      await previous.terminate();
+      previous.channel.close();
+      for (const thread of threads.threads) this.sendEvent(new ThreadEvent('exited', thread.id));
+      await this.run(launch);
+      this.launched = next;
+      for (const breakpoint of await this.configuration.replay(this.sendToAgent)) this.sendEvent(new BreakpointEvent('changed', breakpoint));
+      await this.agent('configurationDone', {});
+      return undefined;
+    });
   }
 
   protected override async attachRequest(response: DebugProtocol.AttachResponse, args: AttachArguments): Promise<void> {
@@ -122,6 +157,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   private onAgentEvent(event: AgentEvent): void {
     if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
+    else if (event.event === 'stopped' && event.body.hitBreakpointIds) this.sendEvent(new Event('stopped', { ...event.body, hitBreakpointIds: this.configuration.clientIds(event.body.hitBreakpointIds) }));
     else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
   }
 
@@ -129,7 +165,18 @@ export class FtpyDebugSession extends LoggingDebugSession {
     void this.answer(response, () => {
       const file = args.source.path;
       if (!file) throw new UserFacingError('Breakpoints need a source file with a path.');
-      return this.agent('setBreakpoints', { path: file, breakpoints: args.breakpoints ?? [] });
+      return this.configuration.setBreakpoints(this.sendToAgent, { path: file, breakpoints: args.breakpoints ?? [] });
+    });
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    void this.answer(response, () => this.configuration.setFunctionBreakpoints(this.sendToAgent, args));
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    void this.answer(response, async () => {
+      await this.configuration.setExceptionBreakpoints(this.sendToAgent, args);
+      return undefined;
     });
   }
 
@@ -173,6 +220,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
     if (!this.debuggee) throw new UserFacingError('The program is not running.');
     return this.debuggee.channel.request(command, args);
   }
+
+  private readonly sendToAgent: SendToAgent = (command, args) => this.agent(command, args);
 
   /** Runs a request's work and answers it: the body on success, a failed response otherwise. */
   private async answer<R extends DebugProtocol.Response>(response: R, work: () => Promise<R['body'] | undefined>): Promise<boolean> {
