@@ -18,7 +18,12 @@ def main():
     import json
     import threading
 
+    # The agent's own bytecode is cached even when the program's is not (PYTHONDONTWRITEBYTECODE):
+    # compiling the agent at every launch costs more than importing it.
+    dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, False
     from ftpy_agent import channel, monitor, session
+
+    sys.dont_write_bytecode = dont_write_bytecode
 
     options = json.loads(options)
     agent_channel = channel.Channel(socket_path, token)

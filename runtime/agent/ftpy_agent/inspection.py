@@ -7,7 +7,6 @@ runs on the stopped thread that owns the frames (see monitor.ParkedThread.serve)
 import builtins
 import re
 import reprlib
-import rlcompleter
 import threading
 
 _repr = reprlib.Repr()
@@ -229,6 +228,8 @@ def set_expression(handles, owner, frame, expression, value_expression):
 
 def completions(frame, text, column):
     """Names and attributes completing the word before the cursor (column is 1-based)."""
+    import rlcompleter  # here: it imports inspect, a third of the agent's start-up
+
     word = re.search(r"[\w.]*$", text[: column - 1]).group()
     completer = rlcompleter.Completer({**builtins.__dict__, **frame.f_globals, **frame.f_locals})
     targets = []
