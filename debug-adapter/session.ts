@@ -10,6 +10,7 @@ import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/p
 import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
 import { ClientConfiguration, SendToAgent } from './clientConfiguration';
+import { StackTraceBatcher } from './stackTraceBatch';
 import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { ReadOnlyAttach } from './readOnlyAttach';
 
@@ -42,7 +43,6 @@ export const capabilities: DebugProtocol.Capabilities = {
 
 const FORWARDED: readonly AgentCommand[] = [
   'configurationDone',
-  'stackTrace',
   'scopes',
   'variables',
   'evaluate',
@@ -67,6 +67,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   /** The configuration of the running program, for a restart. */
   private launched?: LaunchArguments;
   private readonly configuration = new ClientConfiguration();
+  private readonly stackTraces = new StackTraceBatcher(async (requests) => (await this.agent('stackTraces', { requests })).answers);
   private clientRunsInTerminal = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
@@ -121,7 +122,10 @@ export class FtpyDebugSession extends LoggingDebugSession {
       await previous.terminate();
       previous.channel.close();
       for (const thread of threads.threads) this.sendEvent(new ThreadEvent('exited', thread.id));
-      await this.run(launch);
+      await this.run(launch).catch((error: unknown) => {
+        this.sendEvent(new TerminatedEvent()); // the program is gone and no new one runs
+        throw error;
+      });
       this.launched = next;
       for (const breakpoint of await this.configuration.replay(this.sendToAgent)) this.sendEvent(new BreakpointEvent('changed', breakpoint));
       await this.agent('configurationDone', {});
@@ -167,6 +171,10 @@ export class FtpyDebugSession extends LoggingDebugSession {
       if (!file) throw new UserFacingError('Breakpoints need a source file with a path.');
       return this.configuration.setBreakpoints(this.sendToAgent, { path: file, breakpoints: args.breakpoints ?? [] });
     });
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    void this.answer(response, () => this.stackTraces.stackTrace(args));
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {

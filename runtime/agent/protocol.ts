@@ -16,6 +16,13 @@ export interface AgentHello {
 
 type Empty = Record<string, never>;
 
+export interface StackTraceBody {
+  stackFrames: DebugProtocol.StackFrame[];
+  totalFrames: number;
+}
+/** One answer of a `stackTraces` batch: the stack, or why the thread has none (it exited). */
+export type StackTraceAnswer = { body: StackTraceBody } | { error: string };
+
 /** Each request the agent answers: [arguments, response body]. */
 export interface AgentCommands {
   setBreakpoints: [{ path: string; breakpoints: DebugProtocol.SourceBreakpoint[] }, { breakpoints: DebugProtocol.Breakpoint[] }];
@@ -25,7 +32,8 @@ export interface AgentCommands {
   completions: [DebugProtocol.CompletionsArguments, { targets: DebugProtocol.CompletionItem[] }];
   configurationDone: [Empty, Empty];
   threads: [Empty, { threads: DebugProtocol.Thread[] }];
-  stackTrace: [DebugProtocol.StackTraceArguments, { stackFrames: DebugProtocol.StackFrame[]; totalFrames: number }];
+  /** Several stackTrace requests in one message (see debug-adapter/stackTraceBatch.ts). */
+  stackTraces: [{ requests: DebugProtocol.StackTraceArguments[] }, { answers: StackTraceAnswer[] }];
   scopes: [DebugProtocol.ScopesArguments, { scopes: DebugProtocol.Scope[] }];
   variables: [DebugProtocol.VariablesArguments, { variables: DebugProtocol.Variable[] }];
   evaluate: [DebugProtocol.EvaluateArguments, DebugProtocol.EvaluateResponse['body']];

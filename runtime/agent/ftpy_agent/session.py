@@ -41,8 +41,8 @@ class Session:
         command = request["command"]
         args = request.get("arguments", {})
         monitor = self.monitor
-        if command == "stackTrace":
-            return monitor.stack_trace(args["threadId"], args.get("startFrame", 0), args.get("levels", 0))
+        if command == "stackTraces":
+            return {"answers": [self._stack_trace(stack_args) for stack_args in args["requests"]]}
         if command == "exceptionInfo":
             if monitor.route(args["threadId"], request):
                 return None
@@ -87,7 +87,12 @@ class Session:
             return {}
         raise ValueError(f"The agent does not know the request '{command}'.")
 
-
+    def _stack_trace(self, args):
+        """One answer of a stackTraces batch: {"body": ...} or {"error": why}."""
+        try:
+            return {"body": self.monitor.stack_trace(args["threadId"], args.get("startFrame", 0), args.get("levels", 0))}
+        except LookupError as error:
+            return {"error": str(error)}
 
 
 def _end_process_group():
