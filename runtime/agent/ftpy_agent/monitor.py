@@ -469,7 +469,7 @@ class Monitor:
                 if not first:
                     body["preserveFocusHint"] = True
                 self.channel.event("stopped", body)
-        if report and first:
+        if report and first and self.stop_all:
             self._current_frames()  # the stacks of threads blocked in C, taken while the client asks for the threads
         self._serve(state)
 
