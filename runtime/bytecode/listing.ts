@@ -67,7 +67,7 @@ export function listCode(code: CompiledCode, depth: number): CodeListing {
   return { code, depth, groups };
 }
 
-/** Every code object of the module, or only the innermost one around `line` and those nested in it. */
+/** Every code object of the module, or only the function around `line` and the code nested in it. */
 export function listModule(module: CompiledModule, line?: number): CodeListing[] {
   const codes = module.codes ?? [];
   const depths: number[] = codes.map(() => 0);
@@ -83,11 +83,14 @@ export function linesOf(listing: CodeListing): number[] {
   return listing.groups.flatMap((group) => (group.line !== null && group.entries.some((entry) => entry.instructions.length) ? [group.line] : []));
 }
 
+/** The innermost function or class body around `line`: lambdas, generator expressions and
+ * comprehensions (names in <>) count as part of the function they are written in. */
 function innermostAround(listings: CodeListing[], line: number): number {
   let best = 0;
   listings.forEach((listing, index) => {
     const lines = [listing.code.firstLine, ...linesOf(listing)];
-    if (index > 0 && Math.min(...lines) <= line && line <= Math.max(...lines) && listing.depth >= listings[best].depth) best = index;
+    const named = !listing.code.name.startsWith('<');
+    if (named && Math.min(...lines) <= line && line <= Math.max(...lines) && listing.depth >= listings[best].depth) best = index;
   });
   return best;
 }
