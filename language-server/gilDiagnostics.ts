@@ -55,11 +55,11 @@ function diagnostic(site: ImportSite, verdict: ImportVerdict, python: string): D
 
 function message(module: string, verdict: ImportVerdict, python: string): string {
   const names = [...new Set(verdict.events.map((event: GilEvent) => event.module))];
-  if (!names.length) return `Importing '${module}' re-enables the GIL on ${python}: ${verdict.warnings[0]}`;
+  if (!names.length) return `Importing '${module}' re-enables the GIL: ${verdict.warnings[0]} (checked with ${python})`;
   const culprits = names.map((name) => `'${name}'`).join(', ');
   const loaded = names.length === 1 && names[0] === module ? `'${module}'` : `'${module}' loads ${culprits}, which`;
   return (
-    `${loaded} ${names.length === 1 ? 'does' : 'do'} not declare that it can run without the GIL: importing it re-enables the GIL on ${python} ` +
-    `(under -X gil=0 it runs without the GIL it asks for).`
+    `${loaded} ${names.length === 1 ? 'does' : 'do'} not declare that it can run without the GIL: importing it re-enables the GIL ` +
+    `(under -X gil=0 it runs without the GIL it asks for; checked with ${python}).`
   );
 }

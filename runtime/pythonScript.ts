@@ -1,6 +1,6 @@
 // Runs one of ftpy's stdlib-only helper scripts under a (free-threaded) interpreter:
 // isolated (-I: no user site, no PYTHON* variables, not the script's folder on sys.path),
-// with the GIL forced off, stdin fed, stdout collected, killed after a time limit.
+// writing no .pyc files into the user's folders (-B), with the GIL forced off, stdin fed, stdout collected, killed after a time limit.
 import { spawn } from 'node:child_process';
 import { UserFacingError } from './errors';
 
@@ -14,7 +14,7 @@ export interface ScriptOptions {
 export function runPythonScript(python: string, script: string, args: readonly string[], options: ScriptOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-I', '-X', 'gil=0', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(python, ['-I', '-B', '-X', 'gil=0', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {

@@ -102,7 +102,7 @@ suite('imports that re-enable the GIL', () => {
         [marker(file, 'indirect'), 'ftpy', 'gil-import'],
       ],
     );
-    assert.match(trusted[0].message, /^'needs_gil' does not declare that it can run without the GIL: importing it re-enables the GIL on /);
+    assert.match(trusted[0].message, /^'needs_gil' does not declare that it can run without the GIL: importing it re-enables the GIL \(under -X gil=0 it runs without the GIL it asks for; checked with /);
     assert.match(trusted[1].message, /^'wraps_needs_gil' loads 'needs_gil', which does not declare/);
     fs.rmSync(imported());
     const untrusted = await gilDiagnostics(file, source, { python, trusted: false, workspaceFolders: [workdir] }, new GilImportChecker());
