@@ -59,7 +59,7 @@ suite('e2e: language features', () => {
     await page.keyboard.press('Escape');
   });
 
-  test('"Show Bytecode" opens the listing of the file, then of the function at the cursor', async () => {
+  test('"Show Bytecode" opens the listing of the file, then of the function at the cursor, refreshed on save', async () => {
     const workbench = await sharedWorkbench();
     const page = workbench.page;
     await workbench.openFile('gil_imports.py');
@@ -81,5 +81,17 @@ suite('e2e: language features', () => {
     await listing.getByText('code twice').waitFor({ timeout: 30_000 });
     assert.doesNotMatch(await listing.innerText(), /code <module>/);
     await workbench.screenshot('language-function-bytecode');
+
+    // Saving the source refreshes the listing: add a statement to twice() and save.
+    await page.locator('.editor-group-container', { has: page.locator('.tab[data-resource-name="gil_imports.py"]') }).locator('.view-lines').click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(`:${marker(path.join(fixtures, 'gil_imports.py'), 'hover')}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Home');
+    await page.keyboard.type('extra = 4242');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+S');
+    await page.locator('.view-lines', { hasText: /LOAD_CONST\s+\d+\s+\(4242\)/ }).waitFor({ timeout: 30_000 });
+    await workbench.screenshot('language-bytecode-after-save');
   });
 });

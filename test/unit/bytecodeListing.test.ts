@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CompiledModule, compileSource } from '../../runtime/bytecode/compile';
 import { CodeListing, formatLine, formatListing, listModule } from '../../runtime/bytecode/listing';
-import { fixtures } from '../support/cli';
+import { fixtures, repoRoot } from '../support/cli';
 import { marker } from '../support/markers';
 import { testPython } from '../support/runtime';
 
@@ -97,6 +97,20 @@ suite('bytecode listing', () => {
     assert.equal(broken.codes, undefined);
     assert.equal(broken.syntaxError?.line, 3);
     assert.match(formatListing(broken, listModule(broken)), /^SyntaxError: .* \(line 3, column \d+\)$/m);
+  });
+
+  test('the TextMate grammar gives every line of a listing a rule, and marks jumps back', () => {
+    const grammar = JSON.parse(fs.readFileSync(path.join(repoRoot, 'syntaxes', 'ftpy-bytecode.tmLanguage.json'), 'utf8')) as {
+      repository: Record<string, { match: string }>;
+    };
+    const rules = Object.entries(grammar.repository).map(([name, rule]) => [name, new RegExp(rule.match)] as const);
+    const ruleOf = (line: string) => rules.find(([, pattern]) => pattern.test(line))?.[0];
+    const lines = formatListing(module, listModule(module), source).split('\n').filter(Boolean);
+    assert.deepEqual(lines.filter((line) => !ruleOf(line)), [], 'lines no rule matches');
+    assert.ok(lines.filter((line) => ruleOf(line) === 'instruction').length >= listedLines(listModule(module)).length);
+    const jumpBack = lines.find((line) => /^ {2}entry .* line -\d+ ↩/.test(line));
+    assert.ok(jumpBack);
+    assert.ok(new RegExp(grammar.repository.entry.match).exec(jumpBack)?.[5], 'the jump-back capture is set');
   });
 
   test('a missing interpreter is one clear error', async () => {
