@@ -14,11 +14,12 @@ export const DIAGNOSTIC_SOURCE = 'ftpy';
 export const GIL_IMPORT_CODE = 'gil-import';
 
 /**
- * What gets imported (which runs its code): in a trusted workspace every module the file
- * imports, found as running the file would find it (its folder first on sys.path). In an
- * untrusted workspace only the interpreter's own stdlib and site-packages modules, found
- * without the file's folder, and never one inside a workspace folder (a .venv there is
- * workspace content too).
+ * What gets imported (which runs its code): the stdlib never (CPython's own extension
+ * modules declare Py_mod_gil, and a few stdlib modules act on import: antigravity opens a
+ * browser). In a trusted workspace, site-packages and the file's own modules, found as
+ * running the file would find them (its folder first on sys.path). In an untrusted
+ * workspace only site-packages modules, found without the file's folder, and never one
+ * inside a workspace folder (a .venv there is workspace content too).
  */
 export async function gilDiagnostics(file: string, source: string, context: CheckContext, checker: GilImportChecker): Promise<Diagnostic[]> {
   const searchPath = context.trusted ? [path.dirname(file)] : [];
@@ -32,10 +33,10 @@ export async function gilDiagnostics(file: string, source: string, context: Chec
 }
 
 function isCheckable(site: ImportSite, context: CheckContext): boolean {
-  if (site.origin === null || site.area === 'builtin' || site.area === 'missing') return false;
-  if (context.trusted) return true;
   const origin = site.origin;
-  return (site.area === 'stdlib' || site.area === 'site') && !context.workspaceFolders.some((folder) => isInside(origin, folder));
+  if (origin === null) return false;
+  if (context.trusted) return site.area === 'site' || site.area === 'path';
+  return site.area === 'site' && !context.workspaceFolders.some((folder) => isInside(origin, folder));
 }
 
 function isInside(file: string, folder: string): boolean {

@@ -1,6 +1,7 @@
 // Imports that re-enable the GIL, found by importing them in the real free-threaded
 // interpreter; needs_gil is built from test/fixtures/needs_gil.c for it.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -108,5 +109,19 @@ suite('imports that re-enable the GIL', () => {
     const untrusted = await gilDiagnostics(file, source, { python, trusted: false, workspaceFolders: [workdir] }, new GilImportChecker());
     assert.deepEqual(untrusted, []);
     assert.ok(!fs.existsSync(imported()), 'no workspace module was imported');
+  });
+
+  test("untrusted, an interpreter's site-packages module is still checked", async () => {
+    const venv = path.join(workdir, 'venv');
+    execFileSync(python, ['-m', 'venv', '--without-pip', venv]);
+    const venvPython = path.join(venv, 'bin', 'python');
+    const sitePackages = execFileSync(venvPython, ['-I', '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
+    buildNeedsGil(python, sitePackages);
+    const workspace = fs.mkdtempSync(path.join(workdir, 'workspace-'));
+    const diagnostics = await gilDiagnostics(path.join(workspace, 'main.py'), 'import needs_gil\n', { python: venvPython, trusted: false, workspaceFolders: [workspace] }, new GilImportChecker());
+    assert.deepEqual(
+      diagnostics.map((diagnostic) => [diagnostic.range.start.line, diagnostic.code]),
+      [[0, 'gil-import']],
+    );
   });
 });
