@@ -113,7 +113,10 @@ suite('bytecode listing', () => {
     assert.ok(new RegExp(grammar.repository.entry.match).exec(jumpBack)?.[5], 'the jump-back capture is set');
   });
 
-  test('a missing interpreter is one clear error', async () => {
-    await assert.rejects(compileSource('/no/such/python3.13t', file, source), /Cannot run the Python interpreter \/no\/such\/python3\.13t \(ENOENT\): select a free-threaded interpreter/);
+  test('a missing interpreter, or one built with the GIL, is one clear error', async () => {
+    await assert.rejects(compileSource('/no/such/python3.13t', file, source), { name: 'UserFacingError', message: /^Python interpreter not found: \/no\/such\/python3\.13t\. Choose/ });
+    if (fs.existsSync('/usr/bin/python3')) {
+      await assert.rejects(compileSource('/usr/bin/python3', file, source), { name: 'UserFacingError', message: /^\/usr\/bin\/python3 is Python 3\.\d+\.\d+ built with the GIL; ftpy needs a free-threaded build/ });
+    }
   });
 });
