@@ -34,7 +34,7 @@ export interface CodeListing {
   groups: LineGroup[];
 }
 
-export function kindName(kind: number): string {
+function kindName(kind: number): string {
   if (kind <= 9) return 'short';
   if (kind <= 12) return 'one-line';
   if (kind === 13) return 'no-columns';
@@ -42,7 +42,7 @@ export function kindName(kind: number): string {
   return 'no-location';
 }
 
-export function listCode(code: CompiledCode, depth: number): CodeListing {
+function listCode(code: CompiledCode, depth: number): CodeListing {
   const table = Uint8Array.from(Buffer.from(code.lineTable, 'hex'));
   const groups: LineGroup[] = [];
   let tableLine = code.firstLine;
@@ -79,7 +79,7 @@ export function listModule(module: CompiledModule, line?: number): CodeListing[]
 }
 
 /** Source lines a code object's instructions sit on. */
-export function linesOf(listing: CodeListing): number[] {
+function linesOf(listing: CodeListing): number[] {
   return listing.groups.flatMap((group) => (group.line !== null && group.entries.some((entry) => entry.instructions.length) ? [group.line] : []));
 }
 
