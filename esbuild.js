@@ -9,6 +9,7 @@ const nodeEntries = {
   extension: 'extension/extension.ts',
   cli: 'cli/main.ts',
   'debug-adapter': 'debug-adapter/main.ts',
+  'language-server': 'language-server/main.ts',
 };
 
 /** @type {import('esbuild').BuildOptions} */

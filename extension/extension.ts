@@ -1,6 +1,7 @@
 // ftpy's VS Code glue: the only code that imports 'vscode'.
 import * as vscode from 'vscode';
 import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
+import { activateLanguageFeatures } from './languageFeatures';
 import { pickPythonProcess } from './pickProcess';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDebugAdapter(),
     registerConfigurationProvider(),
   );
+  activateLanguageFeatures(context, runtimes, log);
 }
 
 export function deactivate(): void {

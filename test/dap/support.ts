@@ -44,13 +44,7 @@ export function fixture(name: string): string {
   return path.join(fixtures, name);
 }
 
-/** The line of `# @bp:NAME` in a fixture. */
-export function marker(file: string, name: string): number {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const index = lines.findIndex((line) => line.includes(`# @bp:${name}`) && new RegExp(`# @bp:${name}\\b`).test(line));
-  if (index < 0) throw new Error(`no marker @bp:${name} in ${file}`);
-  return index + 1;
-}
+export { marker } from '../support/markers';
 
 /** A started DebugClient on the built adapter; `stop()` it in teardown. */
 export async function startClient(): Promise<DebugClient> {

@@ -5,11 +5,16 @@ import * as path from 'node:path';
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const fixtures = path.join(repoRoot, 'test', 'fixtures');
 
-/** The built `ftpy` command line (bootstrap builds it: `node esbuild.js`). */
+/** A built bundle of dist/ (bootstrap builds them: `node esbuild.js`). */
+export function distPath(bundle: string): string {
+  const file = path.join(repoRoot, 'dist', bundle);
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: build first (node esbuild.js)`);
+  return file;
+}
+
+/** The built `ftpy` command line. */
 export function cliPath(): string {
-  const cli = path.join(repoRoot, 'dist', 'cli.js');
-  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: build first (node esbuild.js)`);
-  return cli;
+  return distPath('cli.js');
 }
 
 export interface Finished {

@@ -22,8 +22,8 @@ suite('the extension manifest', () => {
     assert.equal(manifest.bin.ftpy, 'dist/cli.js');
   });
 
-  test('activation only on our commands (implicit) and the ftpy debug type', () => {
-    for (const event of manifest.activationEvents as string[]) assert.match(event, /^onDebug\w*:ftpy$/);
+  test('activation only on our commands (implicit), the ftpy debug type and Python files (the language server)', () => {
+    for (const event of manifest.activationEvents as string[]) assert.match(event, /^(onDebug\w*:ftpy|onLanguage:python)$/);
   });
 
   test('every command has a title and a category, and an icon where a menu shows it', () => {

@@ -1,0 +1,16 @@
+// Builds test/fixtures/needs_gil.c (an extension module without Py_mod_gil) for an interpreter.
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { fixtures } from './cli';
+
+/** Compiles needs_gil into `dir` with `python`'s headers and extension suffix; returns the module's path. */
+export function buildNeedsGil(python: string, dir: string): string {
+  const [include, suffix] = JSON.parse(
+    execFileSync(python, ['-c', 'import json, sysconfig; print(json.dumps([sysconfig.get_paths()["include"], sysconfig.get_config_var("EXT_SUFFIX")]))'], {
+      encoding: 'utf8',
+    }),
+  ) as [string, string];
+  const module = path.join(dir, `needs_gil${suffix}`);
+  execFileSync('cc', ['-shared', '-fPIC', `-I${include}`, path.join(fixtures, 'needs_gil.c'), '-o', module]);
+  return module;
+}
