@@ -10,6 +10,8 @@ import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/p
 import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
 import { AttachArguments, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
+import { cycleThread, DeadlockWatch, locksResponse } from './locks';
+import { FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 
 const USER_ERROR = 1001;
@@ -58,6 +60,8 @@ const FORWARDED: readonly AgentCommand[] = [
   'pause',
 ];
 
+const RESUMING: readonly string[] = ['continue', 'next', 'stepIn', 'stepOut'];
+
 function isForwarded(command: string): command is AgentCommand {
   return (FORWARDED as readonly string[]).includes(command);
 }
@@ -67,6 +71,10 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private clientRunsInTerminal = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
+  private launch?: ResolvedLaunch;
+  private deadlocks?: DeadlockWatch;
+  /** Every thread is stopped (a stop-all stop, until the client resumes). */
+  private allStopped = false;
 
   constructor() {
     super();
@@ -85,8 +93,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
       const launch = await resolveLaunch(args);
       logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
       this.debuggee = await this.startProgram(launch);
+      this.launch = launch;
       this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
+      if (launch.spec.options.trackLocks) this.watchForDeadlocks();
       void this.debuggee.exit.then((exit) => {
+        this.deadlocks?.dispose();
         this.sendEvent(new ExitedEvent(exit.code));
         this.sendEvent(new TerminatedEvent());
       });
@@ -120,7 +131,34 @@ export class FtpyDebugSession extends LoggingDebugSession {
       });
     });
 
+  private watchForDeadlocks(): void {
+    this.deadlocks = new DeadlockWatch((args) => this.agent('locks', args), {
+      allStopped: () => this.allStopped,
+      found: (cycle, view) => {
+        if (this.launch?.spec.options.stopAll) {
+          void this.agent('stopAll', { reason: 'deadlock', threadId: cycleThread(cycle, view), description: cycle.description }).catch(() => undefined);
+        } else {
+          this.sendEvent(new OutputEvent(`ftpy: ${cycle.description}\n`, 'important'));
+          this.sendEvent(new Event(FTPY_EVENTS.deadlock, { cycle }));
+        }
+      },
+    });
+  }
+
+  /** 'ftpy/locks': who holds and who waits on which lock, and the deadlock cycles. */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command !== FTPY_REQUESTS.locks) {
+      super.customRequest(command, response, args);
+      return;
+    }
+    void this.answer(response, async () => {
+      const stacks = (args as LocksArguments | undefined)?.stacks ?? false;
+      return locksResponse(await this.agent('locks', { stacks }), this.launch?.spec.options.trackLocks ?? false);
+    });
+  }
+
   private onAgentEvent(event: AgentEvent): void {
+    if (event.event === 'stopped' && event.body.allThreadsStopped) this.allStopped = true;
     if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
     else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
   }
@@ -150,10 +188,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
       return;
     }
     logger.verbose(`From client: ${command}(${JSON.stringify(request.arguments)})`);
+    if (RESUMING.includes(command)) this.allStopped = false;
     void this.answer(new Response(request), () => this.agent(command, request.arguments ?? {}));
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.deadlocks?.dispose();
     void this.answer(response, async () => {
       await this.debuggee?.terminate();
       return undefined;
@@ -161,6 +201,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
+    this.deadlocks?.dispose();
     void this.answer(response, async () => {
       if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
       else await this.debuggee?.terminate();
