@@ -1,6 +1,7 @@
 // ftpy's VS Code glue: the only code that imports 'vscode'.
 import * as vscode from 'vscode';
 import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
+import { registerLocksView } from './locksView';
 import { pickPythonProcess } from './pickProcess';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('ftpy.pickProcess', pickPythonProcess),
     registerDebugAdapter(),
     registerConfigurationProvider(),
+    registerLocksView(),
   );
 }
 
