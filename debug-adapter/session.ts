@@ -10,8 +10,8 @@ import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/p
 import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
 import { AttachArguments, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
-import { cycleThread, DeadlockWatch, locksResponse } from './locks';
-import { FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments } from './protocol';
+import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, MemoryLocks } from './locks';
+import { FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 
 const USER_ERROR = 1001;
@@ -73,6 +73,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private readOnly?: ReadOnlyAttach;
   private launch?: ResolvedLaunch;
   private deadlocks?: DeadlockWatch;
+  private memoryLocks?: MemoryLocks;
   /** Every thread is stopped (a stop-all stop, until the client resumes). */
   private allStopped = false;
 
@@ -94,10 +95,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
       logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
       this.debuggee = await this.startProgram(launch);
       this.launch = launch;
+      this.memoryLocks = new MemoryLocks(this.debuggee.pid, launch.spec.python);
       this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
-      if (launch.spec.options.trackLocks) this.watchForDeadlocks();
+      this.watchForDeadlocks(launch.spec.options.trackLocks);
       void this.debuggee.exit.then((exit) => {
-        this.deadlocks?.dispose();
+        this.endLockWatch();
         this.sendEvent(new ExitedEvent(exit.code));
         this.sendEvent(new TerminatedEvent());
       });
@@ -131,8 +133,14 @@ export class FtpyDebugSession extends LoggingDebugSession {
       });
     });
 
-  private watchForDeadlocks(): void {
-    this.deadlocks = new DeadlockWatch((args) => this.agent('locks', args), {
+  private watchForDeadlocks(trackLocks: boolean): void {
+    const view = trackLocks
+      ? async () => {
+          const tracked = await this.agent('locks', { ifWaiting: true });
+          return tracked.threads.length > 0 ? locksResponse(tracked, undefined, true) : undefined;
+        }
+      : () => this.locks(false);
+    this.deadlocks = new DeadlockWatch(view, trackLocks ? DEADLOCK_POLL_MS.tracked : DEADLOCK_POLL_MS.memory, {
       allStopped: () => this.allStopped,
       found: (cycle, view) => {
         if (this.launch?.spec.options.stopAll) {
@@ -151,10 +159,18 @@ export class FtpyDebugSession extends LoggingDebugSession {
       super.customRequest(command, response, args);
       return;
     }
-    void this.answer(response, async () => {
-      const stacks = (args as LocksArguments | undefined)?.stacks ?? false;
-      return locksResponse(await this.agent('locks', { stacks }), this.launch?.spec.options.trackLocks ?? false);
-    });
+    void this.answer(response, () => this.locks((args as LocksArguments | undefined)?.stacks ?? false));
+  }
+
+  /** The agent's and the memory's views of the locks, merged. */
+  private async locks(stacks: boolean): Promise<LocksResponseBody> {
+    const [tracked, memory] = await Promise.all([this.agent('locks', { stacks }), this.memoryLocks?.read()]);
+    return locksResponse(tracked, memory, this.launch?.spec.options.trackLocks ?? false);
+  }
+
+  private endLockWatch(): void {
+    this.deadlocks?.dispose();
+    this.memoryLocks?.close();
   }
 
   private onAgentEvent(event: AgentEvent): void {
@@ -193,7 +209,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
-    this.deadlocks?.dispose();
+    this.endLockWatch();
     void this.answer(response, async () => {
       await this.debuggee?.terminate();
       return undefined;
@@ -201,7 +217,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
-    this.deadlocks?.dispose();
+    this.endLockWatch();
     void this.answer(response, async () => {
       if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
       else await this.debuggee?.terminate();
