@@ -16,7 +16,7 @@ import type { LockCycle, LocksResponseBody } from './protocol';
  * agent (a cheap answer while no thread waits); without it, from memory (a read of the whole
  * process, about 0.1 s), less often. Either finds a cycle within a second.
  */
-export const DEADLOCK_POLL_MS = { tracked: 250, memory: 800 };
+export const DEADLOCK_POLL_MS = { tracked: 250, memory: 400 };
 
 const TRACKING_OFF_NOTE = 'Lock tracking is off ("trackLocks": false): a threading.Lock records no owner, so its holder is unknown.';
 
@@ -36,9 +36,13 @@ export class MemoryLocks {
     private readonly python: string,
   ) {}
 
+  /** Opens the process (and finds its probe offsets) ahead of the first read. */
+  prepare(): Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string> {
+    return (this.opened ??= this.open());
+  }
+
   async read(): Promise<LockViews | string> {
-    this.opened ??= this.open();
-    const opened = await this.opened;
+    const opened = await this.prepare();
     if (typeof opened === 'string') return opened;
     try {
       return opened.reader.locks(opened.probe);

@@ -140,6 +140,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
           return tracked.threads.length > 0 ? locksResponse(tracked, undefined, true) : undefined;
         }
       : () => this.locks(false);
+    if (!trackLocks) void this.memoryLocks?.prepare();
     this.deadlocks = new DeadlockWatch(view, trackLocks ? DEADLOCK_POLL_MS.tracked : DEADLOCK_POLL_MS.memory, {
       allStopped: () => this.allStopped,
       found: (cycle, view) => {

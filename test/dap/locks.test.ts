@@ -108,6 +108,26 @@ suite('DAP: locks (trackLocks)', () => {
     });
   }
 
+  test("trackLocks false: an AB-BA deadlock of two RLocks is found from memory (RLocks record their owner)", async () => {
+    const stops = new Stops(client);
+    const output = new ProgramOutput(client);
+    await launchWithBreakpoints(client, launchArgs(deadlock, { args: ['rlocks'], trackLocks: false }));
+    const stop = await stops.expect('deadlock');
+    const stoppedAt = Date.now() / 1000;
+    const facts = await fixtureFacts<DeadlockFacts>(output);
+    console.log(`      deadlock from memory reported ${((stoppedAt - Math.max(facts.blockingAt.forward, facts.blockingAt.backward)) * 1000).toFixed(0)} ms after the cycle formed`);
+    const view = await locks(client);
+    assert.equal(view.source, 'memory');
+    assert.equal(view.cycles.length, 1);
+    const cycle = defined(view.cycles[0], 'the cycle');
+    assert.deepEqual(cycle.edges.map((edge) => [edge.threadId, edge.waitsFor, edge.heldBy]).sort(), [
+      [facts.threads.backward, facts.first, facts.threads.forward],
+      [facts.threads.forward, facts.second, facts.threads.backward],
+    ].sort());
+    assert.equal(stop.body.description, cycle.description);
+    assert.match(cycle.description, new RegExp(`locks_deadlock\\.py:${marker(deadlock, 'forward_awaits')}\\b`));
+  });
+
   test('stopAll false: a deadlock is announced (ftpy/deadlock event and a message), nothing stops', async () => {
     const stops = new Stops(client);
     const output = new ProgramOutput(client);
