@@ -87,7 +87,7 @@ function threadNode(thread: LockThreadInfo, locks: ReadonlyMap<string, LockInfo>
 
 function ownerText(lock: LockInfo | undefined, name: (threadId: number) => string): string {
   if (!lock) return 'owner unknown';
-  if (!lock.ownerKnown) return lock.held ? 'held, owner unknown (a Lock records no owner; launch with "trackLocks": true)' : 'owner unknown';
+  if (!lock.ownerKnown) return lock.kind === 'Lock' && lock.held ? 'held, owner unknown (a Lock records no owner: launch with "trackLocks": true)' : 'owner unknown';
   if (lock.owners.length === 0) return lock.kind === 'Event' || lock.kind === 'Condition' || lock.kind === 'Queue' || lock.kind === 'Barrier' ? 'no owner (waits to be woken)' : 'free';
   return `held by ${lock.owners.map(name).join(', ')}`;
 }
