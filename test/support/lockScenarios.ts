@@ -57,12 +57,14 @@ export interface NamedLocks {
   threads: Record<string, { holds: string[]; waitsFor?: string }>;
   locks: Record<string, { kind: string; held: boolean; ownerKnown: boolean; owners: string[]; waiters: string[]; count?: number }>;
   cycles: string[][];
+  /** Labels of the locks the scenario did not name (none expected: nothing else is held or awaited). */
+  unnamed: string[];
 }
 
 export function nameLocks(scenario: Scenario, report: { threads: LockThreadInfo[]; locks: LockInfo[] }): NamedLocks {
   const role = (id: number) => Object.keys(scenario.threads).find((name) => scenario.threads[name] === id) ?? `thread ${id}`;
   const lockName = (id: string) => Object.keys(scenario.locks).find((name) => scenario.locks[name] === id) ?? id;
-  const named: NamedLocks = { threads: {}, locks: {}, cycles: [] };
+  const named: NamedLocks = { threads: {}, locks: {}, cycles: [], unnamed: [] };
   for (const thread of report.threads) {
     if (!Object.values(scenario.threads).includes(thread.threadId)) continue;
     named.threads[role(thread.threadId)] = {
@@ -71,7 +73,10 @@ export function nameLocks(scenario: Scenario, report: { threads: LockThreadInfo[
     };
   }
   for (const lock of report.locks) {
-    if (!Object.values(scenario.locks).includes(lock.id)) continue;
+    if (!Object.values(scenario.locks).includes(lock.id)) {
+      named.unnamed.push(lock.label);
+      continue;
+    }
     named.locks[lockName(lock.id)] = {
       kind: lock.kind,
       held: lock.held,
