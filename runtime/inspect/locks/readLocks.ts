@@ -60,7 +60,7 @@ class LockReader {
   private readonly threads: ThreadView[] = [];
   /** Ids of the locks seen held or found by name (not only as a waiter's target). */
   private readonly found = new Set<string>();
-  /** Global names of lock objects, by address (for labels). */
+  /** Variable names (of the threads' frames, locals first) of objects, by address (for labels). */
   private readonly names = new Map<bigint, string>();
   /** RLock semaphores (rlock_lock) -> the RLock. */
   private readonly semaphores = new Map<bigint, Omit<LockInfo, 'waiters'>>();
@@ -89,7 +89,17 @@ class LockReader {
     for (const thread of this.threads) {
       if (thread.info.waitsFor !== undefined) thread.info.state = 'blocked';
     }
+    this.noteUnknownOwners();
     return { threads: this.threads.map((thread) => thread.info), locks: [...this.locks.values()], notes: this.notes };
+  }
+
+  private noteUnknownOwners(): void {
+    const unknown = [...this.locks.values()].filter((lock) => lock.held && !lock.ownerKnown && (lock.kind === 'Lock' || lock.kind === 'Semaphore' || lock.kind === 'BoundedSemaphore'));
+    if (unknown.length === 0) return;
+    this.notes.push(
+      `Who holds ${unknown.map((lock) => lock.label).join(', ')} is unknown: a threading.Lock (or Semaphore) records no owner in memory. ` +
+        'Launch the program with ftpy (lock tracking on) to know the holders and find deadlocks through them.',
+    );
   }
 
   private readThreads(interpreter: bigint): void {
@@ -106,7 +116,8 @@ class LockReader {
           threadId: Number(threadId),
           nativeId: Number(raw.readBigUInt64LE(layout.native_thread_id)),
           name: names.get(threadId) ?? null,
-          state: runState === this.probe.thread_states.attached ? 'running' : runState === this.probe.thread_states.suspended ? 'stopped' : 'unknown',
+          // Detached: in C code that let go of the interpreter (a wait, I/O, sleep); suspended: paused by a stop-the-world.
+          state: runState === this.probe.thread_states.attached ? 'running' : 'blocked',
           holds: [],
         },
         tstate: address,
@@ -167,7 +178,12 @@ class LockReader {
     const candidates = new Set<bigint>();
     for (const thread of this.threads) {
       for (const frame of thread.frames) {
-        for (const local of frame.locals) candidates.add(local);
+        frame.locals.forEach((local, index) => {
+          candidates.add(local);
+          // `self` names nothing: the method's own object is better named by whoever holds it.
+          const name = frame.localNames[index];
+          if (name !== 'self' && name !== undefined && !this.names.has(local)) this.names.set(local, name);
+        });
         if (seenGlobals.has(frame.globals) || frame.globals === 0n) continue;
         seenGlobals.add(frame.globals);
         for (const [key, value] of this.globalsOf(frame.globals)) {
