@@ -57,12 +57,14 @@ export interface NamedLocks {
   threads: Record<string, { holds: string[]; waitsFor?: string }>;
   locks: Record<string, { kind: string; held: boolean; ownerKnown: boolean; owners: string[]; waiters: string[]; count?: number }>;
   cycles: string[][];
+  /** Labels of the locks the scenario did not name (none expected: nothing else is held or awaited). */
+  unnamed: string[];
 }
 
 export function nameLocks(scenario: Scenario, report: { threads: LockThreadInfo[]; locks: LockInfo[] }): NamedLocks {
   const role = (id: number) => Object.keys(scenario.threads).find((name) => scenario.threads[name] === id) ?? `thread ${id}`;
   const lockName = (id: string) => Object.keys(scenario.locks).find((name) => scenario.locks[name] === id) ?? id;
-  const named: NamedLocks = { threads: {}, locks: {}, cycles: [] };
+  const named: NamedLocks = { threads: {}, locks: {}, cycles: [], unnamed: [] };
   for (const thread of report.threads) {
     if (!Object.values(scenario.threads).includes(thread.threadId)) continue;
     named.threads[role(thread.threadId)] = {
@@ -71,7 +73,10 @@ export function nameLocks(scenario: Scenario, report: { threads: LockThreadInfo[
     };
   }
   for (const lock of report.locks) {
-    if (!Object.values(scenario.locks).includes(lock.id)) continue;
+    if (!Object.values(scenario.locks).includes(lock.id)) {
+      named.unnamed.push(lock.label);
+      continue;
+    }
     named.locks[lockName(lock.id)] = {
       kind: lock.kind,
       held: lock.held,
@@ -106,3 +111,75 @@ export async function settle<T>(read: () => T | Promise<T>, expected: T, ms = 10
   }
   return last;
 }
+
+/** What the memory reader must see for each scenario. */
+export const EXPECTED: Record<string, NamedLocks> = {
+  // Plain Locks record no owner: both waits are seen, the holders are not, so no cycle.
+  locks: {
+    threads: { first: { holds: [], waitsFor: 'b' }, second: { holds: [], waitsFor: 'a' } },
+    locks: {
+      a: { kind: 'Lock', held: true, ownerKnown: false, owners: [], waiters: ['second'] },
+      b: { kind: 'Lock', held: true, ownerKnown: false, owners: [], waiters: ['first'] },
+    },
+    cycles: [],
+    unnamed: [],
+  },
+  rlocks: {
+    threads: { first: { holds: ['a'], waitsFor: 'b' }, second: { holds: ['b'], waitsFor: 'a' } },
+    locks: {
+      a: { kind: 'RLock', held: true, ownerKnown: true, owners: ['first'], waiters: ['second'], count: 1 },
+      b: { kind: 'RLock', held: true, ownerKnown: true, owners: ['second'], waiters: ['first'], count: 1 },
+    },
+    cycles: [['first -> b', 'second -> a']],
+    unnamed: [],
+  },
+  mixed: {
+    threads: { first: { holds: [], waitsFor: 'b' }, second: { holds: ['b'], waitsFor: 'a' } },
+    locks: {
+      a: { kind: 'Lock', held: true, ownerKnown: false, owners: [], waiters: ['second'] },
+      b: { kind: 'RLock', held: true, ownerKnown: true, owners: ['second'], waiters: ['first'], count: 1 },
+    },
+    cycles: [],
+    unnamed: [],
+  },
+  // The waiter waits for the Condition (not its private waiter lock); the Condition's RLock is free meanwhile.
+  condition: {
+    threads: { waiter: { holds: [], waitsFor: 'cond' } },
+    locks: { cond: { kind: 'Condition', held: false, ownerKnown: true, owners: [], waiters: ['waiter'] } },
+    cycles: [],
+    unnamed: [],
+  },
+  // Who took a Semaphore is not recorded: its value (0) is.
+  semaphore: {
+    threads: { holder: { holds: [] }, waiter: { holds: [], waitsFor: 'sem' } },
+    locks: { sem: { kind: 'Semaphore', held: true, ownerKnown: false, owners: [], waiters: ['waiter'], count: 0 } },
+    cycles: [],
+    unnamed: [],
+  },
+  queue: {
+    threads: { consumer: { holds: [], waitsFor: 'q' } },
+    locks: { q: { kind: 'Queue', held: false, ownerKnown: true, owners: [], waiters: ['consumer'] } },
+    cycles: [],
+    unnamed: [],
+  },
+  // dict.update holds both dicts' critical sections while it compares keys; the writer parks on `shared`'s ob_mutex.
+  dict: {
+    threads: { updater: { holds: ['other', 'shared'] }, writer: { holds: [], waitsFor: 'shared' } },
+    locks: {
+      shared: { kind: 'critical-section', held: true, ownerKnown: true, owners: ['updater'], waiters: ['writer'] },
+      other: { kind: 'critical-section', held: true, ownerKnown: true, owners: ['updater'], waiters: [] },
+    },
+    cycles: [],
+    unnamed: [],
+  },
+  // The importer holds the module's import lock while its body waits for an Event; the second importer waits for that lock.
+  import: {
+    threads: { importer: { holds: ['module'], waitsFor: 'release' }, second: { holds: [], waitsFor: 'module' } },
+    locks: {
+      module: { kind: 'import-lock', held: true, ownerKnown: true, owners: ['importer'], waiters: ['second'] },
+      release: { kind: 'Event', held: false, ownerKnown: true, owners: [], waiters: ['importer'] },
+    },
+    cycles: [],
+    unnamed: [],
+  },
+};

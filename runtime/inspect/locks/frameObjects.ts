@@ -2,7 +2,7 @@
 // (cells dereferenced) and its globals. Lock objects are found among them (3.13's RLock
 // waiters are not in the parking lot, so their RLock has to be found by what it points to),
 // and the primitive a thread waits in (Condition.wait's `self`, …) is its frame's first local.
-import { isInspectError } from '../errors';
+import { isInspectError, tornRead } from '../errors';
 import { ObjectReader } from '../objects';
 import type { PyObjects } from './pyObjects';
 
@@ -20,6 +20,8 @@ export interface FrameView {
   file: string;
   /** Fast locals (arguments first: a method's `self` is locals[0]); cells replaced by their content. */
   locals: bigint[];
+  /** Their names, index for index. */
+  localNames: string[];
   /** The frame's globals dict. */
   globals: bigint;
 }
@@ -27,7 +29,7 @@ export interface FrameView {
 interface CodeView {
   function: string;
   file: string;
-  localsCount: number;
+  localNames: string[];
 }
 
 export class FrameObjects {
@@ -56,7 +58,8 @@ export class FrameObjects {
           views.push({
             function: code.function,
             file: code.file,
-            locals: this.locals(address + BigInt(layout.localsplus), code.localsCount),
+            locals: this.locals(address + BigInt(layout.localsplus), code.localNames.length),
+            localNames: code.localNames,
             globals: raw.readBigUInt64LE(this.globalsOffset),
           });
         }
@@ -75,10 +78,14 @@ export class FrameObjects {
       const raw = this.reader.memory.read(address, layout.size);
       const names = this.reader.objectPointer(address + BigInt(layout.localsplusnames), 'co_localsplusnames');
       const count = Number(this.reader.memory.read(names + BigInt(tuple.ob_size), 8).readBigInt64LE(0));
+      if (count < 0) throw tornRead('co_localsplusnames');
+      const items = this.reader.memory.read(names + BigInt(tuple.ob_item), 8 * Math.min(count, MAX_LOCALS));
+      const localNames: string[] = [];
+      for (let at = 0; at < items.length; at += 8) localNames.push(this.reader.string(this.reader.checkedPointer(items.readBigUInt64LE(at), 'a local name')));
       view = {
         function: this.reader.string(this.reader.checkedPointer(raw.readBigUInt64LE(layout.qualname), 'co_qualname')),
         file: this.reader.string(this.reader.checkedPointer(raw.readBigUInt64LE(layout.filename), 'co_filename')),
-        localsCount: Math.max(0, Math.min(count, MAX_LOCALS)),
+        localNames,
       };
       this.codes.set(address, view);
     }

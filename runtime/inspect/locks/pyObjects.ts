@@ -2,7 +2,8 @@
 // ob_type chain reaches a metatype (type's type is type) in a few steps, each with a
 // readable tp_name. Used to tell what a parked waiter's address belongs to.
 import { isInspectError } from '../errors';
-import { isPointerLike, ObjectReader } from '../objects';
+import { DICT_VALUES, isPointerLike, ObjectReader } from '../objects';
+import { CACHED_KEYS_AFTER_TYPE, MANAGED_DICT_OFFSET } from '../threadNames';
 
 const MAX_TYPE_NAME = 128;
 const MAX_METATYPE_DEPTH = 4;
@@ -35,6 +36,33 @@ export class PyObjects {
     }
     this.names.set(type, name);
     return name;
+  }
+
+  /**
+   * An instance attribute of a Python-class object (`obj.name`): from its materialized
+   * __dict__, else from its inline values (slot found in its class's shared keys).
+   */
+  attribute(object: bigint, name: string): bigint | undefined {
+    const { pyobject, type_object: typeLayout } = this.reader.offsets;
+    try {
+      const dict = this.pointerAt(object - BigInt(MANAGED_DICT_OFFSET));
+      if (dict !== undefined) return this.reader.dictGet(dict, name);
+      const values = object + BigInt(pyobject.size);
+      if (this.reader.memory.read(values + BigInt(DICT_VALUES.valid), 1)[0] === 0) return undefined;
+      const keys = this.pointerAt(this.reader.typeOf(object) + BigInt(typeLayout.size + CACHED_KEYS_AFTER_TYPE));
+      const slot = keys === undefined ? undefined : this.reader.keyIndex(keys, name);
+      return slot === undefined ? undefined : this.pointerAt(values + BigInt(DICT_VALUES.values + 8 * slot));
+    } catch (error) {
+      if (isInspectError(error, 'torn-read')) return undefined;
+      throw error;
+    }
+  }
+
+  /** A Python int attribute's value (undefined when absent or not an int). */
+  intAttribute(object: bigint, name: string): number | undefined {
+    const value = this.attribute(object, name);
+    if (value === undefined || this.typeName(value) !== 'int') return undefined;
+    return Number(this.reader.int(value));
   }
 
   /** A plausible pointer read at `address`, or undefined (unmapped, or not a pointer). */

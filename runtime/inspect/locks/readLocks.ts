@@ -12,6 +12,7 @@ import { interpreterList, readDebugOffsets, retry, RuntimeSnapshot, threadList }
 import { readThreadNames } from '../threadNames';
 import { FrameObjects, FrameView } from './frameObjects';
 import { readWaitEntries } from './parkingLot';
+import { awaitedPrimitive } from './primitives';
 import { PyObjects } from './pyObjects';
 import { stackOwner } from './threadStacks';
 
@@ -57,7 +58,9 @@ class LockReader {
   private readonly locks = new Map<string, LockInfo>();
   private readonly notes: string[] = [];
   private readonly threads: ThreadView[] = [];
-  /** Global names of lock objects, by address (for labels). */
+  /** Ids of the locks seen held or found by name (not only as a waiter's target). */
+  private readonly found = new Set<string>();
+  /** Variable names (of the threads' frames, locals first) of objects, by address (for labels). */
   private readonly names = new Map<bigint, string>();
   /** RLock semaphores (rlock_lock) -> the RLock. */
   private readonly semaphores = new Map<bigint, Omit<LockInfo, 'waiters'>>();
@@ -82,10 +85,21 @@ class LockReader {
     for (const interpreter of interpreters) this.readImportLock(interpreter);
     this.readParkedWaiters(interpreters);
     this.readSemaphoreWaiters();
+    for (const thread of this.threads) this.liftToPrimitive(thread);
     for (const thread of this.threads) {
       if (thread.info.waitsFor !== undefined) thread.info.state = 'blocked';
     }
+    this.noteUnknownOwners();
     return { threads: this.threads.map((thread) => thread.info), locks: [...this.locks.values()], notes: this.notes };
+  }
+
+  private noteUnknownOwners(): void {
+    const unknown = [...this.locks.values()].filter((lock) => lock.held && !lock.ownerKnown && (lock.kind === 'Lock' || lock.kind === 'Semaphore' || lock.kind === 'BoundedSemaphore'));
+    if (unknown.length === 0) return;
+    this.notes.push(
+      `Who holds ${unknown.map((lock) => lock.label).join(', ')} is unknown: a threading.Lock (or Semaphore) records no owner in memory. ` +
+        'Launch the program with ftpy (lock tracking on) to know the holders and find deadlocks through them.',
+    );
   }
 
   private readThreads(interpreter: bigint): void {
@@ -102,7 +116,8 @@ class LockReader {
           threadId: Number(threadId),
           nativeId: Number(raw.readBigUInt64LE(layout.native_thread_id)),
           name: names.get(threadId) ?? null,
-          state: runState === this.probe.thread_states.attached ? 'running' : runState === this.probe.thread_states.suspended ? 'stopped' : 'unknown',
+          // Detached: in C code that let go of the interpreter (a wait, I/O, sleep); suspended: paused by a stop-the-world.
+          state: runState === this.probe.thread_states.attached ? 'running' : 'blocked',
           holds: [],
         },
         tstate: address,
@@ -131,19 +146,23 @@ class LockReader {
     return known;
   }
 
-  private wait(threadId: number, lock: LockInfo): void {
+  /** `threadId` waits for `lock`, from its Python frame at `depth` (below the lock's own methods). */
+  private wait(threadId: number, lock: LockInfo, depth = 0): void {
     const thread = this.thread(threadId);
     if (!thread) return;
     thread.info.waitsFor = lock.id;
     if (!lock.waiters.includes(threadId)) lock.waiters.push(threadId);
-    const site = this.siteOf(thread.info.threadId);
+    const site = this.siteOf(thread.info.threadId, depth);
     if (site) lock.awaitedAt = { ...lock.awaitedAt, [String(threadId)]: site };
   }
 
-  /** The waiting thread's innermost Python line, from the snapshot (when given). */
-  private siteOf(threadId: number): LockSite | undefined {
-    const frames = this.snapshot?.threads.find((thread) => thread.threadId === threadId)?.frames ?? [];
-    const [top] = frames;
+  /**
+   * Where a thread waits: its innermost Python line from `depth` on that is not in frozen
+   * import machinery, from the snapshot (when given).
+   */
+  private siteOf(threadId: number, depth: number): LockSite | undefined {
+    const frames = (this.snapshot?.threads.find((thread) => thread.threadId === threadId)?.frames ?? []).slice(depth);
+    const top = frames.find((frame) => !frame.file.startsWith('<frozen '));
     if (!top || top.line === null) return undefined;
     return {
       path: top.file,
@@ -159,7 +178,12 @@ class LockReader {
     const candidates = new Set<bigint>();
     for (const thread of this.threads) {
       for (const frame of thread.frames) {
-        for (const local of frame.locals) candidates.add(local);
+        frame.locals.forEach((local, index) => {
+          candidates.add(local);
+          // `self` names nothing: the method's own object is better named by whoever holds it.
+          const name = frame.localNames[index];
+          if (name !== 'self' && name !== undefined && !this.names.has(local)) this.names.set(local, name);
+        });
         if (seenGlobals.has(frame.globals) || frame.globals === 0n) continue;
         seenGlobals.add(frame.globals);
         for (const [key, value] of this.globalsOf(frame.globals)) {
@@ -200,29 +224,78 @@ class LockReader {
 
   /** A threading.Lock: held or free; its holder is not recorded. Free and unwaited ones are left out. */
   private lockObject(object: bigint, waited = false): LockInfo | undefined {
-    const { lock_object: layout, mutex_bits: bits } = this.probe.locks;
-    const held = ((this.reader.memory.read(object + BigInt(layout.lock), 1)[0] >> bits.locked) & 1) === 1;
+    const held = this.lockHeld(object);
     if (!held && !waited) return undefined;
+    if (!waited) this.found.add(hex(object));
     return this.addLock({ id: hex(object), kind: 'Lock', label: this.label('Lock', object), owners: [], ownerKnown: false, held });
+  }
+
+  private lockHeld(object: bigint): boolean {
+    const { lock_object: layout, mutex_bits: bits } = this.probe.locks;
+    return ((this.reader.memory.read(object + BigInt(layout.lock), 1)[0] >> bits.locked) & 1) === 1;
   }
 
   /** A threading.RLock (3.13: owner ident and count; waiters sleep on its semaphore). Free ones are kept aside for waiters. */
   private rlockObject(object: bigint): void {
+    const { lock, semaphore } = this.rlockState(object);
+    this.semaphores.set(semaphore, { id: hex(object), kind: 'RLock', label: this.label('RLock', object), ...lock });
+    if (lock.held) {
+      this.found.add(hex(object));
+      this.addLock({ id: hex(object), kind: 'RLock', label: this.label('RLock', object), ...lock });
+    }
+  }
+
+  private rlockState(object: bigint): { lock: Pick<LockInfo, 'owners' | 'ownerKnown' | 'held' | 'count'>; semaphore: bigint } {
     const layout = this.probe.locks.rlock_object;
     const raw = this.reader.memory.read(object, layout.size);
     const owner = Number(raw.readBigUInt64LE(layout.rlock_owner));
     const count = Number(raw.readBigUInt64LE(layout.rlock_count));
-    const lock: Omit<LockInfo, 'waiters'> = {
-      id: hex(object),
-      kind: 'RLock',
-      label: this.label('RLock', object),
-      owners: owner === 0 ? [] : [owner],
-      ownerKnown: true,
-      held: owner !== 0,
-      ...(owner === 0 ? {} : { count }),
+    return {
+      lock: { owners: owner === 0 ? [] : [owner], ownerKnown: true, held: owner !== 0, ...(owner === 0 ? {} : { count }) },
+      semaphore: raw.readBigUInt64LE(layout.rlock_lock),
     };
-    this.semaphores.set(raw.readBigUInt64LE(layout.rlock_lock), lock);
-    if (lock.held) this.addLock(lock);
+  }
+
+  /**
+   * A thread parked inside Condition.wait, Queue.get, …: it waits for that primitive, not
+   * for the private waiter lock it is parked on (dropped unless another thread waits on it too).
+   */
+  private liftToPrimitive(thread: ThreadView): void {
+    const parkedOn = thread.info.waitsFor === undefined ? undefined : this.locks.get(thread.info.waitsFor);
+    const primitive = parkedOn && awaitedPrimitive(thread.frames);
+    if (!parkedOn || !primitive) return;
+    parkedOn.waiters = parkedOn.waiters.filter((waiter) => waiter !== thread.info.threadId);
+    const sites = Object.entries(parkedOn.awaitedAt ?? {}).filter(([waiter]) => waiter !== String(thread.info.threadId));
+    parkedOn.awaitedAt = sites.length > 0 ? Object.fromEntries(sites) : undefined;
+    if (parkedOn.waiters.length === 0) this.locks.delete(parkedOn.id);
+    this.wait(thread.info.threadId, this.addLock(this.primitiveLock(primitive.kind, primitive.object)), primitive.depth);
+  }
+
+  /** A Condition, Semaphore, Event, Barrier, Queue or module import lock, with what its attributes say. */
+  private primitiveLock(kind: LockKind, object: bigint): Omit<LockInfo, 'waiters'> {
+    const type = this.objects.typeName(object) ?? kind;
+    const base = { id: hex(object), kind, label: this.label(type, object), owners: [] as number[], ownerKnown: true, held: false };
+    if (kind === 'Condition') return { ...base, ...this.underlyingLock(this.objects.attribute(object, '_lock')) };
+    if (kind === 'Semaphore') {
+      // Who took a Semaphore is not recorded; its value says how many more may.
+      const value = this.objects.intAttribute(object, '_value');
+      return { ...base, kind: type === 'BoundedSemaphore' ? 'BoundedSemaphore' : 'Semaphore', ownerKnown: false, held: value === 0, ...(value === undefined ? {} : { count: value }) };
+    }
+    if (kind === 'import-lock') {
+      const owner = this.objects.intAttribute(object, 'owner');
+      const name = this.objects.attribute(object, 'name');
+      const module = name === undefined ? undefined : this.reader.string(name);
+      return { ...base, label: `import lock of module '${module ?? '?'}' at ${hex(object)}`, owners: owner ? [owner] : [], held: owner !== undefined };
+    }
+    return base;
+  }
+
+  /** A Condition's lock: an RLock says who holds it; a Lock only whether it is held. */
+  private underlyingLock(lock: bigint | undefined): Pick<LockInfo, 'owners' | 'ownerKnown' | 'held' | 'count'> {
+    const type = lock === undefined ? undefined : this.objects.typeName(lock);
+    if (lock !== undefined && type === RLOCK_TYPE) return this.rlockState(lock).lock;
+    if (lock !== undefined && type === LOCK_TYPE) return { owners: [], ownerKnown: false, held: this.lockHeld(lock) };
+    return { owners: [], ownerKnown: false, held: false };
   }
 
   /**
@@ -240,7 +313,7 @@ class LockReader {
         try {
           const raw = this.reader.memory.read(section, (tagged & BigInt(layout.tag_two_mutexes)) !== 0n ? layout.size2 : layout.size);
           const mutexes = [raw.readBigUInt64LE(layout.mutex), ...(raw.length >= layout.size2 ? [raw.readBigUInt64LE(layout.mutex2)] : [])];
-          for (const mutex of mutexes) if (mutex !== 0n) this.objectMutex(mutex, [thread.info.threadId]);
+          for (const mutex of mutexes) if (mutex !== 0n) this.found.add(this.objectMutex(mutex, [thread.info.threadId])?.id ?? '');
           tagged = raw.readBigUInt64LE(layout.prev);
         } catch (error) {
           if (!isInspectError(error, 'torn-read')) throw error;
@@ -274,6 +347,7 @@ class LockReader {
     const raw = this.reader.memory.read(lock, layout.size);
     const owner = Number(raw.readBigUInt64LE(layout.thread));
     if (owner === 0) return;
+    this.found.add(hex(lock));
     this.addLock({ id: hex(lock), kind: 'import-lock', label: 'import lock', owners: [owner], ownerKnown: true, held: true, count: Number(raw.readBigUInt64LE(layout.level)) + 1 });
   }
 
