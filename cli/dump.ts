@@ -1,26 +1,32 @@
 // `ftpy dump [--json] [--offsets FILE] PID`: every thread's Python stack of a
 // running free-threaded CPython, read from outside without stopping it.
 // --offsets: the offsets probe's JSON to use instead of the interpreter's own.
-import { isInspectError, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
+// --locks: also who holds and who waits for which lock, and the deadlocks among them.
+import { isInspectError, LocksReport, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
+import { findCycles } from '../runtime/locks/waitForGraph';
+import type { LockCycle } from '../runtime/model/locks';
 import { offsetsFor } from '../runtime/probe/cache';
 import { loadProbeOffsets, ProbeOffsets } from '../runtime/probe/offsets';
 
-const USAGE = 'usage: ftpy dump [--json] [--offsets PROBE_JSON] PID';
+const USAGE = 'usage: ftpy dump [--json] [--locks] [--offsets PROBE_JSON] PID';
 const EXIT_ERROR = 2;
 
 interface DumpArgs {
   pid: number;
   json: boolean;
+  locks: boolean;
   offsets?: string;
 }
 
 function parseArgs(args: string[]): DumpArgs | string {
   let json = false;
+  let locks = false;
   let offsets: string | undefined;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--json') json = true;
+    else if (arg === '--locks') locks = true;
     else if (arg === '--offsets') {
       offsets = args[++i];
       if (offsets === undefined) return '--offsets needs a file (the offsets probe JSON)';
@@ -29,7 +35,7 @@ function parseArgs(args: string[]): DumpArgs | string {
   }
   if (positional.length !== 1) return positional.length === 0 ? 'missing PID' : 'expected exactly one PID';
   if (!/^[1-9][0-9]{0,9}$/.test(positional[0])) return `PID must be a positive integer, not "${positional[0]}"`;
-  return { pid: Number(positional[0]), json, offsets };
+  return { pid: Number(positional[0]), json, locks, offsets };
 }
 
 export async function dumpCommand(args: string[]): Promise<number> {
@@ -44,12 +50,14 @@ export async function dumpCommand(args: string[]): Promise<number> {
     return EXIT_ERROR;
   }
   let snapshot: RuntimeSnapshot;
+  let locks: DumpedLocks | undefined;
   try {
     const reader = ProcessReader.attach(parsed.pid);
     try {
       const probe = given ?? (await interpreterOffsets(reader));
       snapshot = reader.snapshot({ probe: typeof probe === 'string' ? undefined : probe });
       if (typeof probe === 'string') snapshot.unavailable.state = `thread states and eval-breaker unknown: ${probe}`;
+      if (parsed.locks) locks = typeof probe === 'string' ? { unknown: `lock state unknown: ${probe}` } : withCycles(reader.locks(probe, snapshot));
     } finally {
       reader.close();
     }
@@ -58,8 +66,33 @@ export async function dumpCommand(args: string[]): Promise<number> {
     process.stderr.write(`ftpy dump: ${error.message}\n`);
     return EXIT_ERROR;
   }
-  process.stdout.write(parsed.json ? `${JSON.stringify(toJson(parsed.pid, snapshot))}\n` : toText(parsed.pid, snapshot));
+  const json = { ...toJson(parsed.pid, snapshot), ...(locks ? { locks } : {}) };
+  process.stdout.write(parsed.json ? `${JSON.stringify(json)}\n` : toText(parsed.pid, snapshot) + (locks ? locksText(locks) : ''));
   return 0;
+}
+
+type DumpedLocks = (LocksReport & { cycles: LockCycle[] }) | { unknown: string };
+
+function withCycles(report: LocksReport): DumpedLocks {
+  return { ...report, cycles: findCycles(report.threads, report.locks) };
+}
+
+function locksText(dumped: DumpedLocks): string {
+  if ('unknown' in dumped) return `\nnote: ${dumped.unknown}\n`;
+  const threadName = (id: number) => {
+    const thread = dumped.threads.find((candidate) => candidate.threadId === id);
+    return thread ? `${thread.nativeId}${thread.name === null ? '' : ` "${thread.name}"`}` : `0x${id.toString(16)}`;
+  };
+  const lines = ['', `Locks (${dumped.locks.length} held or awaited):`];
+  for (const lock of dumped.locks) {
+    const owner = !lock.held ? 'free' : !lock.ownerKnown ? 'held, owner unknown' : lock.owners.length > 0 ? `held by ${lock.owners.map(threadName).join(', ')}` : 'held';
+    const count = lock.count === undefined ? '' : ` (count ${lock.count})`;
+    const waiters = lock.waiters.length > 0 ? `; waiting: ${lock.waiters.map(threadName).join(', ')}` : '';
+    lines.push(`  ${lock.label} [${lock.kind}]: ${owner}${count}${waiters}`);
+  }
+  for (const cycle of dumped.cycles) lines.push(cycle.description);
+  for (const note of dumped.notes) lines.push(`note: ${note}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /**

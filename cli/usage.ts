@@ -7,9 +7,10 @@ Usage:
       need the GIL are named at exit.
   ftpy runtime [--json]
       Provision the embedded runtime if needed; print its interpreter and version.
-  ftpy dump [--json] [--offsets PROBE_JSON] PID
+  ftpy dump [--json] [--locks] [--offsets PROBE_JSON] PID
       Print every thread's Python stack of a running free-threaded process, read
-      from its memory without stopping it.
+      from its memory without stopping it (--locks: and its locks: holders,
+      waiters, deadlocks).
   ftpy --help | --version
 `;
 

@@ -46,6 +46,11 @@ export const launchAttributes = {
   stopAll: { type: 'boolean', description: 'When one thread stops, stop all threads.', default: true },
   justMyCode: { type: 'boolean', description: 'Hide the standard library and installed packages in stacks and never step into them.', default: true },
   showReturnValue: { type: 'boolean', description: 'Show the value a function returned after stepping out of it.', default: true },
+  trackLocks: {
+    type: 'boolean',
+    description: "Track who holds and who waits on threading's and queue's locks (owners, sites, deadlocks). Off: the program's locks are exactly as without the debugger.",
+    default: true,
+  },
   redirectOutput: { type: 'boolean', description: "Show the program's output in the Debug Console.", default: true },
   logToFile: {
     type: 'boolean',
@@ -85,6 +90,7 @@ function withDefaults(args: LaunchArguments) {
     stopAll: value('stopAll', launchAttributes.stopAll.default),
     justMyCode: value('justMyCode', launchAttributes.justMyCode.default),
     showReturnValue: value('showReturnValue', launchAttributes.showReturnValue.default),
+    trackLocks: value('trackLocks', launchAttributes.trackLocks.default),
     redirectOutput: value('redirectOutput', launchAttributes.redirectOutput.default),
   };
 }
@@ -121,7 +127,7 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
       cwd,
       env: environment(args, cwd),
       args: settings.args,
-      options: { ...target, stopAll: settings.stopAll, justMyCode: settings.justMyCode, stopOnEntry: settings.stopOnEntry, showReturnValue: settings.showReturnValue },
+      options: { ...target, stopAll: settings.stopAll, justMyCode: settings.justMyCode, stopOnEntry: settings.stopOnEntry, showReturnValue: settings.showReturnValue, trackLocks: settings.trackLocks },
     },
     console: settings.console,
     redirectOutput: settings.redirectOutput,

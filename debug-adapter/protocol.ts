@@ -26,6 +26,11 @@ export interface LocksResponseBody {
   notes: string[];
 }
 
+/** Event 'ftpy/deadlock': a cycle formed while the program runs with stopAll false (with stopAll, the session stops with reason 'deadlock'). */
+export interface DeadlockEventBody {
+  cycle: LockCycle;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runtime samples (event 'ftpy/runtimeSample', request 'ftpy/runtimeSnapshot').
 
@@ -67,6 +72,7 @@ export const FTPY_REQUESTS = {
 
 export const FTPY_EVENTS = {
   runtimeSample: 'ftpy/runtimeSample',
+  deadlock: 'ftpy/deadlock',
 } as const;
 
 export interface FtpyRequests {
@@ -77,4 +83,5 @@ export interface FtpyRequests {
 
 export interface FtpyEvents {
   'ftpy/runtimeSample': RuntimeSampleEventBody;
+  'ftpy/deadlock': DeadlockEventBody;
 }

@@ -1,5 +1,5 @@
 // A read-only attach: DAP over a process's memory alone. No agent runs in the process and
-// nothing is written to it; threads and stacks come from runtime/inspect snapshots.
+// nothing is written to it; threads, stacks and locks (ftpy/locks) come from runtime/inspect.
 // `pause` takes a snapshot and reports every thread stopped so the client shows the stacks,
 // but the process keeps running: the snapshot is what it was doing at that moment; while
 // "paused", threads and stackTrace answer from that snapshot, after `continue` threads reads afresh.
@@ -10,9 +10,13 @@ import * as path from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
-import { isInspectError, ProcessReader, RuntimeSnapshot, ThreadSnapshot, ThreadStateProbe } from '../runtime/inspect';
+import { isInspectError, LocksReport, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
+import { findCycles } from '../runtime/locks/waitForGraph';
+import type { LockInfo, LockSite } from '../runtime/model/locks';
 import { offsetsFor } from '../runtime/probe/cache';
+import type { ProbeOffsets } from '../runtime/probe/offsets';
 import type { AttachArguments } from './launchConfig';
+import { FTPY_REQUESTS, LocksArguments, LocksResponseBody } from './protocol';
 
 const READ_ONLY = 'read-only attach';
 
@@ -40,7 +44,7 @@ export class ReadOnlyAttach {
 
   private constructor(
     private readonly reader: ProcessReader,
-    private readonly probe: ThreadStateProbe | undefined,
+    private readonly probe: ProbeOffsets | undefined,
     private readonly send: (event: DebugProtocol.Event) => void,
   ) {}
 
@@ -58,7 +62,7 @@ export class ReadOnlyAttach {
       send(new OutputEvent(`ftpy: thread states are unknown (no offsets probe for this interpreter: ${errorMessage(error)})\n`, 'console'));
       return undefined;
     });
-    send(new OutputEvent(`ftpy: ${READ_ONLY} to process ${pid}: threads and stacks only, the process keeps running and is left untouched.\n`, 'console'));
+    send(new OutputEvent(`ftpy: ${READ_ONLY} to process ${pid}: threads, stacks and locks only, the process keeps running and is left untouched.\n`, 'console'));
     return new ReadOnlyAttach(reader, probe, send);
   }
 
@@ -83,6 +87,8 @@ export class ReadOnlyAttach {
         return this.stackTrace(args as DebugProtocol.StackTraceArguments);
       case 'scopes':
         return { scopes: [] }; // no frame objects can be read safely from outside: see `variables`
+      case FTPY_REQUESTS.locks:
+        return this.locks((args ?? {}) as LocksArguments);
       case 'disconnect':
         this.reader.close(); // the process is never ended or signalled, whatever terminateDebuggee says
         return undefined;
@@ -130,10 +136,26 @@ export class ReadOnlyAttach {
   }
 
   private snapshot(): RuntimeSnapshot {
-    try {
+    return this.reading(() => {
       this.latest = this.reader.snapshot({ probe: this.probe });
       this.frameIds = 0;
       return this.latest;
+    });
+  }
+
+  /** Lock state read afresh (also while "paused": locks are about now), from memory alone. */
+  private locks(args: LocksArguments): LocksResponseBody {
+    const probe = this.probe;
+    if (!probe) throw new UserFacingError(`${READ_ONLY}: lock state needs the offsets probe for this interpreter, which could not be built (see the Debug Console).`);
+    const report: LocksReport = this.reading(() => this.reader.locks(probe));
+    const locks = args.stacks ? report.locks : report.locks.map(withoutStacks);
+    return { source: 'memory', threads: report.threads, locks, cycles: findCycles(report.threads, locks), notes: report.notes };
+  }
+
+  /** Runs a read of the process; its failures become one message (and the end of the session when it exited). */
+  private reading<T>(read: () => T): T {
+    try {
+      return read();
     } catch (error) {
       // Reads of an exited process fail in several ways (EOF, ESRCH): /proc says which it was.
       if (!fs.existsSync(`/proc/${this.reader.pid}`)) {
@@ -146,10 +168,17 @@ export class ReadOnlyAttach {
   }
 }
 
-async function probeOffsets(reader: ProcessReader): Promise<ThreadStateProbe> {
+async function probeOffsets(reader: ProcessReader): Promise<ProbeOffsets> {
   const python = reader.interpreterPath();
   if (!python) throw new Error('the process does not run a python executable');
   return offsetsFor(python);
+}
+
+/** Sites without the stacks that led there (asked for with `stacks`). */
+function withoutStacks(lock: LockInfo): LockInfo {
+  const strip = (sites: Record<string, LockSite> | undefined) =>
+    sites && Object.fromEntries(Object.entries(sites).map(([thread, { stack: _stack, ...site }]) => [thread, site]));
+  return { ...lock, acquiredAt: strip(lock.acquiredAt), awaitedAt: strip(lock.awaitedAt) };
 }
 
 function unverified(): DebugProtocol.Breakpoint {

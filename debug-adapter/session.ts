@@ -12,6 +12,8 @@ import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from 
 import { ClientConfiguration, SendToAgent } from './clientConfiguration';
 import { StackTraceBatcher } from './stackTraceBatch';
 import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
+import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, MemoryLocks } from './locks';
+import { FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 
 const USER_ERROR = 1001;
@@ -58,6 +60,8 @@ const FORWARDED: readonly AgentCommand[] = [
   'pause',
 ];
 
+const RESUMING: readonly string[] = ['continue', 'next', 'stepIn', 'stepOut'];
+
 function isForwarded(command: string): command is AgentCommand {
   return (FORWARDED as readonly string[]).includes(command);
 }
@@ -71,6 +75,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private clientRunsInTerminal = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
+  private launch?: ResolvedLaunch;
+  private deadlocks?: DeadlockWatch;
+  private memoryLocks?: MemoryLocks;
+  /** Every thread is stopped (a stop-all stop, until the client resumes). */
+  private allStopped = false;
 
   constructor() {
     super();
@@ -102,9 +111,13 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private async run(launch: ResolvedLaunch): Promise<void> {
     const debuggee = await this.startProgram(launch);
     this.debuggee = debuggee;
+    this.launch = launch;
+    this.memoryLocks = new MemoryLocks(debuggee.pid, launch.spec.python);
     debuggee.channel.on('event', (event) => this.debuggee === debuggee && this.onAgentEvent(event));
+    this.watchForDeadlocks(launch.spec.options.trackLocks);
     void debuggee.exit.then((exit) => {
       if (this.debuggee !== debuggee) return; // ended by a restart
+      this.endLockWatch();
       this.sendEvent(new ExitedEvent(exit.code));
       this.sendEvent(new TerminatedEvent());
     });
@@ -119,6 +132,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
       const launch = await resolveLaunch(next); // a configuration in error leaves the program running
       const threads = await this.agent('threads', {}).catch(() => ({ threads: [] }));
       this.debuggee = undefined;
+      this.endLockWatch();
+      this.allStopped = false;
       await previous.terminate();
       previous.channel.close();
       for (const thread of threads.threads) this.sendEvent(new ThreadEvent('exited', thread.id));
@@ -159,7 +174,49 @@ export class FtpyDebugSession extends LoggingDebugSession {
       });
     });
 
+  private watchForDeadlocks(trackLocks: boolean): void {
+    const view = trackLocks
+      ? async () => {
+          const tracked = await this.agent('locks', { ifWaiting: true });
+          return tracked.threads.length > 0 ? locksResponse(tracked, undefined, true) : undefined;
+        }
+      : () => this.locks(false);
+    if (!trackLocks) void this.memoryLocks?.prepare();
+    this.deadlocks = new DeadlockWatch(view, trackLocks ? DEADLOCK_POLL_MS.tracked : DEADLOCK_POLL_MS.memory, {
+      allStopped: () => this.allStopped,
+      found: (cycle, view) => {
+        if (this.launch?.spec.options.stopAll) {
+          void this.agent('stopAll', { reason: 'deadlock', threadId: cycleThread(cycle, view), description: cycle.description }).catch(() => undefined);
+        } else {
+          this.sendEvent(new OutputEvent(`ftpy: ${cycle.description}\n`, 'important'));
+          this.sendEvent(new Event(FTPY_EVENTS.deadlock, { cycle }));
+        }
+      },
+    });
+  }
+
+  /** 'ftpy/locks': who holds and who waits on which lock, and the deadlock cycles. */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command !== FTPY_REQUESTS.locks) {
+      super.customRequest(command, response, args);
+      return;
+    }
+    void this.answer(response, () => this.locks((args as LocksArguments | undefined)?.stacks ?? false));
+  }
+
+  /** The agent's and the memory's views of the locks, merged. */
+  private async locks(stacks: boolean): Promise<LocksResponseBody> {
+    const [tracked, memory] = await Promise.all([this.agent('locks', { stacks }), this.memoryLocks?.read()]);
+    return locksResponse(tracked, memory, this.launch?.spec.options.trackLocks ?? false);
+  }
+
+  private endLockWatch(): void {
+    this.deadlocks?.dispose();
+    this.memoryLocks?.close();
+  }
+
   private onAgentEvent(event: AgentEvent): void {
+    if (event.event === 'stopped' && event.body.allThreadsStopped) this.allStopped = true;
     if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
     else if (event.event === 'stopped' && event.body.hitBreakpointIds) this.sendEvent(new Event('stopped', { ...event.body, hitBreakpointIds: this.configuration.clientIds(event.body.hitBreakpointIds) }));
     else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
@@ -205,10 +262,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
       return;
     }
     logger.verbose(`From client: ${command}(${JSON.stringify(request.arguments)})`);
+    if (RESUMING.includes(command)) this.allStopped = false;
     void this.answer(new Response(request), () => this.agent(command, request.arguments ?? {}));
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.endLockWatch();
     void this.answer(response, async () => {
       await this.debuggee?.terminate();
       return undefined;
@@ -216,6 +275,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
+    this.endLockWatch();
     void this.answer(response, async () => {
       if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
       else await this.debuggee?.terminate();

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
 import { activateLanguageFeatures } from './languageFeatures';
+import { registerLocksView } from './locksView';
 import { pickPythonProcess } from './pickProcess';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('ftpy.pickProcess', pickPythonProcess),
     registerDebugAdapter(),
     registerConfigurationProvider(),
+    registerLocksView(),
   );
   activateLanguageFeatures(context, runtimes, log);
 }

@@ -35,6 +35,10 @@ def main():
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)  # output reaches the client as it is printed
     configured.wait()
+    if options.get("trackLocks"):
+        from ftpy_agent import locks
+
+        locks.install()
     if options.get("stopOnEntry"):
         debugger.start_on_entry()
     try:

@@ -2,10 +2,11 @@
 // (runtime/agent/ftpy_debug.py): JSON lines both ways, typed here once.
 // Bodies are DAP-shaped, so the adapter forwards most of them unchanged.
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { LockInfo, LockThreadInfo } from '../model/locks';
 
 /** What the launcher is told to run, and how to debug it (its OPTIONS_JSON argument). */
 export type AgentTarget = { program: string } | { module: string } | { code: string };
-export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean; showReturnValue: boolean };
+export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean; showReturnValue: boolean; trackLocks: boolean };
 
 /** The agent's first line: the one-time token it was given, and the debuggee's process id. */
 export interface AgentHello {
@@ -22,6 +23,15 @@ export interface StackTraceBody {
 }
 /** One answer of a `stackTraces` batch: the stack, or why the thread has none (it exited). */
 export type StackTraceAnswer = { body: StackTraceBody } | { error: string };
+
+/** A lock as lock tracking sees it, with the ids of the inner lock objects memory sees parked on. */
+export type TrackedLockInfo = LockInfo & { aliases: string[] };
+
+/** Lock tracking's view (launch attribute trackLocks). */
+export interface AgentLocks {
+  threads: LockThreadInfo[];
+  locks: TrackedLockInfo[];
+}
 
 /** Each request the agent answers: [arguments, response body]. */
 export interface AgentCommands {
@@ -46,6 +56,10 @@ export interface AgentCommands {
   stepOut: [DebugProtocol.StepOutArguments, Empty];
   pause: [DebugProtocol.PauseArguments, Empty];
   disconnect: [Empty, Empty];
+  /** The tracked locks; with `ifWaiting`, empty lists unless some thread waits (a cheap poll). */
+  locks: [{ stacks?: boolean; ifWaiting?: boolean }, AgentLocks];
+  /** Stops every thread now, reported as one stop of `threadId` (threads blocked in C stay blocked). */
+  stopAll: [{ reason: string; threadId: number; description: string }, Empty];
 }
 export type AgentCommand = keyof AgentCommands;
 

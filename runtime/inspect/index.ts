@@ -5,6 +5,9 @@ import { ProcessMemory } from './memory';
 import { readProcMaps } from './procMaps';
 import { locateRuntime, RuntimeLocation } from './runtimeLocation';
 import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
+import { LocksReport, readLocks } from './locks/readLocks';
+import { readFutexWaits } from './threadWaits';
+import type { ProbeOffsets } from '../probe/offsets';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -23,6 +26,8 @@ export type { RuntimeLocation } from './runtimeLocation';
 export { takeSnapshot } from './snapshot';
 export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
 export type { FrameSnapshot } from './frames';
+export { readLocks } from './locks/readLocks';
+export type { LocksReport, LockTarget } from './locks/readLocks';
 
 /** An attached live process: located once, then snapshotted as often as needed. */
 export class ProcessReader {
@@ -53,6 +58,21 @@ export class ProcessReader {
 
   snapshot(options: SnapshotOptions = {}): RuntimeSnapshot {
     return takeSnapshot(this.memory, this.location.address, options);
+  }
+
+  /**
+   * Who holds and who waits for which lock, now. `snapshot` (taken just before, with the same
+   * probe) adds where each waiter waits; without it one is taken.
+   */
+  locks(probe: ProbeOffsets, snapshot: RuntimeSnapshot = this.snapshot({ probe })): LocksReport {
+    const { elf, loadBias } = this.location;
+    const buckets = elf.symbol(probe.parking_lot.buckets_symbol);
+    const size = BigInt(probe.parking_lot.num_buckets * probe.parking_lot.bucket.size);
+    if (!buckets || buckets.size !== size) {
+      throw new InspectError('bad-elf', `the parking lot (symbol "${probe.parking_lot.buckets_symbol}") is not in ${this.location.binary}'s symbol table: lock waiters cannot be read (is the binary stripped?)`);
+    }
+    const target = { runtime: this.location.address, parkingLot: loadBias + buckets.value, pid: this.pid, maps: readProcMaps(this.pid), futexWaits: readFutexWaits(this.pid) };
+    return readLocks(this.memory, target, probe, snapshot);
   }
 
   /**

@@ -100,7 +100,7 @@ function matchingProbe(probe: ThreadStateProbe | undefined, offsets: DebugOffset
 }
 
 /** Runs `read` again on torn reads; after the last attempt, `onTorn` decides (default: rethrow). */
-function retry<T>(read: () => T, onTorn?: (error: InspectError) => T): T {
+export function retry<T>(read: () => T, onTorn?: (error: InspectError) => T): T {
   for (let attempt = 1; ; attempt++) {
     try {
       return read();
@@ -128,7 +128,7 @@ function linkedList<T>(reader: ObjectReader, head: bigint, limit: number, what: 
   return values;
 }
 
-function interpreterList(reader: ObjectReader, runtime: bigint): bigint[] {
+export function interpreterList(reader: ObjectReader, runtime: bigint): bigint[] {
   const { runtime_state, interpreter_state } = reader.offsets;
   const head = reader.pointer(runtime + BigInt(runtime_state.interpreters_head));
   const list = linkedList(reader, head, MAX_INTERPRETERS, 'interpreter', (interp) => ({
@@ -139,13 +139,13 @@ function interpreterList(reader: ObjectReader, runtime: bigint): bigint[] {
   return list;
 }
 
-interface ThreadStateBytes {
+export interface ThreadStateBytes {
   address: bigint;
   raw: Buffer;
 }
 
 /** The thread states of an interpreter, each read whole once. */
-function threadList(reader: ObjectReader, interpreter: bigint): ThreadStateBytes[] {
+export function threadList(reader: ObjectReader, interpreter: bigint): ThreadStateBytes[] {
   const { interpreter_state, thread_state } = reader.offsets;
   const head = reader.pointer(interpreter + BigInt(interpreter_state.threads_head));
   return linkedList(reader, head, MAX_THREADS, 'thread state', (address) => {

@@ -3,13 +3,13 @@
 import { DICT_VALUES, ObjectReader } from './objects';
 
 /** Managed dict pointer just before the object header (FT 3.13: MANAGED_DICT_OFFSET = -1 word). */
-const MANAGED_DICT_OFFSET = 8;
+export const MANAGED_DICT_OFFSET = 8;
 /**
  * `PyHeapTypeObject.ht_cached_keys` follows the PyTypeObject and 58 pointers
  * (as_async 4, as_number 36, as_mapping 3, as_sequence 10, as_buffer 2,
  * ht_name, ht_slots, ht_qualname): 3.13 `Include/cpython/object.h`.
  */
-const CACHED_KEYS_AFTER_TYPE = 58 * 8;
+export const CACHED_KEYS_AFTER_TYPE = 58 * 8;
 
 export type ThreadNames = Map<bigint, string>;
 

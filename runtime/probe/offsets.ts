@@ -87,6 +87,8 @@ const schema = {
     interpreters_main: int,
     main_thread: int,
     main_tstate: int,
+    /** PyMutex HEAD_LOCK takes (guards the interpreter and thread lists). */
+    interpreters_mutex: int,
     /** _PyRWMutex taken by every stop-the-world. */
     stoptheworld_mutex: int,
     /** The global stop_the_world state. */
@@ -113,7 +115,11 @@ const schema = {
     mimalloc: int,
     /** struct _brc_state, laid out in brc.state. */
     brc: int,
+    /** The global import lock (_PyRecursiveMutex, laid out in locks.recursive_mutex). */
+    imports_lock: int,
   },
+  /** _PyInterpreterFrame fields _Py_DebugOffsets lacks. */
+  interpreter_frame: { globals: int },
   /** struct _gc_runtime_state (int fields are C ints, counts Py_ssize_t). */
   gc: {
     size: int,

@@ -19,6 +19,7 @@
 #include "pycore_brc.h"
 #include "pycore_ceval.h"
 #include "pycore_critical_section.h"
+#include "pycore_frame.h"
 #include "pycore_gc.h"
 #include "pycore_interp.h"
 #include "pycore_llist.h"
@@ -268,6 +269,7 @@ static void print_runtime_state(void)
     OFFSET("interpreters_main", _PyRuntimeState, interpreters.main);
     OFFSET("main_thread", _PyRuntimeState, main_thread);
     OFFSET("main_tstate", _PyRuntimeState, main_tstate);
+    OFFSET("interpreters_mutex", _PyRuntimeState, interpreters.mutex);
     OFFSET("stoptheworld_mutex", _PyRuntimeState, stoptheworld_mutex);
     OFFSET("stoptheworld", _PyRuntimeState, stoptheworld);
     end();
@@ -290,6 +292,15 @@ static void print_interpreter_state(void)
     OFFSET("qsbr", PyInterpreterState, qsbr);
     OFFSET("mimalloc", PyInterpreterState, mimalloc);
     OFFSET("brc", PyInterpreterState, brc);
+    OFFSET("imports_lock", PyInterpreterState, imports.lock);
+    end();
+}
+
+/* _PyInterpreterFrame fields _Py_DebugOffsets lacks */
+static void print_interpreter_frame(void)
+{
+    begin("interpreter_frame");
+    OFFSET("globals", _PyInterpreterFrame, f_globals);
     end();
 }
 
@@ -609,6 +620,7 @@ int main(void)
     print_eval_breaker_bits();
     print_runtime_state();
     print_interpreter_state();
+    print_interpreter_frame();
     print_gc();
     print_stop_the_world();
     print_locks();

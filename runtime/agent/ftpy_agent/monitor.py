@@ -26,7 +26,7 @@ import threading
 import time
 import weakref
 
-from . import breakpoints, inspection
+from . import breakpoints, inspection, locks
 
 monitoring = sys.monitoring
 TOOL = monitoring.DEBUGGER_ID
@@ -173,13 +173,20 @@ class Monitor:
     def threads(self):
         with self._lock:
             states = list(self._threads.values())
-        active = threading._active  # ident -> Thread, for names
-        result = []
-        for state in states:
-            thread = state.thread or active.get(state.ident)
-            name = thread.name if thread is not None else "Thread"
-            result.append({"id": state.native_id, "name": f"{name} [{state.native_id}]"})
-        return result
+        return [{"id": state.native_id, "name": f"{self.thread_name(state)} [{state.native_id}]"} for state in states]
+
+    @staticmethod
+    def thread_name(state):
+        thread = state.thread or threading._active.get(state.ident)  # ident -> Thread
+        return thread.name if thread is not None else "Thread"
+
+    def lock_snapshot(self, stacks):
+        """The threads and the locks they hold and wait for, from lock tracking."""
+        with self._lock:
+            states = list(self._threads.values())
+            parked = set(self._parked)
+        snapshot = locks.Snapshot(self, stacks).build()
+        return {"threads": snapshot.threads(states, parked), "locks": snapshot.locks()}
 
     def thread(self, native_id):
         with self._lock:
@@ -549,6 +556,16 @@ class Monitor:
                 return
             self._pause_reporter = None
         self.channel.event("stopped", {"reason": "pause", "threadId": native_id, "allThreadsStopped": self.stop_all})
+
+    def stop_every_thread(self, reason, native_id, description):
+        """Stops every thread (they park at their next line; those blocked in C stay where they
+        are) and reports it at once as one stop of ``native_id``, e.g. for a deadlock."""
+        with self._lock:
+            self._pausing = True
+            self._epoch += 1
+            self._pause_reporter = None
+            self._apply_events()
+            self.channel.event("stopped", {"reason": reason, "threadId": native_id, "allThreadsStopped": True, "description": description, "text": description})
 
     def detach(self):
         """Forgets breakpoints and lets every thread run on."""

@@ -7,6 +7,8 @@ monitor.Monitor.route); everything else is answered here.
 import os
 import signal
 
+from . import locks
+
 _STEPS = {"next": "over", "stepIn": "in", "stepOut": "out"}
 _ROUTED_BY_HANDLE = ("scopes", "variables", "evaluate", "setVariable", "setExpression", "completions")
 
@@ -78,12 +80,20 @@ class Session:
         if command in _STEPS:
             monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False))
             return {}
+        if command == "locks":
+            if args.get("ifWaiting") and not locks.anyone_waiting():
+                return {"threads": [], "locks": []}
+            return monitor.lock_snapshot(args.get("stacks", False))
+        if command == "stopAll":
+            monitor.stop_every_thread(args["reason"], args["threadId"], args["description"])
+            return {}
         if command == "pause":
             monitor.pause(args["threadId"])
             return {}
         if command == "disconnect":
             self.detached = True  # the program runs on without the debugger
             monitor.detach()
+            locks.uninstall()
             return {}
         raise ValueError(f"The agent does not know the request '{command}'.")
 

@@ -1,0 +1,126 @@
+// 'ftpy/locks' for a launch session, and deadlock detection while the program runs.
+// The agent's lock tracking says who holds which lock and since where; the process's memory
+// adds what tracking cannot see (threads blocked in C, critical sections, the import lock);
+// the wait-for graph (runtime/locks/waitForGraph.ts) finds the cycles.
+import { errorMessage } from '../runtime/errors';
+import type { AgentLocks } from '../runtime/agent/protocol';
+import { ProcessReader } from '../runtime/inspect';
+import { LockViews, mergeLockViews } from '../runtime/locks/mergeViews';
+import { findCycles } from '../runtime/locks/waitForGraph';
+import { offsetsFor } from '../runtime/probe/cache';
+import type { ProbeOffsets } from '../runtime/probe/offsets';
+import type { LockCycle, LocksResponseBody } from './protocol';
+
+/**
+ * How often the wait-for graph is checked while the program runs: with lock tracking, from the
+ * agent (a cheap answer while no thread waits); without it, from memory (a read of the whole
+ * process, about 0.1 s), less often. Either finds a cycle within a second.
+ */
+export const DEADLOCK_POLL_MS = { tracked: 250, memory: 400 };
+
+const TRACKING_OFF_NOTE = 'Lock tracking is off ("trackLocks": false): a threading.Lock records no owner, so its holder is unknown.';
+
+/** The locks response from the agent's view and the memory's (either may be missing). */
+export function locksResponse(agentView: AgentLocks | undefined, memory: LockViews | string | undefined, trackLocks: boolean): LocksResponseBody {
+  const merged = mergeLockViews(agentView, typeof memory === 'string' ? undefined : memory);
+  const notes = [...(trackLocks ? [] : [TRACKING_OFF_NOTE]), ...(typeof memory === 'string' ? [memory] : []), ...merged.notes];
+  return { source: trackLocks ? 'agent+memory' : 'memory', threads: merged.threads, locks: merged.locks, cycles: findCycles(merged.threads, merged.locks), notes };
+}
+
+/** The debuggee's locks as its memory shows them; a note saying why when they cannot be read. */
+export class MemoryLocks {
+  private opened?: Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string>;
+
+  constructor(
+    private readonly pid: number,
+    private readonly python: string,
+  ) {}
+
+  /** Opens the process (and finds its probe offsets) ahead of the first read. */
+  prepare(): Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string> {
+    return (this.opened ??= this.open());
+  }
+
+  async read(): Promise<LockViews | string> {
+    const opened = await this.prepare();
+    if (typeof opened === 'string') return opened;
+    try {
+      return opened.reader.locks(opened.probe);
+    } catch (error) {
+      return `The process's memory could not be read this time: ${errorMessage(error)}`;
+    }
+  }
+
+  close(): void {
+    const opened = this.opened;
+    this.opened = Promise.resolve('The program has ended.');
+    void opened?.then((reader) => typeof reader !== 'string' && reader.reader.close());
+  }
+
+  private async open(): Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string> {
+    try {
+      const probe = await offsetsFor(this.python);
+      return { reader: ProcessReader.attach(this.pid), probe };
+    } catch (error) {
+      return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${errorMessage(error)}`;
+    }
+  }
+}
+
+export interface DeadlockHandlers {
+  /** Whether every thread is stopped (nothing can change: no need to look). */
+  allStopped(): boolean;
+  /** A cycle that was not there at the last look. */
+  found(cycle: LockCycle, view: LocksResponseBody): void;
+}
+
+/** Checks the wait-for graph every DEADLOCK_POLL_MS while the program runs; cheap when no thread waits. */
+export class DeadlockWatch {
+  private readonly timer: NodeJS.Timeout;
+  private looking = false;
+  /** The cycles seen at the last look: a cycle is reported when it forms, not again while it lasts. */
+  private known = new Set<string>();
+
+  /** `view` answers the current locks, or undefined when no thread waits. */
+  constructor(
+    private readonly view: () => Promise<LocksResponseBody | undefined>,
+    periodMs: number,
+    private readonly handlers: DeadlockHandlers,
+  ) {
+    this.timer = setInterval(() => void this.look(), periodMs);
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+  }
+
+  private async look(): Promise<void> {
+    if (this.looking || this.handlers.allStopped()) return;
+    this.looking = true;
+    try {
+      const view = await this.view();
+      const current = new Set<string>();
+      for (const cycle of view?.cycles ?? []) {
+        const key = cycleKey(cycle);
+        current.add(key);
+        if (view && !this.known.has(key)) this.handlers.found(cycle, view);
+      }
+      this.known = current;
+    } catch {
+      // the program is ending: the session's exit handling reports that
+    } finally {
+      this.looking = false;
+    }
+  }
+}
+
+function cycleKey(cycle: LockCycle): string {
+  return cycle.edges.map((edge) => `${edge.threadId}>${edge.waitsFor}`).join(' ');
+}
+
+/** The DAP thread id (native id) of the first thread of a cycle. */
+export function cycleThread(cycle: LockCycle, view: LocksResponseBody): number {
+  const first = cycle.edges[0]?.threadId;
+  return view.threads.find((thread) => thread.threadId === first)?.nativeId ?? 0;
+}

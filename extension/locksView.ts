@@ -1,0 +1,101 @@
+// The "Threads & Locks" view (Run and Debug container, ftpy sessions): asks the active ftpy
+// session for 'ftpy/locks' on every stop and every second while it runs; the tree itself is
+// built by locksTree.ts.
+import * as vscode from 'vscode';
+import { FTPY_EVENTS, FTPY_REQUESTS, type LocksResponseBody } from '../debug-adapter/protocol';
+import { lockTree, type LockTreeNode, type NodeIcon } from './locksTree';
+
+const REFRESH_MS = 1000;
+const RESUMING = new Set(['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack']);
+
+const ICONS: Record<NodeIcon, string> = {
+  deadlock: 'error',
+  running: 'play-circle',
+  blocked: 'debug-pause',
+  stopped: 'debug-stackframe',
+  unknown: 'question',
+  holds: 'lock',
+  waits: 'watch',
+  note: 'info',
+};
+
+class LocksTreeProvider implements vscode.TreeDataProvider<LockTreeNode> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: LockTreeNode[] = [];
+
+  show(view: LocksResponseBody | undefined): void {
+    this.roots = view ? lockTree(view) : [];
+    this.changed.fire();
+  }
+
+  getChildren(node?: LockTreeNode): LockTreeNode[] {
+    return node ? node.children : this.roots;
+  }
+
+  getTreeItem(node: LockTreeNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, node.children.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = node.tooltip ?? [node.label, node.description].filter(Boolean).join(' — ');
+    item.iconPath = new vscode.ThemeIcon(ICONS[node.icon], node.deadlocked ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.contextValue = node.deadlocked ? 'ftpy.lock.deadlocked' : `ftpy.lock.${node.icon}`;
+    if (node.site) {
+      const line = Math.max(node.site.line - 1, 0);
+      item.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.file(node.site.path), { selection: new vscode.Range(line, 0, line, 0), preview: true }] };
+    }
+    return item;
+  }
+}
+
+/** Registers the view and keeps it in step with the active ftpy session. */
+export function registerLocksView(): vscode.Disposable {
+  const provider = new LocksTreeProvider();
+  const stopped = new Set<string>();
+  let pending = false;
+  const refresh = async (session: vscode.DebugSession | undefined = vscode.debug.activeDebugSession) => {
+    if (session?.type !== 'ftpy') {
+      provider.show(undefined);
+      return;
+    }
+    if (pending) return;
+    pending = true;
+    try {
+      provider.show((await session.customRequest(FTPY_REQUESTS.locks, { stacks: false })) as LocksResponseBody);
+    } catch {
+      // the session is ending, or cannot answer now: keep the last picture until the next refresh
+    } finally {
+      pending = false;
+    }
+  };
+  const timer = setInterval(() => {
+    const session = vscode.debug.activeDebugSession;
+    if (session?.type === 'ftpy' && !stopped.has(session.id)) void refresh(session);
+  }, REFRESH_MS);
+  const tracker = vscode.debug.registerDebugAdapterTrackerFactory('ftpy', {
+    createDebugAdapterTracker: (session) => ({
+      onWillReceiveMessage: (message: { type?: string; command?: string }) => {
+        if (message.type === 'request' && message.command && RESUMING.has(message.command)) stopped.delete(session.id);
+      },
+      onDidSendMessage: (message: { type?: string; event?: string; body?: { allThreadsStopped?: boolean } }) => {
+        if (message.type !== 'event') return;
+        if (message.event === 'stopped') {
+          if (message.body?.allThreadsStopped) stopped.add(session.id);
+          void refresh(session);
+        } else if (message.event === 'continued') {
+          stopped.delete(session.id);
+        } else if (message.event === FTPY_EVENTS.deadlock) {
+          void refresh(session);
+        }
+      },
+      onWillStopSession: () => stopped.delete(session.id),
+    }),
+  });
+  return vscode.Disposable.from(
+    vscode.window.createTreeView('ftpy.locks', { treeDataProvider: provider, showCollapseAll: true }),
+    tracker,
+    vscode.debug.onDidChangeActiveDebugSession((session) => void refresh(session)),
+    vscode.debug.onDidTerminateDebugSession(() => void refresh()),
+    { dispose: () => clearInterval(timer) },
+  );
+}

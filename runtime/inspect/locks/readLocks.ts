@@ -1,0 +1,437 @@
+// Lock state from memory alone: who holds what, who waits for what (the parking lot, and
+// futex waits for semaphore-based locks), and what each waited-on address is.
+// Ids follow Python's id(): '0x' + the hex address of the lock object (or of the object
+// whose ob_mutex is taken); internal mutexes use their own address.
+import type { LockInfo, LockKind, LockSite, LockThreadInfo } from '../../model/locks';
+import type { ProbeOffsets } from '../../probe/offsets';
+import { isInspectError } from '../errors';
+import { Memory } from '../memory';
+import { ObjectReader } from '../objects';
+import type { MapEntry } from '../procMaps';
+import { interpreterList, readDebugOffsets, retry, RuntimeSnapshot, threadList } from '../snapshot';
+import { readThreadNames } from '../threadNames';
+import { FrameObjects, FrameView } from './frameObjects';
+import { readWaitEntries } from './parkingLot';
+import { awaitedPrimitive } from './primitives';
+import { PyObjects } from './pyObjects';
+import { stackOwner } from './threadStacks';
+
+/** Where to look, besides the memory: what the process itself says about its threads. */
+export interface LockTarget {
+  /** Address of _PyRuntime. */
+  runtime: bigint;
+  /** Address of the parking lot's bucket array (a static symbol of the runtime's binary). */
+  parkingLot: bigint;
+  pid: number;
+  /** /proc/PID/maps: each thread's stack is one mapping. */
+  maps: readonly MapEntry[];
+  /** Native thread id -> futex word it sleeps on (/proc/PID/task/TID/syscall). */
+  futexWaits: ReadonlyMap<number, bigint>;
+}
+
+export interface LocksReport {
+  threads: LockThreadInfo[];
+  locks: LockInfo[];
+  /** What could not be known from memory, and why. */
+  notes: string[];
+}
+
+interface ThreadView {
+  info: LockThreadInfo;
+  tstate: bigint;
+  runState: number;
+  criticalSection: bigint;
+  currentFrame: bigint;
+  frames: FrameView[];
+}
+
+export const LOCK_TYPE = '_thread.lock';
+export const RLOCK_TYPE = '_thread.RLock';
+
+export function readLocks(memory: Memory, target: LockTarget, probe: ProbeOffsets, snapshot?: RuntimeSnapshot): LocksReport {
+  return new LockReader(memory, target, probe, snapshot).read();
+}
+
+class LockReader {
+  private readonly reader: ObjectReader;
+  private readonly objects: PyObjects;
+  private readonly locks = new Map<string, LockInfo>();
+  private readonly notes: string[] = [];
+  private readonly threads: ThreadView[] = [];
+  /** Ids of the locks seen held or found by name (not only as a waiter's target). */
+  private readonly found = new Set<string>();
+  /** Variable names (of the threads' frames, locals first) of objects, by address (for labels). */
+  private readonly names = new Map<bigint, string>();
+  /** RLock semaphores (rlock_lock) -> the RLock. */
+  private readonly semaphores = new Map<bigint, Omit<LockInfo, 'waiters'>>();
+
+  constructor(
+    memory: Memory,
+    private readonly target: LockTarget,
+    private readonly probe: ProbeOffsets,
+    private readonly snapshot: RuntimeSnapshot | undefined,
+  ) {
+    this.reader = new ObjectReader(memory, readDebugOffsets(memory, target.runtime));
+    this.objects = new PyObjects(this.reader);
+  }
+
+  read(): LocksReport {
+    const interpreters = retry(() => interpreterList(this.reader, this.target.runtime));
+    for (const interpreter of interpreters) this.readThreads(interpreter);
+    const frames = new FrameObjects(this.objects, this.probe.interpreter_frame.globals);
+    for (const thread of this.threads) thread.frames = frames.frames(thread.currentFrame);
+    this.findLockObjects();
+    this.readCriticalSections();
+    for (const interpreter of interpreters) this.readImportLock(interpreter);
+    this.readParkedWaiters(interpreters);
+    this.readSemaphoreWaiters();
+    for (const thread of this.threads) this.liftToPrimitive(thread);
+    for (const thread of this.threads) {
+      if (thread.info.waitsFor !== undefined) thread.info.state = 'blocked';
+    }
+    this.noteUnknownOwners();
+    return { threads: this.threads.map((thread) => thread.info), locks: [...this.locks.values()], notes: this.notes };
+  }
+
+  private noteUnknownOwners(): void {
+    const unknown = [...this.locks.values()].filter((lock) => lock.held && !lock.ownerKnown && (lock.kind === 'Lock' || lock.kind === 'Semaphore' || lock.kind === 'BoundedSemaphore'));
+    if (unknown.length === 0) return;
+    this.notes.push(
+      `Who holds ${unknown.map((lock) => lock.label).join(', ')} is unknown: a threading.Lock (or Semaphore) records no owner in memory. ` +
+        'Launch the program with ftpy (lock tracking on) to know the holders and find deadlocks through them.',
+    );
+  }
+
+  private readThreads(interpreter: bigint): void {
+    const layout = this.probe.thread_state;
+    const names = retry(
+      () => readThreadNames(this.reader, interpreter),
+      () => new Map(),
+    );
+    for (const { address, raw } of retry(() => threadList(this.reader, interpreter))) {
+      const threadId = raw.readBigUInt64LE(layout.thread_id);
+      const runState = raw.readInt32LE(layout.state);
+      this.threads.push({
+        info: {
+          threadId: Number(threadId),
+          nativeId: Number(raw.readBigUInt64LE(layout.native_thread_id)),
+          name: names.get(threadId) ?? null,
+          // Detached: in C code that let go of the interpreter (a wait, I/O, sleep); suspended: paused by a stop-the-world.
+          state: runState === this.probe.thread_states.attached ? 'running' : 'blocked',
+          holds: [],
+        },
+        tstate: address,
+        runState,
+        criticalSection: raw.readBigUInt64LE(layout.critical_section),
+        currentFrame: raw.readBigUInt64LE(layout.current_frame),
+        frames: [],
+      });
+    }
+  }
+
+  private thread(threadId: number): ThreadView | undefined {
+    return this.threads.find((thread) => thread.info.threadId === threadId);
+  }
+
+  private addLock(lock: Omit<LockInfo, 'waiters'>): LockInfo {
+    let known = this.locks.get(lock.id);
+    if (!known) {
+      known = { ...lock, waiters: [] };
+      this.locks.set(lock.id, known);
+    }
+    for (const owner of known.owners) {
+      const holder = this.thread(owner);
+      if (holder && !holder.info.holds.includes(known.id)) holder.info.holds.push(known.id);
+    }
+    return known;
+  }
+
+  /** `threadId` waits for `lock`, from its Python frame at `depth` (below the lock's own methods). */
+  private wait(threadId: number, lock: LockInfo, depth = 0): void {
+    const thread = this.thread(threadId);
+    if (!thread) return;
+    thread.info.waitsFor = lock.id;
+    if (!lock.waiters.includes(threadId)) lock.waiters.push(threadId);
+    const site = this.siteOf(thread.info.threadId, depth);
+    if (site) lock.awaitedAt = { ...lock.awaitedAt, [String(threadId)]: site };
+  }
+
+  /**
+   * Where a thread waits: its innermost Python line from `depth` on that is not in frozen
+   * import machinery, from the snapshot (when given).
+   */
+  private siteOf(threadId: number, depth: number): LockSite | undefined {
+    const frames = (this.snapshot?.threads.find((thread) => thread.threadId === threadId)?.frames ?? []).slice(depth);
+    const top = frames.find((frame) => !frame.file.startsWith('<frozen '));
+    if (!top || top.line === null) return undefined;
+    return {
+      path: top.file,
+      line: top.line,
+      function: top.function,
+      stack: frames.filter((frame) => frame.line !== null).map((frame) => ({ path: frame.file, line: frame.line as number, function: frame.function })),
+    };
+  }
+
+  /** Locks reachable from the threads' frames (locals and globals): held Locks, RLocks with their owners. */
+  private findLockObjects(): void {
+    const seenGlobals = new Set<bigint>();
+    const candidates = new Set<bigint>();
+    for (const thread of this.threads) {
+      for (const frame of thread.frames) {
+        frame.locals.forEach((local, index) => {
+          candidates.add(local);
+          // `self` names nothing: the method's own object is better named by whoever holds it.
+          const name = frame.localNames[index];
+          if (name !== 'self' && name !== undefined && !this.names.has(local)) this.names.set(local, name);
+        });
+        if (seenGlobals.has(frame.globals) || frame.globals === 0n) continue;
+        seenGlobals.add(frame.globals);
+        for (const [key, value] of this.globalsOf(frame.globals)) {
+          candidates.add(value);
+          if (!this.names.has(value)) this.names.set(value, key);
+        }
+      }
+    }
+    for (const object of candidates) {
+      const type = this.objects.typeName(object);
+      if (type === LOCK_TYPE) this.lockObject(object);
+      else if (type === RLOCK_TYPE) this.rlockObject(object);
+    }
+  }
+
+  private globalsOf(dict: bigint): [string, bigint][] {
+    try {
+      return this.reader.dictItems(dict).map(([key, value]) => [this.keyName(key), value]);
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read')) throw error;
+      return [];
+    }
+  }
+
+  private keyName(key: bigint): string {
+    try {
+      return this.reader.string(key);
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read')) throw error;
+      return '?';
+    }
+  }
+
+  private label(kind: string, object: bigint): string {
+    const name = this.names.get(object);
+    return `${kind}${name ? ` '${name}'` : ''} at ${hex(object)}`;
+  }
+
+  /** A threading.Lock: held or free; its holder is not recorded. Free and unwaited ones are left out. */
+  private lockObject(object: bigint, waited = false): LockInfo | undefined {
+    const held = this.lockHeld(object);
+    if (!held && !waited) return undefined;
+    if (!waited) this.found.add(hex(object));
+    return this.addLock({ id: hex(object), kind: 'Lock', label: this.label('Lock', object), owners: [], ownerKnown: false, held });
+  }
+
+  private lockHeld(object: bigint): boolean {
+    const { lock_object: layout, mutex_bits: bits } = this.probe.locks;
+    return ((this.reader.memory.read(object + BigInt(layout.lock), 1)[0] >> bits.locked) & 1) === 1;
+  }
+
+  /** A threading.RLock (3.13: owner ident and count; waiters sleep on its semaphore). Free ones are kept aside for waiters. */
+  private rlockObject(object: bigint): void {
+    const { lock, semaphore } = this.rlockState(object);
+    this.semaphores.set(semaphore, { id: hex(object), kind: 'RLock', label: this.label('RLock', object), ...lock });
+    if (lock.held) {
+      this.found.add(hex(object));
+      this.addLock({ id: hex(object), kind: 'RLock', label: this.label('RLock', object), ...lock });
+    }
+  }
+
+  private rlockState(object: bigint): { lock: Pick<LockInfo, 'owners' | 'ownerKnown' | 'held' | 'count'>; semaphore: bigint } {
+    const layout = this.probe.locks.rlock_object;
+    const raw = this.reader.memory.read(object, layout.size);
+    const owner = Number(raw.readBigUInt64LE(layout.rlock_owner));
+    const count = Number(raw.readBigUInt64LE(layout.rlock_count));
+    return {
+      lock: { owners: owner === 0 ? [] : [owner], ownerKnown: true, held: owner !== 0, ...(owner === 0 ? {} : { count }) },
+      semaphore: raw.readBigUInt64LE(layout.rlock_lock),
+    };
+  }
+
+  /**
+   * A thread parked inside Condition.wait, Queue.get, …: it waits for that primitive, not
+   * for the private waiter lock it is parked on (dropped unless another thread waits on it too).
+   */
+  private liftToPrimitive(thread: ThreadView): void {
+    const parkedOn = thread.info.waitsFor === undefined ? undefined : this.locks.get(thread.info.waitsFor);
+    const primitive = parkedOn && awaitedPrimitive(thread.frames);
+    if (!parkedOn || !primitive) return;
+    parkedOn.waiters = parkedOn.waiters.filter((waiter) => waiter !== thread.info.threadId);
+    const sites = Object.entries(parkedOn.awaitedAt ?? {}).filter(([waiter]) => waiter !== String(thread.info.threadId));
+    parkedOn.awaitedAt = sites.length > 0 ? Object.fromEntries(sites) : undefined;
+    if (parkedOn.waiters.length === 0) this.locks.delete(parkedOn.id);
+    this.wait(thread.info.threadId, this.addLock(this.primitiveLock(primitive.kind, primitive.object)), primitive.depth);
+  }
+
+  /** A Condition, Semaphore, Event, Barrier, Queue or module import lock, with what its attributes say. */
+  private primitiveLock(kind: LockKind, object: bigint): Omit<LockInfo, 'waiters'> {
+    const type = this.objects.typeName(object) ?? kind;
+    const base = { id: hex(object), kind, label: this.label(type, object), owners: [] as number[], ownerKnown: true, held: false };
+    if (kind === 'Condition') return { ...base, ...this.underlyingLock(this.objects.attribute(object, '_lock')) };
+    if (kind === 'Semaphore') {
+      // Who took a Semaphore is not recorded; its value says how many more may.
+      const value = this.objects.intAttribute(object, '_value');
+      return { ...base, kind: type === 'BoundedSemaphore' ? 'BoundedSemaphore' : 'Semaphore', ownerKnown: false, held: value === 0, ...(value === undefined ? {} : { count: value }) };
+    }
+    if (kind === 'import-lock') {
+      const owner = this.objects.intAttribute(object, 'owner');
+      const name = this.objects.attribute(object, 'name');
+      const module = name === undefined ? undefined : this.reader.string(name);
+      return { ...base, label: `import lock of module '${module ?? '?'}' at ${hex(object)}`, owners: owner ? [owner] : [], held: owner !== undefined };
+    }
+    return base;
+  }
+
+  /** A Condition's lock: an RLock says who holds it; a Lock only whether it is held. */
+  private underlyingLock(lock: bigint | undefined): Pick<LockInfo, 'owners' | 'ownerKnown' | 'held' | 'count'> {
+    const type = lock === undefined ? undefined : this.objects.typeName(lock);
+    if (lock !== undefined && type === RLOCK_TYPE) return this.rlockState(lock).lock;
+    if (lock !== undefined && type === LOCK_TYPE) return { owners: [], ownerKnown: false, held: this.lockHeld(lock) };
+    return { owners: [], ownerKnown: false, held: false };
+  }
+
+  /**
+   * Object mutexes held by critical sections: an attached thread holds the mutexes of its
+   * active sections (a detached one has suspended them all, releasing the mutexes).
+   */
+  private readCriticalSections(): void {
+    const layout = this.probe.locks.critical_section;
+    for (const thread of this.threads) {
+      if (thread.runState !== this.probe.thread_states.attached) continue;
+      let tagged = thread.criticalSection;
+      for (let depth = 0; tagged !== 0n && depth < 64; depth++) {
+        if (tagged & BigInt(layout.tag_inactive)) break;
+        const section = tagged & ~BigInt(layout.tag_mask);
+        try {
+          const raw = this.reader.memory.read(section, (tagged & BigInt(layout.tag_two_mutexes)) !== 0n ? layout.size2 : layout.size);
+          const mutexes = [raw.readBigUInt64LE(layout.mutex), ...(raw.length >= layout.size2 ? [raw.readBigUInt64LE(layout.mutex2)] : [])];
+          for (const mutex of mutexes) if (mutex !== 0n) this.found.add(this.objectMutex(mutex, [thread.info.threadId])?.id ?? '');
+          tagged = raw.readBigUInt64LE(layout.prev);
+        } catch (error) {
+          if (!isInspectError(error, 'torn-read')) throw error;
+          break;
+        }
+      }
+    }
+  }
+
+  /** The object whose ob_mutex is at `mutex`, as a critical-section lock. */
+  private objectMutex(mutex: bigint, owners: number[] | undefined): LockInfo | undefined {
+    const object = mutex - BigInt(this.probe.object.ob_mutex);
+    const type = this.objects.typeName(object);
+    if (type === undefined) return undefined;
+    const held = ((this.reader.memory.read(mutex, 1)[0] >> this.probe.locks.mutex_bits.locked) & 1) === 1;
+    return this.addLock({
+      id: hex(object),
+      kind: 'critical-section',
+      label: `${type} at ${hex(object)} (ob_mutex)`,
+      owners: owners ?? [],
+      // Held by a critical section of an attached thread: found there, or nowhere (held in passing).
+      ownerKnown: true,
+      held,
+    });
+  }
+
+  /** The interpreter's import lock (_PyRecursiveMutex): owner ident and hold count. */
+  private readImportLock(interpreter: bigint): void {
+    const layout = this.probe.locks.recursive_mutex;
+    const lock = interpreter + BigInt(this.probe.interpreter_state.imports_lock);
+    const raw = this.reader.memory.read(lock, layout.size);
+    const owner = Number(raw.readBigUInt64LE(layout.thread));
+    if (owner === 0) return;
+    this.found.add(hex(lock));
+    this.addLock({ id: hex(lock), kind: 'import-lock', label: 'import lock', owners: [owner], ownerKnown: true, held: true, count: Number(raw.readBigUInt64LE(layout.level)) + 1 });
+  }
+
+  private readParkedWaiters(interpreters: bigint[]): void {
+    const { pid, maps } = this.target;
+    const owner = stackOwner(maps, pid, this.threads.map((thread) => thread.info));
+    const { entries, torn } = readWaitEntries(this.reader.memory, this.target.parkingLot, this.probe.parking_lot);
+    if (torn > 0) this.notes.push(`${torn} parking-lot bucket(s) changed while being read: their waiters are left out`);
+    const named = this.internalMutexes(interpreters);
+    for (const entry of entries) {
+      const threadId = owner(entry.entry);
+      if (threadId === undefined) {
+        this.notes.push(`a waiter on ${hex(entry.address)} whose stack belongs to no Python thread`);
+        continue;
+      }
+      this.wait(threadId, this.awaited(entry.address, named));
+    }
+  }
+
+  /** What a parked waiter's address is. */
+  private awaited(address: bigint, named: Map<bigint, Omit<LockInfo, 'waiters'>>): LockInfo {
+    const known = named.get(address);
+    if (known) return this.addLock(known);
+    const lockObject = address - BigInt(this.probe.locks.lock_object.lock);
+    if (this.objects.typeName(lockObject) === LOCK_TYPE) return this.lockObject(lockObject, true) as LockInfo;
+    const objectMutex = this.objectMutex(address, undefined);
+    if (objectMutex) return objectMutex;
+    return this.addLock({ id: hex(address), kind: 'unknown', label: `internal mutex at ${hex(address)}`, owners: [], ownerKnown: false, held: true });
+  }
+
+  /** Runtime mutexes and events known by address, and each thread state's `state` (stop-the-world waits). */
+  private internalMutexes(interpreters: bigint[]): Map<bigint, Omit<LockInfo, 'waiters'>> {
+    const named = new Map<bigint, Omit<LockInfo, 'waiters'>>();
+    const { runtime_state: runtimeLayout, interpreter_state: interpLayout, stop_the_world: stw } = this.probe;
+    const internal = (address: bigint, label: string, kind: LockKind = 'internal') =>
+      named.set(address, { id: hex(address), kind, label, owners: [], ownerKnown: false, held: true });
+    const runtime = this.target.runtime;
+    internal(runtime + BigInt(runtimeLayout.interpreters_mutex), 'HEAD_LOCK (the runtime\'s interpreter and thread lists)');
+    internal(runtime + BigInt(runtimeLayout.stoptheworld_mutex), 'the stop-the-world lock');
+    const stopTheWorlds = [{ state: runtime + BigInt(runtimeLayout.stoptheworld), scope: 'global' }];
+    for (const interpreter of interpreters) {
+      stopTheWorlds.push({ state: interpreter + BigInt(interpLayout.stoptheworld), scope: 'interpreter' });
+      const importLock = interpreter + BigInt(interpLayout.imports_lock);
+      const held = this.locks.get(hex(importLock));
+      named.set(importLock + BigInt(this.probe.locks.recursive_mutex.mutex), held ?? { id: hex(importLock), kind: 'import-lock', label: 'import lock', owners: [], ownerKnown: true, held: false });
+    }
+    for (const { state, scope } of stopTheWorlds) {
+      internal(state + BigInt(stw.mutex), `the ${scope} stop-the-world request lock`);
+      internal(state + BigInt(stw.stop_event), `the ${scope} stop-the-world event (waiting for threads to pause)`);
+    }
+    const pause = this.stopTheWorldPause(stopTheWorlds.map(({ state }) => state));
+    for (const thread of this.threads) named.set(thread.tstate + BigInt(this.probe.thread_state.state), pause);
+    return named;
+  }
+
+  /** The stop-the-world in effect, as a lock held by the thread that requested it. */
+  private stopTheWorldPause(states: bigint[]): Omit<LockInfo, 'waiters'> {
+    const stw = this.probe.stop_the_world;
+    for (const state of states) {
+      const raw = this.reader.memory.read(state, stw.size);
+      if (raw[stw.world_stopped] === 0 && raw[stw.requested] === 0) continue;
+      const requester = this.threads.find((thread) => thread.tstate === raw.readBigUInt64LE(stw.requester));
+      return {
+        id: hex(state),
+        kind: 'stop-the-world',
+        label: `stop-the-world pause${requester ? ` (requested by ${requester.info.name ?? `thread ${requester.info.nativeId}`})` : ''}`,
+        owners: requester ? [requester.info.threadId] : [],
+        ownerKnown: requester !== undefined,
+        held: true,
+      };
+    }
+    return { id: hex(states[0]), kind: 'stop-the-world', label: 'stop-the-world pause', owners: [], ownerKnown: false, held: true };
+  }
+
+  /** Threads asleep on an RLock's semaphore (3.13 RLocks are not in the parking lot). */
+  private readSemaphoreWaiters(): void {
+    for (const thread of this.threads) {
+      const address = this.target.futexWaits.get(thread.info.nativeId);
+      const lock = address === undefined ? undefined : this.semaphores.get(address);
+      if (lock) this.wait(thread.info.threadId, this.addLock(lock));
+    }
+  }
+}
+
+function hex(address: bigint): string {
+  return `0x${address.toString(16)}`;
+}

@@ -1,0 +1,41 @@
+// The Threads & Locks view in a real VS Code: debug examples/deadlock.py, the session stops
+// on the deadlock and the view shows the cycle, each thread with the lock it holds and the one it waits for.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sharedWorkbench } from './support/workbench';
+
+const deadlock = fs.readFileSync(path.resolve(__dirname, '..', '..', 'examples', 'deadlock.py'), 'utf8').split('\n');
+/** Where each thread takes its second lock: the inner (8-space indented) `with`. */
+const secondLock = (name: string) => deadlock.indexOf(`        with ${name}:`) + 1;
+
+suite('e2e: Threads & Locks', () => {
+  test('debugging deadlock.py stops on the deadlock; the view shows the cycle', async () => {
+    const workbench = await sharedWorkbench();
+    const page = workbench.page;
+    await workbench.openFile('deadlock.py');
+    await workbench.runCommand('Free-Threaded Python: Debug Python File');
+    const callStack = page.locator('.debug-call-stack');
+    // VS Code shows a stop's description in place of "Paused on …": here the cycle.
+    await callStack.getByText(/deadlock: .* waits/i).first().waitFor({ timeout: 60_000 });
+    const header = page.locator('.pane-header', { hasText: 'Threads & Locks' });
+    await header.waitFor({ timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const pane = page.locator('.pane', { has: header });
+    for (const other of ['Variables', 'Watch', 'Breakpoints']) {
+      const otherHeader = page.locator('.pane-header', { hasText: new RegExp(`^${other}$`, 'i') });
+      if ((await otherHeader.getAttribute('aria-expanded')) === 'true') await otherHeader.click(); // room for the view
+    }
+    const cycle = pane.locator('.monaco-list-row', { hasText: /Deadlock: (transfer → audit → transfer|audit → transfer → audit)/ });
+    await cycle.first().waitFor({ timeout: 30_000 });
+    await page.mouse.move(900, 700); // no hover tooltip over the view
+    const rows = await pane.locator('.monaco-list-row').allInnerTexts();
+    await workbench.screenshot('threads-and-locks-deadlock');
+    const text = rows.join('\n');
+    assert.match(text, new RegExp(`transfer waits for Lock \\S+\\s*held by audit at deadlock\\.py:${secondLock('audit_log')}\\b`));
+    assert.match(text, new RegExp(`audit waits for Lock \\S+\\s*held by transfer at deadlock\\.py:${secondLock('accounts')}\\b`));
+    assert.match(text, /transfer\s*blocked, deadlocked/);
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+});
