@@ -57,13 +57,15 @@ export interface NamedLocks {
   threads: Record<string, { holds: string[]; waitsFor?: string }>;
   locks: Record<string, { kind: string; held: boolean; ownerKnown: boolean; owners: string[]; waiters: string[]; count?: number }>;
   cycles: string[][];
-  /** Labels of the locks the scenario did not name (none expected: nothing else is held or awaited). */
+  /** Labels of the locks the scenario did not name (runtime internals; none for the threading scenarios). */
   unnamed: string[];
 }
 
 export function nameLocks(scenario: Scenario, report: { threads: LockThreadInfo[]; locks: LockInfo[] }): NamedLocks {
   const role = (id: number) => Object.keys(scenario.threads).find((name) => scenario.threads[name] === id) ?? `thread ${id}`;
-  const lockName = (id: string) => Object.keys(scenario.locks).find((name) => scenario.locks[name] === id) ?? id;
+  // Locks the scenario cannot name (runtime internals) go by their label.
+  const lockName = (id: string) =>
+    Object.keys(scenario.locks).find((name) => scenario.locks[name] === id) ?? report.locks.find((lock) => lock.id === id)?.label ?? id;
   const named: NamedLocks = { threads: {}, locks: {}, cycles: [], unnamed: [] };
   for (const thread of report.threads) {
     if (!Object.values(scenario.threads).includes(thread.threadId)) continue;
@@ -86,6 +88,7 @@ export function nameLocks(scenario: Scenario, report: { threads: LockThreadInfo[
       ...(lock.count === undefined ? {} : { count: lock.count }),
     };
   }
+  named.unnamed.sort();
   named.cycles = findCycles(report.threads, report.locks).map((cycle: LockCycle) =>
     startAtSmallest(cycle.edges.map((edge) => `${role(edge.threadId)} -> ${lockName(edge.waitsFor)}`)),
   );
@@ -181,5 +184,16 @@ export const EXPECTED: Record<string, NamedLocks> = {
     },
     cycles: [],
     unnamed: [],
+  },
+  // gc.collect() stops the world and waits for crunch (in C code, attached) to pause; the sleeper woke up suspended.
+  'stop-the-world': {
+    threads: {
+      collector: { holds: ['stop-the-world pause (requested by collector)'], waitsFor: 'the interpreter stop-the-world event (waiting for threads to pause)' },
+      crunch: { holds: [] },
+      sleeper: { holds: [], waitsFor: 'stop-the-world pause (requested by collector)' },
+    },
+    locks: {},
+    cycles: [],
+    unnamed: ['stop-the-world pause (requested by collector)', 'the interpreter stop-the-world event (waiting for threads to pause)'],
   },
 };

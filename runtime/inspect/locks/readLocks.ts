@@ -11,6 +11,7 @@ import type { MapEntry } from '../procMaps';
 import { interpreterList, readDebugOffsets, retry, RuntimeSnapshot, threadList } from '../snapshot';
 import { readThreadNames } from '../threadNames';
 import { FrameObjects, FrameView } from './frameObjects';
+import { hex, KnownLock, runtimeMutexes } from './runtimeMutexes';
 import { readWaitEntries } from './parkingLot';
 import { awaitedPrimitive } from './primitives';
 import { PyObjects } from './pyObjects';
@@ -58,12 +59,10 @@ class LockReader {
   private readonly locks = new Map<string, LockInfo>();
   private readonly notes: string[] = [];
   private readonly threads: ThreadView[] = [];
-  /** Ids of the locks seen held or found by name (not only as a waiter's target). */
-  private readonly found = new Set<string>();
   /** Variable names (of the threads' frames, locals first) of objects, by address (for labels). */
   private readonly names = new Map<bigint, string>();
   /** RLock semaphores (rlock_lock) -> the RLock. */
-  private readonly semaphores = new Map<bigint, Omit<LockInfo, 'waiters'>>();
+  private readonly semaphores = new Map<bigint, KnownLock>();
 
   constructor(
     memory: Memory,
@@ -133,7 +132,7 @@ class LockReader {
     return this.threads.find((thread) => thread.info.threadId === threadId);
   }
 
-  private addLock(lock: Omit<LockInfo, 'waiters'>): LockInfo {
+  private addLock(lock: KnownLock): LockInfo {
     let known = this.locks.get(lock.id);
     if (!known) {
       known = { ...lock, waiters: [] };
@@ -226,7 +225,6 @@ class LockReader {
   private lockObject(object: bigint, waited = false): LockInfo | undefined {
     const held = this.lockHeld(object);
     if (!held && !waited) return undefined;
-    if (!waited) this.found.add(hex(object));
     return this.addLock({ id: hex(object), kind: 'Lock', label: this.label('Lock', object), owners: [], ownerKnown: false, held });
   }
 
@@ -239,10 +237,7 @@ class LockReader {
   private rlockObject(object: bigint): void {
     const { lock, semaphore } = this.rlockState(object);
     this.semaphores.set(semaphore, { id: hex(object), kind: 'RLock', label: this.label('RLock', object), ...lock });
-    if (lock.held) {
-      this.found.add(hex(object));
-      this.addLock({ id: hex(object), kind: 'RLock', label: this.label('RLock', object), ...lock });
-    }
+    if (lock.held) this.addLock({ id: hex(object), kind: 'RLock', label: this.label('RLock', object), ...lock });
   }
 
   private rlockState(object: bigint): { lock: Pick<LockInfo, 'owners' | 'ownerKnown' | 'held' | 'count'>; semaphore: bigint } {
@@ -272,7 +267,7 @@ class LockReader {
   }
 
   /** A Condition, Semaphore, Event, Barrier, Queue or module import lock, with what its attributes say. */
-  private primitiveLock(kind: LockKind, object: bigint): Omit<LockInfo, 'waiters'> {
+  private primitiveLock(kind: LockKind, object: bigint): KnownLock {
     const type = this.objects.typeName(object) ?? kind;
     const base = { id: hex(object), kind, label: this.label(type, object), owners: [] as number[], ownerKnown: true, held: false };
     if (kind === 'Condition') return { ...base, ...this.underlyingLock(this.objects.attribute(object, '_lock')) };
@@ -313,7 +308,7 @@ class LockReader {
         try {
           const raw = this.reader.memory.read(section, (tagged & BigInt(layout.tag_two_mutexes)) !== 0n ? layout.size2 : layout.size);
           const mutexes = [raw.readBigUInt64LE(layout.mutex), ...(raw.length >= layout.size2 ? [raw.readBigUInt64LE(layout.mutex2)] : [])];
-          for (const mutex of mutexes) if (mutex !== 0n) this.found.add(this.objectMutex(mutex, [thread.info.threadId])?.id ?? '');
+          for (const mutex of mutexes) if (mutex !== 0n) this.objectMutex(mutex, [thread.info.threadId]);
           tagged = raw.readBigUInt64LE(layout.prev);
         } catch (error) {
           if (!isInspectError(error, 'torn-read')) throw error;
@@ -347,7 +342,6 @@ class LockReader {
     const raw = this.reader.memory.read(lock, layout.size);
     const owner = Number(raw.readBigUInt64LE(layout.thread));
     if (owner === 0) return;
-    this.found.add(hex(lock));
     this.addLock({ id: hex(lock), kind: 'import-lock', label: 'import lock', owners: [owner], ownerKnown: true, held: true, count: Number(raw.readBigUInt64LE(layout.level)) + 1 });
   }
 
@@ -356,7 +350,12 @@ class LockReader {
     const owner = stackOwner(maps, pid, this.threads.map((thread) => thread.info));
     const { entries, torn } = readWaitEntries(this.reader.memory, this.target.parkingLot, this.probe.parking_lot);
     if (torn > 0) this.notes.push(`${torn} parking-lot bucket(s) changed while being read: their waiters are left out`);
-    const named = this.internalMutexes(interpreters);
+    const importLocks = interpreters.map((interpreter) => interpreter + BigInt(this.probe.interpreter_state.imports_lock));
+    const named = runtimeMutexes(this.reader.memory, this.probe, this.target.runtime, interpreters, this.threads.map(({ info, tstate }) => ({ ...info, tstate })));
+    for (const lock of importLocks) {
+      // Its waiters park on its PyMutex; its owner was read with the held locks.
+      named.set(lock + BigInt(this.probe.locks.recursive_mutex.mutex), this.locks.get(hex(lock)) ?? { id: hex(lock), kind: 'import-lock', label: 'import lock', owners: [], ownerKnown: true, held: false });
+    }
     for (const entry of entries) {
       const threadId = owner(entry.entry);
       if (threadId === undefined) {
@@ -368,7 +367,7 @@ class LockReader {
   }
 
   /** What a parked waiter's address is. */
-  private awaited(address: bigint, named: Map<bigint, Omit<LockInfo, 'waiters'>>): LockInfo {
+  private awaited(address: bigint, named: Map<bigint, KnownLock>): LockInfo {
     const known = named.get(address);
     if (known) return this.addLock(known);
     const lockObject = address - BigInt(this.probe.locks.lock_object.lock);
@@ -376,50 +375,6 @@ class LockReader {
     const objectMutex = this.objectMutex(address, undefined);
     if (objectMutex) return objectMutex;
     return this.addLock({ id: hex(address), kind: 'unknown', label: `internal mutex at ${hex(address)}`, owners: [], ownerKnown: false, held: true });
-  }
-
-  /** Runtime mutexes and events known by address, and each thread state's `state` (stop-the-world waits). */
-  private internalMutexes(interpreters: bigint[]): Map<bigint, Omit<LockInfo, 'waiters'>> {
-    const named = new Map<bigint, Omit<LockInfo, 'waiters'>>();
-    const { runtime_state: runtimeLayout, interpreter_state: interpLayout, stop_the_world: stw } = this.probe;
-    const internal = (address: bigint, label: string, kind: LockKind = 'internal') =>
-      named.set(address, { id: hex(address), kind, label, owners: [], ownerKnown: false, held: true });
-    const runtime = this.target.runtime;
-    internal(runtime + BigInt(runtimeLayout.interpreters_mutex), 'HEAD_LOCK (the runtime\'s interpreter and thread lists)');
-    internal(runtime + BigInt(runtimeLayout.stoptheworld_mutex), 'the stop-the-world lock');
-    const stopTheWorlds = [{ state: runtime + BigInt(runtimeLayout.stoptheworld), scope: 'global' }];
-    for (const interpreter of interpreters) {
-      stopTheWorlds.push({ state: interpreter + BigInt(interpLayout.stoptheworld), scope: 'interpreter' });
-      const importLock = interpreter + BigInt(interpLayout.imports_lock);
-      const held = this.locks.get(hex(importLock));
-      named.set(importLock + BigInt(this.probe.locks.recursive_mutex.mutex), held ?? { id: hex(importLock), kind: 'import-lock', label: 'import lock', owners: [], ownerKnown: true, held: false });
-    }
-    for (const { state, scope } of stopTheWorlds) {
-      internal(state + BigInt(stw.mutex), `the ${scope} stop-the-world request lock`);
-      internal(state + BigInt(stw.stop_event), `the ${scope} stop-the-world event (waiting for threads to pause)`);
-    }
-    const pause = this.stopTheWorldPause(stopTheWorlds.map(({ state }) => state));
-    for (const thread of this.threads) named.set(thread.tstate + BigInt(this.probe.thread_state.state), pause);
-    return named;
-  }
-
-  /** The stop-the-world in effect, as a lock held by the thread that requested it. */
-  private stopTheWorldPause(states: bigint[]): Omit<LockInfo, 'waiters'> {
-    const stw = this.probe.stop_the_world;
-    for (const state of states) {
-      const raw = this.reader.memory.read(state, stw.size);
-      if (raw[stw.world_stopped] === 0 && raw[stw.requested] === 0) continue;
-      const requester = this.threads.find((thread) => thread.tstate === raw.readBigUInt64LE(stw.requester));
-      return {
-        id: hex(state),
-        kind: 'stop-the-world',
-        label: `stop-the-world pause${requester ? ` (requested by ${requester.info.name ?? `thread ${requester.info.nativeId}`})` : ''}`,
-        owners: requester ? [requester.info.threadId] : [],
-        ownerKnown: requester !== undefined,
-        held: true,
-      };
-    }
-    return { id: hex(states[0]), kind: 'stop-the-world', label: 'stop-the-world pause', owners: [], ownerKnown: false, held: true };
   }
 
   /** Threads asleep on an RLock's semaphore (3.13 RLocks are not in the parking lot). */
@@ -430,8 +385,4 @@ class LockReader {
       if (lock) this.wait(thread.info.threadId, this.addLock(lock));
     }
   }
-}
-
-function hex(address: bigint): string {
-  return `0x${address.toString(16)}`;
 }
