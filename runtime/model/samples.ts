@@ -82,4 +82,6 @@ export interface RefcountAnatomy {
   immortal: boolean;
   deferred: boolean;
   gcBits: string[];
+  /** Py_REFCNT: local + shared (sys.getrefcount without its argument's reference); null when immortal. */
+  refcount: number | null;
 }
