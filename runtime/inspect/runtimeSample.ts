@@ -35,7 +35,9 @@ export class RuntimeSampler {
     const walk = walkThreadStates(this.reader, this.runtime);
     const main = mainInterpreter(walk);
     const interpreter = retry(() => this.readInterpreter(main));
-    const threadStates = walk.flatMap((entry) => entry.threadStates);
+    // A thread state with no thread yet (being created) or any more (being deleted) is left out.
+    const idAt = this.reader.offsets.thread_state.thread_id;
+    const threadStates = walk.flatMap((entry) => entry.threadStates).filter((tstate) => tstate.raw.readBigUInt64LE(idAt) !== 0n);
     this.refreshNames(main, threadStates, time);
     return {
       time,
