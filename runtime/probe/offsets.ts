@@ -265,6 +265,19 @@ const schema = {
       slice_entries: int,
       thread_id: int,
       slices: int,
+      /** Link of the abandoned lists. */
+      abandoned_next: int,
+    },
+    /** mi_abandoned_pool_t at interpreter_state.mimalloc + offset: two lists of segments of exited threads. */
+    abandoned_pool: {
+      offset: int,
+      size: int,
+      abandoned_visited: int,
+      /** A tagged pointer (the tag in tag_mask's bits). */
+      abandoned: int,
+      abandoned_count: int,
+      abandoned_visited_count: int,
+      tag_mask: int,
     },
     /** mi_tld_t. */
     tld: {

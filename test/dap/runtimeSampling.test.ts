@@ -52,6 +52,8 @@ suite('DAP: runtime samples', () => {
     const snapshot = (await client.customRequest(FTPY_REQUESTS.runtimeSnapshot, {})).body as RuntimeSnapshotResponseBody;
     assert.ok(snapshot.sample.threads.some((thread) => thread.name === 'MainThread'));
     assert.equal(snapshot.heaps.length, snapshot.sample.threads.length);
+    const spinnersHeaps = defined(snapshot.abandoned, 'the abandoned pool');
+    assert.ok(spinnersHeaps.segments >= 0 && spinnersHeaps.usedBytes >= 0, JSON.stringify(snapshot.abandoned));
     const census = defined(snapshot.census, 'a census while stopped');
     assert.ok(census.some((entry) => entry.type === 'list' && entry.count > 0 && entry.bytes > 0), JSON.stringify(census.slice(0, 5)));
 
