@@ -69,7 +69,7 @@ export class RuntimeSampling {
   }
 
   async snapshot(census: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
-    const { reader, probe, sampler } = await this.memory;
+    const { reader, probe, sampler } = await this.open();
     const notes: string[] = [];
     const body: RuntimeSnapshotResponseBody = { sample: sampler.sample(), heaps: reader.heaps(probe), abandoned: null, notes };
     try {
@@ -92,10 +92,22 @@ export class RuntimeSampling {
   async refcount(args: RefcountArguments | undefined, evaluate: (expression: string, frameId: number) => Promise<string>): Promise<RefcountResponseBody> {
     const expression = args?.expression?.trim();
     if (!expression || typeof args?.frameId !== 'number') throw new UserFacingError('Inspect Refcount needs a variable (an expression) of a stopped frame.');
-    const { reader, probe } = await this.memory;
+    const { reader, probe } = await this.open();
     const address = await evaluate(`id((${expression}))`, args.frameId);
     if (!/^\d+$/.test(address)) throw new UserFacingError(`Cannot inspect the refcount of ${expression}: id() gave ${address}.`);
-    return reader.refcount(probe, BigInt(address));
+    try {
+      return reader.refcount(probe, BigInt(address));
+    } catch (error) {
+      // E.g. a temporary object, freed once id() returned.
+      if (isInspectError(error, 'torn-read')) throw new UserFacingError(`Cannot read the object ${expression} in memory: ${error.message}.`);
+      throw error;
+    }
+  }
+
+  /** The memory reader, while the program runs. */
+  private async open(): Promise<MemoryView> {
+    if (this.closed) throw new UserFacingError('The program is not running.');
+    return this.memory;
   }
 
   close(): void {
