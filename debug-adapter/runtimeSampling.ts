@@ -17,6 +17,11 @@ const CPU_BUDGET = 0.05;
 /** Never fewer samples than this a second, however large the process. */
 const MIN_HZ = 1;
 
+/** Milliseconds between samples: 1000 / hz, spaced out when a sample costs more than the budget. */
+export function samplingInterval(hz: number, sampleCostMs: number): number {
+  return Math.min(1000 / MIN_HZ, Math.max(1000 / hz, sampleCostMs / CPU_BUDGET));
+}
+
 export class RuntimeSampling {
   private batch: RuntimeSampleEventBody = { samples: [], collections: [], gilChanges: [] };
   private readonly batchTimer: NodeJS.Timeout;
@@ -50,14 +55,12 @@ export class RuntimeSampling {
 
   private startSampling(view: MemoryView, hz: number): void {
     if (hz <= 0) return;
-    const baseMs = 1000 / hz;
     const tick = () => {
       const started = process.cpuUsage();
       if (!this.take(view.sampler)) return; // the process is gone, or unreadable (logged)
       const cost = process.cpuUsage(started);
       this.sampleCostMs = 0.8 * this.sampleCostMs + 0.2 * ((cost.user + cost.system) / 1000);
-      const intervalMs = Math.min(1000 / MIN_HZ, Math.max(baseMs, this.sampleCostMs / CPU_BUDGET));
-      this.sampleTimer = setTimeout(tick, intervalMs);
+      this.sampleTimer = setTimeout(tick, samplingInterval(hz, this.sampleCostMs));
     };
     this.sampleTimer = setTimeout(tick, 0);
   }
