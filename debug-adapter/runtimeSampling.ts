@@ -78,8 +78,8 @@ export class RuntimeSampling {
     try {
       body.abandoned = reader.abandonedPool(probe);
     } catch (error) {
-      if (!isInspectError(error, 'torn-read')) throw error;
-      notes.push(`The abandoned pool changed while it was read: ${error.message}`);
+      if (!isInspectError(error, 'torn-read') && !isInspectError(error, 'unsupported-build')) throw error;
+      notes.push(`The abandoned pool could not be read: ${error.message}.`);
     }
     try {
       const entries = await census();

@@ -72,7 +72,8 @@ export interface AbandonedPool {
 /** The main interpreter's abandoned segments (both lists), their pages in use and bytes used. */
 export function readAbandonedPool(memory: Memory, runtime: bigint, probe: ProbeOffsets): AbandonedPool {
   const reader = checkedReader(memory, runtime, probe);
-  const { abandoned_pool: layout } = probe.mimalloc;
+  const layout = probe.mimalloc.abandoned_pool;
+  if (!layout) throw new InspectError('unsupported-build', 'the offsets of the abandoned pool are unknown: they come from a newer offsets probe');
   const interpreter = mainInterpreter(walkThreadStates(reader, runtime));
   return retry(() => {
     const pool = memory.read(interpreter + BigInt(probe.interpreter_state.mimalloc + layout.offset), layout.size);
@@ -83,7 +84,7 @@ export function readAbandonedPool(memory: Memory, runtime: bigint, probe: ProbeO
       for (let segment = reader.checkedPointer(head, 'abandoned segment'); segment !== 0n; ) {
         if (seen.has(segment) || ++totals.segments > MAX_SEGMENTS) throw tornRead('the abandoned segments (they loop)');
         seen.add(segment);
-        segment = addSegment(reader, probe, segment, totals);
+        segment = addSegment(reader, probe, segment, totals, layout.segment_next);
       }
     }
     return totals;
@@ -91,7 +92,7 @@ export function readAbandonedPool(memory: Memory, runtime: bigint, probe: ProbeO
 }
 
 /** Adds a segment's pages in use to `totals`; returns the next abandoned segment. */
-function addSegment(reader: ObjectReader, probe: ProbeOffsets, segment: bigint, totals: AbandonedPool): bigint {
+function addSegment(reader: ObjectReader, probe: ProbeOffsets, segment: bigint, totals: AbandonedPool, nextAt: number): bigint {
   const { segment: layout, page } = probe.mimalloc;
   const raw = reader.memory.read(segment, layout.size);
   const entries = Number(raw.readBigUInt64LE(layout.slice_entries));
@@ -107,7 +108,7 @@ function addSegment(reader: ObjectReader, probe: ProbeOffsets, segment: bigint, 
     }
     index += count;
   }
-  return reader.checkedPointer(raw.readBigUInt64LE(layout.abandoned_next), 'abandoned segment');
+  return reader.checkedPointer(raw.readBigUInt64LE(nextAt), 'abandoned segment');
 }
 
 /** The block size of the mi_page_t at `at` in `raw` (huge pages: their slices' size). */

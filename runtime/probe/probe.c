@@ -543,7 +543,6 @@ static void print_mimalloc(void)
     OFFSET("slice_entries", mi_segment_t, slice_entries);
     OFFSET("thread_id", mi_segment_t, thread_id);
     OFFSET("slices", mi_segment_t, slices);
-    OFFSET("abandoned_next", mi_segment_t, abandoned_next);
     end();
     /* interp->mimalloc.abandoned_pool: segments of exited threads */
     begin("abandoned_pool");
@@ -555,6 +554,7 @@ static void print_mimalloc(void)
     OFFSET("abandoned_visited_count", mi_abandoned_pool_t, abandoned_visited_count);
     /* `abandoned` is a tagged pointer: the tag in these low bits */
     num("tag_mask", (long long)MI_SEGMENT_MASK);
+    OFFSET("segment_next", mi_segment_t, abandoned_next);
     end();
     begin("tld");
     SIZE(mi_tld_t);
