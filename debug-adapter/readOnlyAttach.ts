@@ -12,7 +12,9 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { isInspectError, ProcessReader, RuntimeSnapshot, ThreadSnapshot, ThreadStateProbe } from '../runtime/inspect';
 import { offsetsFor } from '../runtime/probe/cache';
-import type { AttachArguments } from './launchConfig';
+import { AttachArguments, launchAttributes } from './launchConfig';
+import { FTPY_REQUESTS } from './protocol';
+import { RuntimeSampling } from './runtimeSampling';
 
 const READ_ONLY = 'read-only attach';
 
@@ -42,6 +44,8 @@ export class ReadOnlyAttach {
     private readonly reader: ProcessReader,
     private readonly probe: ThreadStateProbe | undefined,
     private readonly send: (event: DebugProtocol.Event) => void,
+    /** The runtime panels' data (sampled at the default rate), when the interpreter is known. */
+    private readonly runtime: RuntimeSampling | undefined,
   ) {}
 
   /** Attaches to the configured process, or throws a UserFacingError saying why it cannot. */
@@ -59,12 +63,18 @@ export class ReadOnlyAttach {
       return undefined;
     });
     send(new OutputEvent(`ftpy: ${READ_ONLY} to process ${pid}: threads and stacks only, the process keeps running and is left untouched.\n`, 'console'));
-    return new ReadOnlyAttach(reader, probe, send);
+    const python = reader.interpreterPath();
+    const toConsole = (message: string) => send(new OutputEvent(`ftpy: ${message}\n`, 'console'));
+    const runtime = python && probe ? new RuntimeSampling(pid, python, launchAttributes.runtimeSampling.default, send, toConsole) : undefined;
+    return new ReadOnlyAttach(reader, probe, send, runtime);
   }
 
   /** Answers any request of the session (all but initialize and attach). */
-  request(command: string, args: unknown): Body {
+  request(command: string, args: unknown): Body | Promise<Body> {
     switch (command) {
+      case FTPY_REQUESTS.runtimeSnapshot:
+        if (!this.runtime) throw new UserFacingError(`${READ_ONLY}: the runtime of process ${this.reader.pid} cannot be read (see the Debug Console).`);
+        return this.runtime.snapshot();
       case 'configurationDone':
       case 'setExceptionBreakpoints':
         return undefined;
@@ -84,6 +94,7 @@ export class ReadOnlyAttach {
       case 'scopes':
         return { scopes: [] }; // no frame objects can be read safely from outside: see `variables`
       case 'disconnect':
+        this.runtime?.close();
         this.reader.close(); // the process is never ended or signalled, whatever terminateDebuggee says
         return undefined;
       case 'terminate':

@@ -3,6 +3,7 @@
 // what the agent reports (collections, GIL changes); full snapshots and refcount anatomies on
 // request. Sampling never slows the debuggee directly (it reads /proc/PID/mem), but it does
 // take CPU: its rate backs off so that it stays within a small share of one core.
+import * as fs from 'node:fs';
 import { Event } from '@vscode/debugadapter';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { isInspectError, ProcessReader, RuntimeSampler } from '../runtime/inspect';
@@ -57,7 +58,7 @@ export class RuntimeSampling {
     if (hz <= 0) return;
     const tick = () => {
       const started = process.cpuUsage();
-      if (!this.take(view.sampler)) return; // the process is gone, or unreadable (logged)
+      if (!this.take(view)) return; // the process is gone, or unreadable (logged)
       const cost = process.cpuUsage(started);
       this.sampleCostMs = 0.8 * this.sampleCostMs + 0.2 * ((cost.user + cost.system) / 1000);
       this.sampleTimer = setTimeout(tick, samplingInterval(hz, this.sampleCostMs));
@@ -71,7 +72,8 @@ export class RuntimeSampling {
     else this.batch.gilChanges.push(report.body);
   }
 
-  async snapshot(census: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
+  /** A full snapshot; `census` asks the agent for its census (none without an agent). */
+  async snapshot(census?: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
     const { reader, probe, sampler } = await this.open();
     const notes: string[] = [];
     const body: RuntimeSnapshotResponseBody = { sample: sampler.sample(), heaps: reader.heaps(probe), abandoned: null, notes };
@@ -80,6 +82,10 @@ export class RuntimeSampling {
     } catch (error) {
       if (!isInspectError(error, 'torn-read') && !isInspectError(error, 'unsupported-build')) throw error;
       notes.push(`The abandoned pool could not be read: ${error.message}.`);
+    }
+    if (!census) {
+      notes.push('No object census: it needs the agent (launch the program with ftpy).');
+      return body;
     }
     try {
       const entries = await census();
@@ -123,12 +129,13 @@ export class RuntimeSampling {
   }
 
   /** Adds a sample to the batch; false when sampling must stop. A torn read just skips one. */
-  private take(sampler: RuntimeSampler): boolean {
+  private take({ sampler, reader }: MemoryView): boolean {
     try {
       this.batch.samples.push(sampler.sample());
       return true;
     } catch (error) {
-      if (isInspectError(error, 'torn-read')) return true;
+      // Torn reads happen while the program runs; reads of an exited process fail the same way.
+      if (isInspectError(error, 'torn-read')) return fs.existsSync(`/proc/${reader.pid}`);
       if (!isInspectError(error, 'no-such-process')) this.log(`Runtime sampling stopped: ${errorMessage(error)}`);
       return false;
     }
