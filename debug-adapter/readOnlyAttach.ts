@@ -15,8 +15,9 @@ import { findCycles } from '../runtime/locks/waitForGraph';
 import type { LockInfo, LockSite } from '../runtime/model/locks';
 import { offsetsFor } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
-import type { AttachArguments } from './launchConfig';
+import { AttachArguments, launchAttributes } from './launchConfig';
 import { FTPY_REQUESTS, LocksArguments, LocksResponseBody } from './protocol';
+import { RuntimeSampling } from './runtimeSampling';
 
 const READ_ONLY = 'read-only attach';
 
@@ -46,6 +47,8 @@ export class ReadOnlyAttach {
     private readonly reader: ProcessReader,
     private readonly probe: ProbeOffsets | undefined,
     private readonly send: (event: DebugProtocol.Event) => void,
+    /** The runtime panels' data (sampled at the default rate), when the interpreter is known. */
+    private readonly runtime: RuntimeSampling | undefined,
   ) {}
 
   /** Attaches to the configured process, or throws a UserFacingError saying why it cannot. */
@@ -62,13 +65,19 @@ export class ReadOnlyAttach {
       send(new OutputEvent(`ftpy: thread states are unknown (no offsets probe for this interpreter: ${errorMessage(error)})\n`, 'console'));
       return undefined;
     });
-    send(new OutputEvent(`ftpy: ${READ_ONLY} to process ${pid}: threads, stacks and locks only, the process keeps running and is left untouched.\n`, 'console'));
-    return new ReadOnlyAttach(reader, probe, send);
+    send(new OutputEvent(`ftpy: ${READ_ONLY} to process ${pid}: threads, stacks, locks and runtime panels only, the process keeps running and is left untouched.\n`, 'console'));
+    const python = reader.interpreterPath();
+    const toConsole = (message: string) => send(new OutputEvent(`ftpy: ${message}\n`, 'console'));
+    const runtime = python && probe ? new RuntimeSampling(pid, python, launchAttributes.runtimeSampling.default, send, toConsole) : undefined;
+    return new ReadOnlyAttach(reader, probe, send, runtime);
   }
 
   /** Answers any request of the session (all but initialize and attach). */
-  request(command: string, args: unknown): Body {
+  request(command: string, args: unknown): Body | Promise<Body> {
     switch (command) {
+      case FTPY_REQUESTS.runtimeSnapshot:
+        if (!this.runtime) throw new UserFacingError(`${READ_ONLY}: the runtime of process ${this.reader.pid} cannot be read (see the Debug Console).`);
+        return this.runtime.snapshot();
       case 'configurationDone':
       case 'setExceptionBreakpoints':
         return undefined;
@@ -90,6 +99,7 @@ export class ReadOnlyAttach {
       case FTPY_REQUESTS.locks:
         return this.locks((args ?? {}) as LocksArguments);
       case 'disconnect':
+        this.runtime?.close();
         this.reader.close(); // the process is never ended or signalled, whatever terminateDebuggee says
         return undefined;
       case 'terminate':

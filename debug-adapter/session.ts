@@ -13,8 +13,9 @@ import { ClientConfiguration, SendToAgent } from './clientConfiguration';
 import { StackTraceBatcher } from './stackTraceBatch';
 import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, MemoryLocks } from './locks';
-import { FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody } from './protocol';
+import { FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
+import { RuntimeSampling } from './runtimeSampling';
 
 const USER_ERROR = 1001;
 const AGENT_ERROR = 1002;
@@ -80,6 +81,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private memoryLocks?: MemoryLocks;
   /** Every thread is stopped (a stop-all stop, until the client resumes). */
   private allStopped = false;
+  /** The runtime panels' data. */
+  private runtime?: RuntimeSampling;
 
   constructor() {
     super();
@@ -115,9 +118,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
     this.memoryLocks = new MemoryLocks(debuggee.pid, launch.spec.python);
     debuggee.channel.on('event', (event) => this.debuggee === debuggee && this.onAgentEvent(event));
     this.watchForDeadlocks(launch.spec.options.trackLocks);
+    const toConsole = (message: string) => this.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
+    this.runtime = new RuntimeSampling(debuggee.pid, launch.spec.python, launch.runtimeSampling, (event) => this.sendEvent(event), toConsole);
     void debuggee.exit.then((exit) => {
       if (this.debuggee !== debuggee) return; // ended by a restart
-      this.endLockWatch();
+      this.endWatches();
       this.sendEvent(new ExitedEvent(exit.code));
       this.sendEvent(new TerminatedEvent());
     });
@@ -132,7 +137,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
       const launch = await resolveLaunch(next); // a configuration in error leaves the program running
       const threads = await this.agent('threads', {}).catch(() => ({ threads: [] }));
       this.debuggee = undefined;
-      this.endLockWatch();
+      this.endWatches();
       this.allStopped = false;
       await previous.terminate();
       previous.channel.close();
@@ -195,13 +200,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
     });
   }
 
-  /** 'ftpy/locks': who holds and who waits on which lock, and the deadlock cycles. */
+  /** The 'ftpy/…' requests: locks, runtime snapshot, refcount. */
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    if (command !== FTPY_REQUESTS.locks) {
-      super.customRequest(command, response, args);
-      return;
-    }
-    void this.answer(response, () => this.locks((args as LocksArguments | undefined)?.stacks ?? false));
+    if (command === FTPY_REQUESTS.locks) void this.answer(response, () => this.locks((args as LocksArguments | undefined)?.stacks ?? false));
+    else if (command === FTPY_REQUESTS.runtimeSnapshot || command === FTPY_REQUESTS.refcount) void this.answer(response, () => this.runtimeRequest(command, args));
+    else super.customRequest(command, response, args);
   }
 
   /** The agent's and the memory's views of the locks, merged. */
@@ -210,14 +213,17 @@ export class FtpyDebugSession extends LoggingDebugSession {
     return locksResponse(tracked, memory, this.launch?.spec.options.trackLocks ?? false);
   }
 
-  private endLockWatch(): void {
+  /** Stops watching the program from outside (deadlocks, runtime samples). */
+  private endWatches(): void {
     this.deadlocks?.dispose();
     this.memoryLocks?.close();
+    this.runtime?.close();
   }
 
   private onAgentEvent(event: AgentEvent): void {
     if (event.event === 'stopped' && event.body.allThreadsStopped) this.allStopped = true;
-    if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
+    if (event.event === 'gcCollection' || event.event === 'gilChange') this.runtime?.record(event);
+    else if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
     else if (event.event === 'stopped' && event.body.hitBreakpointIds) this.sendEvent(new Event('stopped', { ...event.body, hitBreakpointIds: this.configuration.clientIds(event.body.hitBreakpointIds) }));
     else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
   }
@@ -266,8 +272,15 @@ export class FtpyDebugSession extends LoggingDebugSession {
     void this.answer(new Response(request), () => this.agent(command, request.arguments ?? {}));
   }
 
+  private async runtimeRequest(command: string, args: unknown): Promise<DebugProtocol.Response['body']> {
+    const runtime = this.runtime;
+    if (!runtime) throw new UserFacingError('The program is not running.');
+    if (command === FTPY_REQUESTS.runtimeSnapshot) return runtime.snapshot(async () => (await this.agent('census', {})).census);
+    return runtime.refcount(args as RefcountArguments | undefined, async (expression, frameId) => (await this.agent('evaluate', { expression, frameId, context: 'watch' })).result);
+  }
+
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
-    this.endLockWatch();
+    this.endWatches();
     void this.answer(response, async () => {
       await this.debuggee?.terminate();
       return undefined;
@@ -275,7 +288,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
-    this.endLockWatch();
+    this.endWatches();
     void this.answer(response, async () => {
       if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
       else await this.debuggee?.terminate();

@@ -21,12 +21,14 @@ def main():
     # The agent's own bytecode is cached even when the program's is not (PYTHONDONTWRITEBYTECODE):
     # compiling the agent at every launch costs more than importing it.
     dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, False
-    from ftpy_agent import channel, monitor, session
+    from ftpy_agent import channel, gil, monitor, runtime_events, session
 
     sys.dont_write_bytecode = dont_write_bytecode
 
     options = json.loads(options)
     agent_channel = channel.Channel(socket_path, token)
+    runtime_events.watch_collections(agent_channel)
+    gil.watch(runtime_events.gil_reporter(agent_channel), gil_forced_off=sys.flags.gil == 0)
     debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])
     start_agent_thread = monitor.install_thread_hooks(debugger)
     debugger.install()

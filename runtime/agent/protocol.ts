@@ -3,6 +3,7 @@
 // Bodies are DAP-shaped, so the adapter forwards most of them unchanged.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LockInfo, LockThreadInfo } from '../model/locks';
+import type { CensusEntry, GcCollection, GilChange } from '../model/samples';
 
 /** What the launcher is told to run, and how to debug it (its OPTIONS_JSON argument). */
 export type AgentTarget = { program: string } | { module: string } | { code: string };
@@ -60,6 +61,8 @@ export interface AgentCommands {
   locks: [{ stacks?: boolean; ifWaiting?: boolean }, AgentLocks];
   /** Stops every thread now, reported as one stop of `threadId` (threads blocked in C stay blocked). */
   stopAll: [{ reason: string; threadId: number; description: string }, Empty];
+  /** Objects by type; answered only while a thread is stopped (else an empty body). */
+  census: [Empty, { census?: CensusEntry[] }];
 }
 export type AgentCommand = keyof AgentCommands;
 
@@ -79,6 +82,10 @@ export interface AgentEvents {
   output: DebugProtocol.OutputEvent['body'];
   /** The program is ending with this code (threads may still run before the process exits). */
   exiting: { exitCode: number };
+  /** A finished garbage collection (from gc.callbacks). */
+  gcCollection: GcCollection;
+  /** An extension module that asked for the GIL was imported. */
+  gilChange: GilChange;
 }
 export type AgentEvent = { [E in keyof AgentEvents]: { type: 'event'; event: E; body: AgentEvents[E] } }[keyof AgentEvents];
 

@@ -8,6 +8,10 @@ import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from
 import { LocksReport, readLocks } from './locks/readLocks';
 import { readFutexWaits } from './threadWaits';
 import type { ProbeOffsets } from '../probe/offsets';
+import { RuntimeSampler } from './runtimeSample';
+import { AbandonedPool, readAbandonedPool, readThreadHeaps } from './heaps';
+import { readRefcountAnatomy } from './refcount';
+import type { RefcountAnatomy, ThreadHeaps } from '../model/samples';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -28,6 +32,8 @@ export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, 
 export type { FrameSnapshot } from './frames';
 export { readLocks } from './locks/readLocks';
 export type { LocksReport, LockTarget } from './locks/readLocks';
+export { RuntimeSampler } from './runtimeSample';
+export type { AbandonedPool } from './heaps';
 
 /** An attached live process: located once, then snapshotted as often as needed. */
 export class ProcessReader {
@@ -58,6 +64,23 @@ export class ProcessReader {
 
   snapshot(options: SnapshotOptions = {}): RuntimeSnapshot {
     return takeSnapshot(this.memory, this.location.address, options);
+  }
+
+  /** A sampler of threads, GC and stop-the-world (throws when `probe` is not this runtime's). */
+  sampler(probe: ProbeOffsets): RuntimeSampler {
+    return new RuntimeSampler(this.memory, this.location.address, probe);
+  }
+
+  heaps(probe: ProbeOffsets): ThreadHeaps[] {
+    return readThreadHeaps(this.memory, this.location.address, probe);
+  }
+
+  abandonedPool(probe: ProbeOffsets): AbandonedPool {
+    return readAbandonedPool(this.memory, this.location.address, probe);
+  }
+
+  refcount(probe: ProbeOffsets, address: bigint): RefcountAnatomy {
+    return readRefcountAnatomy(this.memory, this.location.address, probe, address);
   }
 
   /**

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { FTPY_EVENTS, FTPY_REQUESTS, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
 import { copyForAnyUser } from '../support/anyUser';
 import { testPython } from '../support/runtime';
 import { adapterPath, defined, fixture, isAlive, marker, startClient } from './support';
@@ -191,6 +192,22 @@ suite('DAP: read-only attach', () => {
     await exited;
     const [message] = await Promise.all([failure(client.threadsRequest()), client.waitForEvent('terminated')]);
     assert.equal(message, `read-only attach: process ${parked.pid} has exited.`);
+  });
+
+  test("the runtime panels' data: samples while attached, a snapshot without a census, no refcount", async () => {
+    const parked = await startParked();
+    const batches: RuntimeSampleEventBody[] = [];
+    client.on(FTPY_EVENTS.runtimeSample, (event: DebugProtocol.Event) => batches.push(event.body as RuntimeSampleEventBody));
+    await attach(client, { processId: parked.pid });
+    await waitUntil(() => batches.some((batch) => batch.samples.length > 0), 'a runtime sample');
+    const sample = defined(batches.flatMap((batch) => batch.samples)[0], 'a sample');
+    assert.deepEqual(sample.threads.map((thread) => thread.name).sort(), ['MainThread', 'filler-1', 'filler-2']);
+    assert.ok(sample.threads.every((thread) => thread.state === 'detached'));
+    const snapshot = (await client.customRequest(FTPY_REQUESTS.runtimeSnapshot, {})).body as RuntimeSnapshotResponseBody;
+    assert.equal(snapshot.heaps.length, 3);
+    assert.equal(snapshot.census, undefined);
+    assert.match(snapshot.notes.join('\n'), /No object census: it needs the agent/);
+    assert.match(await failure(client.customRequest(FTPY_REQUESTS.refcount, { expression: 'x', frameId: 1 })), /^read-only attach: "ftpy\/refcount" needs the agent/);
   });
 
   test('a process id that is missing or not a number: one message saying what to set', async () => {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliPath, finished, fixtures, repoRoot, runFtpy } from '../support/cli';
-import { buildNeedsGil } from '../support/needsGil';
+import { buildNeedsGilProgram } from '../support/needsGil';
 import { testPython } from '../support/runtime';
 
 suite('ftpy run', () => {
@@ -65,8 +65,7 @@ suite('ftpy run', () => {
     let workdir: string;
     suiteSetup(function () {
       workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-needs-gil-'));
-      buildNeedsGil(python, workdir);
-      fs.copyFileSync(path.join(fixtures, 'run_imports_needs_gil.py'), path.join(workdir, 'main.py'));
+      buildNeedsGilProgram(python, workdir);
     });
     suiteTeardown(() => fs.rmSync(workdir, { recursive: true, force: true }));
 

@@ -188,6 +188,10 @@ class Monitor:
         snapshot = locks.Snapshot(self, stacks).build()
         return {"threads": snapshot.threads(states, parked), "locks": snapshot.locks()}
 
+    def stopped(self):
+        """Whether some thread is parked at a stop."""
+        return bool(self._parked)
+
     def thread(self, native_id):
         with self._lock:
             state = self._threads.get(native_id)

@@ -1,0 +1,175 @@
+// The runtime panels' data: the debuggee sampled from outside (runtime/inspect) while it runs,
+// pushed to the client in batches ('ftpy/runtimeSample', at most 10 a second) together with
+// what the agent reports (collections, GIL changes); full snapshots and refcount anatomies on
+// request. Sampling never slows the debuggee directly (it reads /proc/PID/mem), but it does
+// take CPU: its rate backs off so that it stays within a small share of one core.
+import * as fs from 'node:fs';
+import { Event } from '@vscode/debugadapter';
+import { errorMessage, UserFacingError } from '../runtime/errors';
+import { isInspectError, ProcessReader, RuntimeSampler } from '../runtime/inspect';
+import type { CensusEntry, GcCollection, GilChange } from '../runtime/model/samples';
+import { offsetsFor } from '../runtime/probe/cache';
+import type { ProbeOffsets } from '../runtime/probe/offsets';
+import { FTPY_EVENTS, RefcountArguments, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from './protocol';
+
+const BATCH_MS = 100;
+/** Share of one core the sampler may use (a sample of a few threads costs ~0.3 ms); beyond it, samples are spaced out. */
+const CPU_BUDGET = 0.05;
+/** Never fewer samples than this a second, however large the process. */
+const MIN_HZ = 1;
+
+/** Milliseconds between samples: 1000 / hz, spaced out when a sample costs more than the budget. */
+export function samplingInterval(hz: number, sampleCostMs: number): number {
+  return Math.min(1000 / MIN_HZ, Math.max(1000 / hz, sampleCostMs / CPU_BUDGET));
+}
+
+export class RuntimeSampling {
+  private batch: RuntimeSampleEventBody = { samples: [], collections: [], gilChanges: [] };
+  private readonly batchTimer: NodeJS.Timeout;
+  private sampleTimer?: NodeJS.Timeout;
+  /** Running average of the CPU time one sample costs, ms. */
+  private sampleCostMs = 0;
+  private closed = false;
+  /** The reader of the debuggee's memory, once attached; rejected with a UserFacingError saying why not. */
+  private readonly memory: Promise<MemoryView>;
+
+  /**
+   * Starts batching at once (what the agent reports is sent even without a reader), attaches the
+   * reader to process `pid` (which runs `python`) and samples it `hz` times a second (0 = never).
+   */
+  constructor(
+    pid: number,
+    python: string,
+    hz: number,
+    private readonly send: (event: Event) => void,
+    private readonly log: (message: string) => void,
+  ) {
+    this.batchTimer = setInterval(() => this.flush(), BATCH_MS);
+    this.memory = attach(pid, python);
+    this.memory.then(
+      (view) => {
+        if (!this.closed) this.startSampling(view, hz); // else close() ends the reader
+      },
+      (error: unknown) => log(errorMessage(error)),
+    );
+  }
+
+  private startSampling(view: MemoryView, hz: number): void {
+    if (hz <= 0) return;
+    const tick = () => {
+      const started = process.cpuUsage();
+      if (!this.take(view)) return; // the process is gone, or unreadable (logged)
+      const cost = process.cpuUsage(started);
+      this.sampleCostMs = 0.8 * this.sampleCostMs + 0.2 * ((cost.user + cost.system) / 1000);
+      this.sampleTimer = setTimeout(tick, samplingInterval(hz, this.sampleCostMs));
+    };
+    this.sampleTimer = setTimeout(tick, 0);
+  }
+
+  /** What the agent reported, sent with the next batch. */
+  record(report: { event: 'gcCollection'; body: GcCollection } | { event: 'gilChange'; body: GilChange }): void {
+    if (report.event === 'gcCollection') this.batch.collections.push(report.body);
+    else this.batch.gilChanges.push(report.body);
+  }
+
+  /** A full snapshot; `census` asks the agent for its census (none without an agent). */
+  async snapshot(census?: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
+    const { reader, probe, sampler } = await this.open();
+    const notes: string[] = [];
+    const body: RuntimeSnapshotResponseBody = { sample: sampler.sample(), heaps: reader.heaps(probe), abandoned: null, notes };
+    try {
+      body.abandoned = reader.abandonedPool(probe);
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read') && !isInspectError(error, 'unsupported-build')) throw error;
+      notes.push(`The abandoned pool could not be read: ${error.message}.`);
+    }
+    if (!census) {
+      notes.push('No object census: it needs the agent (launch the program with ftpy).');
+      return body;
+    }
+    try {
+      const entries = await census();
+      if (entries) body.census = entries;
+      else notes.push('The object census is taken only while the program is stopped.');
+    } catch (error) {
+      notes.push(`No object census: ${errorMessage(error)}`);
+    }
+    return body;
+  }
+
+  /** The refcount anatomy of what `expression` evaluates to, its address found by evaluating id() in the frame. */
+  async refcount(args: RefcountArguments | undefined, evaluate: (expression: string, frameId: number) => Promise<string>): Promise<RefcountResponseBody> {
+    const expression = args?.expression?.trim();
+    if (!expression || typeof args?.frameId !== 'number') throw new UserFacingError('Inspect Refcount needs a variable (an expression) of a stopped frame.');
+    const { reader, probe } = await this.open();
+    const address = await evaluate(`id((${expression}))`, args.frameId);
+    if (!/^\d+$/.test(address)) throw new UserFacingError(`Cannot inspect the refcount of ${expression}: id() gave ${address}.`);
+    try {
+      return reader.refcount(probe, BigInt(address));
+    } catch (error) {
+      // E.g. a temporary object, freed once id() returned.
+      if (isInspectError(error, 'torn-read')) throw new UserFacingError(`Cannot read the object ${expression} in memory: ${error.message}.`);
+      throw error;
+    }
+  }
+
+  /** The memory reader, while the program runs. */
+  private async open(): Promise<MemoryView> {
+    if (this.closed) throw new UserFacingError('The program is not running.');
+    return this.memory;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.sampleTimer);
+    clearInterval(this.batchTimer);
+    this.flush();
+    this.memory.then((view) => view.reader.close(), () => undefined);
+  }
+
+  /** Adds a sample to the batch; false when sampling must stop. A torn read just skips one. */
+  private take({ sampler, reader }: MemoryView): boolean {
+    try {
+      this.batch.samples.push(sampler.sample());
+      return true;
+    } catch (error) {
+      // Torn reads happen while the program runs; reads of an exited process fail the same way.
+      if (isInspectError(error, 'torn-read')) return fs.existsSync(`/proc/${reader.pid}`);
+      if (!isInspectError(error, 'no-such-process')) this.log(`Runtime sampling stopped: ${errorMessage(error)}`);
+      return false;
+    }
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    if (batch.samples.length + batch.collections.length + batch.gilChanges.length === 0) return;
+    this.batch = { samples: [], collections: [], gilChanges: [] };
+    this.send(new Event(FTPY_EVENTS.runtimeSample, batch));
+  }
+}
+
+interface MemoryView {
+  reader: ProcessReader;
+  probe: ProbeOffsets;
+  sampler: RuntimeSampler;
+}
+
+/** The reader attached to process `pid` (which runs `python`), or a UserFacingError saying why it cannot be. */
+async function attach(pid: number, python: string): Promise<MemoryView> {
+  let probe: ProbeOffsets;
+  try {
+    probe = await offsetsFor(python);
+  } catch (error) {
+    throw new UserFacingError(`The runtime panels have no data: the offsets probe for ${python} could not be built (${errorMessage(error)}).`);
+  }
+  let reader: ProcessReader | undefined;
+  try {
+    reader = ProcessReader.attach(pid);
+    return { reader, probe, sampler: reader.sampler(probe) };
+  } catch (error) {
+    reader?.close();
+    if (isInspectError(error)) throw new UserFacingError(`The runtime panels have no data: ${error.message}.`);
+    throw error;
+  }
+}
