@@ -1,7 +1,11 @@
 // ftpy's VS Code glue: the only code that imports 'vscode'.
 import * as vscode from 'vscode';
 import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
+import { GilStatusItem } from './gilStatusItem';
+import { inspectRefcount } from './inspectRefcount';
 import { pickPythonProcess } from './pickProcess';
+import { RUNTIME_VIEW_ID, RuntimePanel } from './runtimePanel';
+import { RuntimeSessions } from './runtimeSessions';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
 
@@ -16,6 +20,15 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('ftpy.pickProcess', pickPythonProcess),
     registerDebugAdapter(),
     registerConfigurationProvider(),
+  );
+  const sessions = new RuntimeSessions();
+  const runtimePanel = new RuntimePanel(context.extensionUri, sessions);
+  context.subscriptions.push(
+    sessions,
+    runtimePanel,
+    vscode.window.registerWebviewViewProvider(RUNTIME_VIEW_ID, runtimePanel),
+    vscode.commands.registerCommand('ftpy.inspectRefcount', (variable) => inspectRefcount(variable, sessions, runtimePanel)),
+    new GilStatusItem(sessions, log),
   );
 }
 
