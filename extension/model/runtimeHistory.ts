@@ -140,8 +140,8 @@ export function signalColumns(history: RuntimeHistory): string[] {
   return [...EVAL_BREAKER_SIGNALS, ...extra];
 }
 
-/** The charts' common time range, ms: the window, ending at the newest sample or collection. */
-export function historyRange(history: RuntimeHistory): [number, number] {
-  const end = Math.max(history.latest?.time ?? 0, ...history.collections.map((collection) => collection.end));
+/** The charts' common time range, ms: the window, ending at the newest sample or collection (or now, before any). */
+export function historyRange(history: RuntimeHistory, now = Date.now()): [number, number] {
+  const end = Math.max(history.latest?.time ?? 0, ...history.collections.map((collection) => collection.end)) || now;
   return [end - history.windowMs, end];
 }

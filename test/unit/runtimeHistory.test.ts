@@ -71,6 +71,10 @@ suite('runtime history', () => {
     assert.deepEqual(historyRange(history), [1200, 2200]);
   });
 
+  test('before any sample the charts show the window up to now', () => {
+    assert.deepEqual(historyRange(emptyHistory(1000), 5000), [4000, 5000]);
+  });
+
   test('a sample older than the newest is ignored (it would fold the time axis)', () => {
     const history = emptyHistory();
     addBatch(history, { samples: [sample(2000, [thread(1, 0)]), sample(1990, [thread(1, 9)])], collections: [], gilChanges: [] });

@@ -54,12 +54,12 @@ export class TimeChart {
     this.plot?.destroy();
     this.specKey = key;
     const theme = chartTheme();
-    const axis = (label: string, scale: string, side?: number): uPlot.Axis => ({
+    const axis = (label: string, scale: string, side: 1 | 3): uPlot.Axis => ({
       label,
       scale,
       side,
       stroke: theme.foreground,
-      grid: { stroke: theme.grid, width: 1, show: side !== 1 },
+      grid: { stroke: theme.grid, width: 1, show: side === 3 },
       ticks: { stroke: theme.grid },
     });
     const series: uPlot.Series[] = chart.spec.series.map((spec, index) => ({
@@ -84,7 +84,7 @@ export class TimeChart {
       },
       axes: [
         { stroke: theme.foreground, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid } },
-        axis(chart.spec.leftLabel, 'y'),
+        axis(chart.spec.leftLabel, 'y', 3),
         ...(chart.spec.rightLabel ? [axis(chart.spec.rightLabel, 'right', 1)] : []),
       ],
       series: [{}, ...series],
