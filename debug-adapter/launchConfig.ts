@@ -48,6 +48,11 @@ export const launchAttributes = {
   showReturnValue: { type: 'boolean', description: 'Show the value a function returned after stepping out of it.', default: true },
   redirectOutput: { type: 'boolean', description: "Show the program's output in the Debug Console.", default: true },
   logToFile: { type: 'boolean', description: "Write the adapter's protocol log to a file in the temporary folder.", default: false },
+  runtimeSampling: {
+    type: 'number',
+    description: 'Samples a second of threads, GC, refcount merges and eval-breaker signals for the runtime panels, read from outside the program (0 = off; fewer for large programs).',
+    default: 50,
+  },
 } as const satisfies Record<string, AttributeSchema>;
 
 /** A read-only attach by process id (debug-adapter/readOnlyAttach.ts). */
@@ -59,10 +64,12 @@ export const attachAttributes = {
   },
 } as const satisfies Record<string, AttributeSchema>;
 
+const MAX_SAMPLING_HZ = 1000;
+
 export type AttachArguments = DebugProtocol.AttachRequestArguments & { processId?: number | string };
 
 type Schema = typeof launchAttributes;
-type ValueOf<A> = A extends { enum: readonly (infer E)[] } ? E : A extends { type: 'boolean' } ? boolean : A extends { type: 'array' } ? string[] : A extends { type: 'object' } ? Record<string, string | null> : string;
+type ValueOf<A> = A extends { enum: readonly (infer E)[] } ? E : A extends { type: 'boolean' } ? boolean : A extends { type: 'number' } ? number : A extends { type: 'array' } ? string[] : A extends { type: 'object' } ? Record<string, string | null> : string;
 
 export type LaunchArguments = DebugProtocol.LaunchRequestArguments & { [K in keyof Schema]?: ValueOf<Schema[K]> };
 
@@ -83,6 +90,7 @@ function withDefaults(args: LaunchArguments) {
     showReturnValue: value('showReturnValue', launchAttributes.showReturnValue.default),
     redirectOutput: value('redirectOutput', launchAttributes.redirectOutput.default),
     logToFile: value('logToFile', launchAttributes.logToFile.default),
+    runtimeSampling: value('runtimeSampling', launchAttributes.runtimeSampling.default),
   };
 }
 
@@ -91,6 +99,8 @@ export interface ResolvedLaunch {
   console: 'internalConsole' | 'integratedTerminal';
   redirectOutput: boolean;
   logToFile: boolean;
+  /** Runtime samples a second (0 = off). */
+  runtimeSampling: number;
 }
 
 /** Checks a launch configuration and resolves it, or throws a UserFacingError saying what to fix. */
@@ -99,6 +109,9 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
   const targets = (['program', 'module', 'code'] as const).filter((name) => args[name] !== undefined && args[name] !== '');
   if (targets.length === 0) throw new UserFacingError('Nothing to debug: set "program" (a Python file), "module" or "code" in the launch configuration.');
   if (targets.length > 1) throw new UserFacingError(`Set only one of "program", "module" and "code" in the launch configuration (it has ${targets.join(', ')}).`);
+  if (typeof settings.runtimeSampling !== 'number' || !(settings.runtimeSampling >= 0 && settings.runtimeSampling <= MAX_SAMPLING_HZ)) {
+    throw new UserFacingError(`"runtimeSampling" is ${JSON.stringify(args.runtimeSampling)}: set it to a number of samples a second from 0 (off) to ${MAX_SAMPLING_HZ}.`);
+  }
   const cwd = path.resolve(args.cwd ?? (args.program ? path.dirname(path.resolve(args.program)) : process.cwd()));
   if (!isDirectory(cwd)) throw new UserFacingError(`The working directory does not exist: ${cwd}. Fix "cwd" in the launch configuration.`);
   let target: AgentTarget;
@@ -124,6 +137,7 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
     console: settings.console,
     redirectOutput: settings.redirectOutput,
     logToFile: settings.logToFile,
+    runtimeSampling: settings.runtimeSampling,
   };
 }
 

@@ -3,7 +3,7 @@
 // Type-only module: it must stay free of imports that pull in runtime code (the models it
 // re-exports are type-only too).
 import type { LockCycle, LockInfo, LockThreadInfo } from '../runtime/model/locks';
-import type { GcCollection, GilChange, RefcountAnatomy, RuntimeSample, ThreadHeaps } from '../runtime/model/samples';
+import type { CensusEntry, GcCollection, GilChange, RefcountAnatomy, RuntimeSample, ThreadHeaps } from '../runtime/model/samples';
 
 export type * from '../runtime/model/locks';
 export type * from '../runtime/model/samples';
@@ -39,9 +39,10 @@ export interface RuntimeSampleEventBody {
 export interface RuntimeSnapshotResponseBody {
   sample: RuntimeSample;
   heaps: ThreadHeaps[];
-  abandoned: { pages: number; usedBytes: number };
-  /** Only while stopped: objects by type, from the agent. */
-  census?: { type: string; count: number; bytes: number }[];
+  /** The pool of heaps whose threads exited; null while it cannot be read (see notes). */
+  abandoned: { pages: number; usedBytes: number } | null;
+  /** Only while stopped: GC-tracked objects by type, from the agent (the types holding most bytes). */
+  census?: CensusEntry[];
   notes: string[];
 }
 

@@ -11,6 +11,8 @@ import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
 import { AttachArguments, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { ReadOnlyAttach } from './readOnlyAttach';
+import { FTPY_REQUESTS, RefcountArguments } from './protocol';
+import { RuntimeSampling } from './runtimeSampling';
 
 const USER_ERROR = 1001;
 const AGENT_ERROR = 1002;
@@ -67,6 +69,9 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private clientRunsInTerminal = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
+  /** The runtime panels' data source, once attached to the debuggee's memory. */
+  private runtime?: Promise<RuntimeSampling>;
+  private sampling?: RuntimeSampling;
 
   constructor() {
     super();
@@ -86,7 +91,9 @@ export class FtpyDebugSession extends LoggingDebugSession {
       logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
       this.debuggee = await this.startProgram(launch);
       this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
+      this.runtime = this.openRuntime(this.debuggee, launch);
       void this.debuggee.exit.then((exit) => {
+        this.sampling?.close();
         this.sendEvent(new ExitedEvent(exit.code));
         this.sendEvent(new TerminatedEvent());
       });
@@ -120,8 +127,21 @@ export class FtpyDebugSession extends LoggingDebugSession {
       });
     });
 
+  private openRuntime(debuggee: Debuggee, launch: ResolvedLaunch): Promise<RuntimeSampling> {
+    const opening = RuntimeSampling.open(debuggee.pid, launch.spec.python, (event) => this.sendEvent(event), (message) => logger.warn(message));
+    opening.then(
+      (runtime) => {
+        this.sampling = runtime;
+        runtime.start(launch.runtimeSampling);
+      },
+      (error: unknown) => this.sendEvent(new OutputEvent(`ftpy: ${errorMessage(error)}\n`, 'console')),
+    );
+    return opening;
+  }
+
   private onAgentEvent(event: AgentEvent): void {
-    if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
+    if (event.event === 'gcCollection' || event.event === 'gilChange') void this.runtime?.then((runtime) => runtime.record(event), () => undefined);
+    else if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
     else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
   }
 
@@ -153,6 +173,18 @@ export class FtpyDebugSession extends LoggingDebugSession {
     void this.answer(new Response(request), () => this.agent(command, request.arguments ?? {}));
   }
 
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === FTPY_REQUESTS.runtimeSnapshot || command === FTPY_REQUESTS.refcount) void this.answer(response, () => this.runtimeRequest(command, args));
+    else super.customRequest(command, response, args);
+  }
+
+  private async runtimeRequest(command: string, args: unknown): Promise<DebugProtocol.Response['body']> {
+    if (!this.runtime) throw new UserFacingError('The program is not running.');
+    const runtime = await this.runtime;
+    if (command === FTPY_REQUESTS.runtimeSnapshot) return runtime.snapshot(async () => (await this.agent('census', {})).census);
+    return runtime.refcount(args as RefcountArguments | undefined, async (expression, frameId) => (await this.agent('evaluate', { expression, frameId, context: 'watch' })).result);
+  }
+
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     void this.answer(response, async () => {
       await this.debuggee?.terminate();
@@ -162,6 +194,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
     void this.answer(response, async () => {
+      this.sampling?.close();
       if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
       else await this.debuggee?.terminate();
       this.debuggee?.channel.close();

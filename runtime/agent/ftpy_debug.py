@@ -18,10 +18,12 @@ def main():
     import json
     import threading
 
-    from ftpy_agent import channel, monitor, session
+    from ftpy_agent import channel, gil, monitor, runtime_events, session
 
     options = json.loads(options)
     agent_channel = channel.Channel(socket_path, token)
+    runtime_events.watch_collections(agent_channel)
+    gil.watch(runtime_events.gil_reporter(agent_channel), gil_forced_off=sys.flags.gil == 0)
     debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])
     start_agent_thread = monitor.install_thread_hooks(debugger)
     debugger.install()

@@ -2,6 +2,7 @@
 // (runtime/agent/ftpy_debug.py): JSON lines both ways, typed here once.
 // Bodies are DAP-shaped, so the adapter forwards most of them unchanged.
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { CensusEntry, GcCollection, GilChange } from '../model/samples';
 
 /** What the launcher is told to run, and how to debug it (its OPTIONS_JSON argument). */
 export type AgentTarget = { program: string } | { module: string } | { code: string };
@@ -38,6 +39,8 @@ export interface AgentCommands {
   stepOut: [DebugProtocol.StepOutArguments, Empty];
   pause: [DebugProtocol.PauseArguments, Empty];
   disconnect: [Empty, Empty];
+  /** Objects by type; answered only while a thread is stopped (else an empty body). */
+  census: [Empty, { census?: CensusEntry[] }];
 }
 export type AgentCommand = keyof AgentCommands;
 
@@ -57,6 +60,10 @@ export interface AgentEvents {
   output: DebugProtocol.OutputEvent['body'];
   /** The program is ending with this code (threads may still run before the process exits). */
   exiting: { exitCode: number };
+  /** A finished garbage collection (from gc.callbacks). */
+  gcCollection: GcCollection;
+  /** An extension module that asked for the GIL was imported. */
+  gilChange: GilChange;
 }
 export type AgentEvent = { [E in keyof AgentEvents]: { type: 'event'; event: E; body: AgentEvents[E] } }[keyof AgentEvents];
 

@@ -5,6 +5,11 @@ import { ProcessMemory } from './memory';
 import { readProcMaps } from './procMaps';
 import { locateRuntime, RuntimeLocation } from './runtimeLocation';
 import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
+import { RuntimeSampler } from './runtimeSample';
+import { readThreadHeaps } from './heaps';
+import { readRefcountAnatomy } from './refcount';
+import type { ProbeOffsets } from '../probe/offsets';
+import type { RefcountAnatomy, ThreadHeaps } from '../model/samples';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -23,6 +28,7 @@ export type { RuntimeLocation } from './runtimeLocation';
 export { takeSnapshot } from './snapshot';
 export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
 export type { FrameSnapshot } from './frames';
+export { RuntimeSampler } from './runtimeSample';
 
 /** An attached live process: located once, then snapshotted as often as needed. */
 export class ProcessReader {
@@ -53,6 +59,19 @@ export class ProcessReader {
 
   snapshot(options: SnapshotOptions = {}): RuntimeSnapshot {
     return takeSnapshot(this.memory, this.location.address, options);
+  }
+
+  /** A sampler of threads, GC and stop-the-world (throws when `probe` is not this runtime's). */
+  sampler(probe: ProbeOffsets): RuntimeSampler {
+    return new RuntimeSampler(this.memory, this.location.address, probe);
+  }
+
+  heaps(probe: ProbeOffsets): ThreadHeaps[] {
+    return readThreadHeaps(this.memory, this.location.address, probe);
+  }
+
+  refcount(probe: ProbeOffsets, address: bigint): RefcountAnatomy {
+    return readRefcountAnatomy(this.memory, this.location.address, probe, address);
   }
 
   /**

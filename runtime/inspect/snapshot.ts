@@ -64,33 +64,58 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
   const unavailable: RuntimeSnapshot['unavailable'] = {};
   const probe = matchingProbe(options.probe, offsets);
   if (typeof probe === 'string') unavailable.state = probe;
-  const interpreters = retry(() => interpreterList(reader, runtime));
+  const walk = walkThreadStates(reader, runtime);
   const threads: ThreadSnapshot[] = [];
   const cache: CodeCache = new Map();
-  for (const interpreter of interpreters) {
-    if (threads.length >= MAX_THREADS) break;
+  for (const { interpreter, threadStates } of walk) {
     const names = retry(() => readThreadNames(reader, interpreter), (error) => {
       unavailable.names = `thread names unreadable: ${error.message}`;
       return new Map() as ThreadNames;
     });
-    for (const tstate of retry(() => threadList(reader, interpreter))) {
-      threads.push(readThread(reader, tstate, names, cache, typeof probe === 'string' ? undefined : probe));
-      if (threads.length >= MAX_THREADS) break;
-    }
+    for (const tstate of threadStates) threads.push(readThread(reader, tstate, names, cache, typeof probe === 'string' ? undefined : probe));
   }
   return {
     python: {
       version: formatVersion(offsets.version),
       freeThreaded: offsets.freeThreaded,
-      gilEnabled: retry(() => gilEnabled(reader, interpreters[interpreters.length - 1])),
+      gilEnabled: retry(() => gilEnabled(reader, mainInterpreter(walk))),
     },
     threads,
     unavailable,
   };
 }
 
+export interface ThreadStateBytes {
+  address: bigint;
+  /** The PyThreadState, read whole once. */
+  raw: Buffer;
+}
+
+export interface InterpreterThreads {
+  interpreter: bigint;
+  threadStates: ThreadStateBytes[];
+}
+
+/** Every interpreter and its thread states (at most MAX_THREADS in all), torn lists re-read. */
+export function walkThreadStates(reader: ObjectReader, runtime: bigint): InterpreterThreads[] {
+  const walk: InterpreterThreads[] = [];
+  let count = 0;
+  for (const interpreter of retry(() => interpreterList(reader, runtime))) {
+    if (count >= MAX_THREADS) break;
+    const threadStates = retry(() => threadList(reader, interpreter)).slice(0, MAX_THREADS - count);
+    count += threadStates.length;
+    walk.push({ interpreter, threadStates });
+  }
+  return walk;
+}
+
+/** The main interpreter: the first one created, last in the runtime's list. */
+export function mainInterpreter(walk: InterpreterThreads[]): bigint {
+  return (walk[walk.length - 1] as InterpreterThreads).interpreter;
+}
+
 /** The probe offsets if they were measured for this very runtime, else why there are none. */
-function matchingProbe(probe: ThreadStateProbe | undefined, offsets: DebugOffsets): ThreadStateProbe | string {
+export function matchingProbe(probe: ThreadStateProbe | undefined, offsets: DebugOffsets): ThreadStateProbe | string {
   const why = 'thread state and eval-breaker are unknown';
   if (!probe) return `no probe offsets for this runtime: ${why}`;
   if (probe.python.hexversion !== offsets.version.hex || probe.python.free_threaded !== offsets.freeThreaded) {
@@ -100,7 +125,7 @@ function matchingProbe(probe: ThreadStateProbe | undefined, offsets: DebugOffset
 }
 
 /** Runs `read` again on torn reads; after the last attempt, `onTorn` decides (default: rethrow). */
-function retry<T>(read: () => T, onTorn?: (error: InspectError) => T): T {
+export function retry<T>(read: () => T, onTorn?: (error: InspectError) => T): T {
   for (let attempt = 1; ; attempt++) {
     try {
       return read();
@@ -139,11 +164,6 @@ function interpreterList(reader: ObjectReader, runtime: bigint): bigint[] {
   return list;
 }
 
-interface ThreadStateBytes {
-  address: bigint;
-  raw: Buffer;
-}
-
 /** The thread states of an interpreter, each read whole once. */
 function threadList(reader: ObjectReader, interpreter: bigint): ThreadStateBytes[] {
   const { interpreter_state, thread_state } = reader.offsets;
@@ -154,7 +174,7 @@ function threadList(reader: ObjectReader, interpreter: bigint): ThreadStateBytes
   });
 }
 
-function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
+export function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
   const { gil_runtime_state, gil_runtime_state_enabled } = reader.offsets.interpreter_state;
   // FT: `_gil.enabled` counts reasons to hold the GIL; the field offset is relative to `_gil`.
   return reader.memory.read(interpreter + BigInt(gil_runtime_state + gil_runtime_state_enabled), 4).readInt32LE(0) !== 0;
@@ -234,7 +254,7 @@ function prefetchDataStack(reader: ObjectReader, newestChunk: bigint, currentFra
   return memory;
 }
 
-function runState(raw: Buffer, probe: ThreadStateProbe | undefined): Pick<ThreadSnapshot, 'state' | 'evalBreaker'> {
+export function runState(raw: Buffer, probe: ThreadStateProbe | undefined): Pick<ThreadSnapshot, 'state' | 'evalBreaker'> {
   if (!probe) return { state: null, evalBreaker: [] };
   const value = raw.readInt32LE(probe.thread_state.state);
   const state = (Object.keys(probe.thread_states) as ThreadRunState[]).find((name) => probe.thread_states[name] === value);

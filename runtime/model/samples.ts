@@ -53,8 +53,20 @@ export interface GcCollection {
 /** A GIL state change seen by the agent (the module whose import re-enabled it, when known). */
 export interface GilChange {
   time: number;
+  /** The GIL is on after this import. */
   enabled: boolean;
   module?: string;
+  /** file:line of the import statement that loaded the module. */
+  importer?: string;
+  /** The module asked for the GIL but -X gil=0 kept it off (it runs without the GIL it expects). */
+  forcedOff?: boolean;
+}
+
+/** GC-tracked objects of one type (agent census while stopped; bytes by sys.getsizeof). */
+export interface CensusEntry {
+  type: string;
+  count: number;
+  bytes: number;
 }
 
 export interface MimallocHeapInfo {
@@ -82,4 +94,6 @@ export interface RefcountAnatomy {
   immortal: boolean;
   deferred: boolean;
   gcBits: string[];
+  /** Py_REFCNT: local + shared (sys.getrefcount without its argument's reference); null when immortal. */
+  refcount: number | null;
 }

@@ -30,10 +30,10 @@ export interface ParkedProcess {
 
 export type ParkedMode = 'few' | 'many' | 'deadlock' | 'deep' | 'busy' | 'monitored';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `done` every 20 ms for at most `ms`; throws `why` on timeout. */
-async function waitFor(done: () => boolean, ms: number, why: () => string): Promise<void> {
+export async function waitFor(done: () => boolean, ms: number, why: () => string): Promise<void> {
   for (const deadline = Date.now() + ms; !done(); await sleep(20)) {
     if (Date.now() > deadline) throw new Error(why());
   }

@@ -180,6 +180,10 @@ class Monitor:
             result.append({"id": state.native_id, "name": f"{name} [{state.native_id}]"})
         return result
 
+    def stopped(self):
+        """Whether some thread is parked at a stop."""
+        return bool(self._parked)
+
     def thread(self, native_id):
         with self._lock:
             state = self._threads.get(native_id)

@@ -7,6 +7,8 @@ monitor.Monitor.route); everything else is answered here.
 import os
 import signal
 
+from . import runtime_events
+
 _STEPS = {"next": "over", "stepIn": "in", "stepOut": "out"}
 _ROUTED_BY_THREAD = ("stackTrace", "exceptionInfo")
 _ROUTED_BY_HANDLE = ("scopes", "variables", "evaluate", "setVariable", "setExpression", "completions")
@@ -83,6 +85,8 @@ class Session:
         if command == "pause":
             monitor.pause(args["threadId"])
             return {}
+        if command == "census":
+            return {"census": runtime_events.census()} if monitor.stopped() else {}
         if command == "disconnect":
             self.detached = True  # the program runs on without the debugger
             monitor.detach()

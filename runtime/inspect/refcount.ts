@@ -1,0 +1,73 @@
+// The reference count of one object as the free-threaded header holds it: the owner's local
+// count, the shared count with its flags, immortality, deferred counting and the GC bits,
+// with ob_tid mapped back to the thread that owns the object (through each thread's brc.tid).
+import type { RefcountAnatomy } from '../model/samples';
+import type { ProbeOffsets } from '../probe/offsets';
+import { InspectError, isInspectError } from './errors';
+import { Memory } from './memory';
+import { ObjectReader } from './objects';
+import { mainInterpreter, matchingProbe, readDebugOffsets, retry, walkThreadStates } from './snapshot';
+import { readThreadNames } from './threadNames';
+
+const MAX_TYPE_NAME = 256;
+
+export function readRefcountAnatomy(memory: Memory, runtime: bigint, probe: ProbeOffsets, address: bigint): RefcountAnatomy {
+  const offsets = readDebugOffsets(memory, runtime);
+  const matching = matchingProbe(probe, offsets);
+  if (typeof matching === 'string') throw new InspectError('unsupported-build', matching);
+  const reader = new ObjectReader(memory, offsets);
+  const { object: layout } = probe;
+  const header = memory.read(address, layout.size);
+  const tid = header.readBigUInt64LE(layout.ob_tid);
+  const local = header.readUInt32LE(layout.ob_ref_local);
+  const shared = header.readBigInt64LE(layout.ob_ref_shared);
+  const gcBits = header[layout.ob_gc_bits] as number;
+  const { refcount } = layout;
+  const flags = Number(shared & BigInt(refcount.shared_flag_mask));
+  const sharedCount = Number(shared >> BigInt(refcount.shared_shift));
+  const immortal = local === refcount.immortal_local;
+  const owner = tid === BigInt(refcount.unowned_tid) || immortal ? undefined : ownerOf(reader, runtime, probe, tid);
+  return {
+    address: `0x${address.toString(16)}`,
+    type: typeName(reader, header.readBigUInt64LE(layout.ob_type)),
+    ownerThreadId: owner?.threadId ?? Number(tid),
+    ownerName: owner?.name ?? null,
+    localCount: local,
+    sharedCount,
+    sharedFlags: { maybeWeakref: flags === refcount.maybe_weakref, queued: flags === refcount.queued, merged: flags === refcount.merged },
+    immortal,
+    deferred: ((gcBits >> layout.gc_bits.deferred) & 1) === 1,
+    gcBits: Object.entries(layout.gc_bits)
+      .filter(([, bit]) => (gcBits >> bit) & 1)
+      .map(([name]) => name),
+    refcount: immortal ? null : local + sharedCount,
+  };
+}
+
+/** The thread whose brc.tid is `tid` (the value its objects carry in ob_tid). */
+function ownerOf(reader: ObjectReader, runtime: bigint, probe: ProbeOffsets, tid: bigint): { threadId: number; name: string | null } | undefined {
+  const walk = walkThreadStates(reader, runtime);
+  const idAt = reader.offsets.thread_state.thread_id;
+  for (const { address, raw } of walk.flatMap((entry) => entry.threadStates)) {
+    if (reader.pointer(address + BigInt(probe.thread_state_impl.brc_tid)) !== tid) continue;
+    const threadId = raw.readBigUInt64LE(idAt);
+    const names = retry(() => readThreadNames(reader, mainInterpreter(walk)), () => new Map<bigint, string>());
+    return { threadId: Number(threadId), name: names.get(threadId) ?? null };
+  }
+  return undefined;
+}
+
+/** tp_name, a C string (e.g. 'list'); '?' when unreadable. */
+function typeName(reader: ObjectReader, type: bigint): string {
+  try {
+    if (reader.checkedPointer(type, 'ob_type') === 0n) return '?';
+    const name = reader.pointer(type + BigInt(reader.offsets.type_object.tp_name)); // a char*: need not be aligned
+    if (name === 0n) return '?';
+    const bytes = reader.readAhead(name, 1, MAX_TYPE_NAME);
+    const end = bytes.indexOf(0);
+    return bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8');
+  } catch (error) {
+    if (!isInspectError(error, 'torn-read')) throw error;
+    return '?';
+  }
+}

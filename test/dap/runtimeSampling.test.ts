@@ -1,0 +1,75 @@
+// The runtime panels' data over DAP: 'ftpy/runtimeSample' batches while the program runs,
+// 'ftpy/runtimeSnapshot' and 'ftpy/refcount' while it is stopped.
+import * as assert from 'node:assert/strict';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { FTPY_EVENTS, FTPY_REQUESTS, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
+import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
+
+const program = fixture('dap_runtime.py');
+
+suite('DAP: runtime samples', () => {
+  let client: DebugClient;
+  setup(async () => (client = await startClient()));
+  teardown(() => client.stop());
+
+  function collectBatches(): RuntimeSampleEventBody[] {
+    const batches: RuntimeSampleEventBody[] = [];
+    client.on(FTPY_EVENTS.runtimeSample, (event: DebugProtocol.Event) => batches.push(event.body as RuntimeSampleEventBody));
+    return batches;
+  }
+
+  test('batches of samples and collections while the program runs; a snapshot and a refcount at a stop', async () => {
+    const batches = collectBatches();
+    const stops = new Stops(client);
+    const started = Date.now();
+    await launchWithBreakpoints(client, launchArgs(program), [{ path: program, lines: [marker(program, 'stop')] }]);
+    const stop = await stops.expect('breakpoint');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the batch in flight at the stop
+    const elapsedS = (Date.now() - started) / 1000;
+
+    assert.ok(batches.length <= elapsedS * 10 + 2, `${batches.length} batches in ${elapsedS.toFixed(1)} s: at most 10 a second`);
+    const samples = batches.flatMap((batch) => batch.samples);
+    assert.ok(samples.length >= 20, `${samples.length} samples in ${elapsedS.toFixed(1)} s`);
+    for (const sample of samples) {
+      assert.equal(sample.gilEnabled, false);
+      assert.equal(sample.gc.generations.length, 3);
+      assert.ok(sample.threads.some((thread) => thread.name === 'MainThread'));
+      for (const thread of sample.threads) assert.ok(thread.nativeId > 0 && thread.brcQueue >= 0 && thread.state !== null, JSON.stringify(thread));
+    }
+    assert.ok(samples.every((sample, i) => i === 0 || sample.time >= (samples[i - 1] as { time: number }).time), 'samples in time order');
+    const spinners = samples.flatMap((sample) => sample.threads).filter((thread) => thread.name?.startsWith('spinner-'));
+    assert.ok(spinners.some((thread) => thread.state === 'attached'), 'the spinning threads seen running');
+    const collections = batches.flatMap((batch) => batch.collections);
+    assert.ok(collections.filter((collection) => collection.generation === 2).length >= 3, JSON.stringify(collections));
+    for (const collection of collections) assert.ok(collection.end >= collection.start && collection.start > started - 1000);
+
+    const snapshot = (await client.customRequest(FTPY_REQUESTS.runtimeSnapshot, {})).body as RuntimeSnapshotResponseBody;
+    assert.ok(snapshot.sample.threads.some((thread) => thread.name === 'MainThread'));
+    assert.equal(snapshot.heaps.length, snapshot.sample.threads.length);
+    const census = defined(snapshot.census, 'a census while stopped');
+    assert.ok(census.some((entry) => entry.type === 'list' && entry.count > 0 && entry.bytes > 0), JSON.stringify(census.slice(0, 5)));
+
+    const frame = defined((await topFrames(client, defined(stop.body.threadId, 'thread')))[0], 'a frame');
+    const anatomy = (await client.customRequest(FTPY_REQUESTS.refcount, { expression: 'fresh', frameId: frame.id })).body as RefcountResponseBody;
+    assert.equal(anatomy.type, 'list');
+    assert.equal(anatomy.ownerName, 'MainThread');
+    assert.equal(anatomy.immortal, false);
+    assert.equal(anatomy.refcount, Number(await evaluate(client, frame.id, 'sys.getrefcount(fresh)')) - 1);
+    const output = new ProgramOutput(client);
+    await client.continueRequest({ threadId: defined(stop.body.threadId, 'thread') });
+    assert.equal(await output.exitCode, 0);
+  });
+
+  test('runtimeSampling 0: no samples; a bad value: one clear error', async () => {
+    const batches = collectBatches();
+    const output = new ProgramOutput(client);
+    await launchWithBreakpoints(client, launchArgs(program, { runtimeSampling: 0 }));
+    assert.equal(await output.exitCode, 0);
+    assert.deepEqual(batches.flatMap((batch) => batch.samples), []);
+    await client.stop();
+    client = await startClient();
+    await client.initializeRequest();
+    await assert.rejects(client.launch(launchArgs(program, { runtimeSampling: -5 })), /"runtimeSampling" is -5: set it to a number of samples a second from 0 \(off\)/);
+  });
+});
