@@ -23,6 +23,11 @@ export function refcountFields(anatomy: RefcountAnatomy): RefcountField[] {
         '"none" means the counts were merged: every thread now uses the shared count.',
     },
     {
+      label: 'Refcount',
+      value: anatomy.refcount === null ? 'immortal' : String(anatomy.refcount),
+      explanation: 'Py_REFCNT: the local and shared counts added up, what sys.getrefcount reports (without its own argument\'s reference).',
+    },
+    {
       label: 'Local count',
       value: String(anatomy.localCount),
       explanation: 'ob_ref_local: references counted by the owner thread alone, cheaply (no atomics).',

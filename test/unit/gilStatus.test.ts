@@ -21,6 +21,13 @@ suite('GIL status', () => {
     assert.match(status.explanation, /"gil": "off"/);
   });
 
+  test('kept off by the launch configuration although a module asked for it: a warning naming the module and its import', () => {
+    const status = gilStatus('3.13.5', false, [{ time: 1, enabled: false, forcedOff: true, module: 'legacy_ext', importer: 'app.py:3' }]);
+    assert.equal(status.text, '3.13t · GIL off (forced for legacy_ext)');
+    assert.equal(status.warning, true);
+    assert.match(status.explanation, /legacy_ext \(imported at app.py:3\)/);
+  });
+
   test('on from the start (no change seen) is no warning, and says how to turn it off', () => {
     const status = gilStatus('3.13.5', true, []);
     assert.equal(status.text, '3.13t · GIL on');

@@ -13,6 +13,7 @@ const owned: RefcountAnatomy = {
   immortal: false,
   deferred: false,
   gcBits: ['tracked'],
+  refcount: 1,
 };
 
 suite('refcount fields', () => {
@@ -20,21 +21,23 @@ suite('refcount fields', () => {
     const fields = refcountFields(owned);
     assert.deepEqual(
       fields.map((field) => field.label),
-      ['Object', 'Owner thread', 'Local count', 'Shared count', 'Shared flags', 'Immortal', 'Deferred', 'GC bits'],
+      ['Object', 'Owner thread', 'Refcount', 'Local count', 'Shared count', 'Shared flags', 'Immortal', 'Deferred', 'GC bits'],
     );
     for (const field of fields) assert.ok(field.explanation.length > 20, `${field.label} is explained`);
     const value = (label: string) => fields.find((field) => field.label === label)?.value;
     assert.equal(value('Owner thread'), 'worker (3)');
     assert.equal(value('Shared count'), '-1');
+    assert.equal(value('Refcount'), '1');
     assert.equal(value('Shared flags'), 'queued');
     assert.equal(value('GC bits'), 'tracked');
   });
 
   test('a merged object has no owner, an immortal one says so', () => {
-    const fields = refcountFields({ ...owned, ownerThreadId: 0, ownerName: null, immortal: true, sharedFlags: { maybeWeakref: false, queued: false, merged: true }, gcBits: [] });
+    const fields = refcountFields({ ...owned, ownerThreadId: 0, ownerName: null, immortal: true, refcount: null, sharedFlags: { maybeWeakref: false, queued: false, merged: true }, gcBits: [] });
     const value = (label: string) => fields.find((field) => field.label === label)?.value;
     assert.equal(value('Owner thread'), 'none');
     assert.equal(value('Immortal'), 'yes');
+    assert.equal(value('Refcount'), 'immortal');
     assert.equal(value('Shared flags'), 'merged');
     assert.equal(value('GC bits'), 'none');
   });

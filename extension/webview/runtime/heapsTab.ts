@@ -47,11 +47,15 @@ export class HeapsTab {
         ],
         heapRows,
       ),
-      el('p', { title: 'Pages of threads that exited, waiting for another thread to claim them' }, `Abandoned pool: ${abandoned.pages} pages, ${bytes(abandoned.usedBytes)} used.`),
+      el(
+        'p',
+        { title: 'Pages of heaps whose threads exited, waiting for another thread to claim them' },
+        abandoned ? `Abandoned pool: ${abandoned.pages} pages, ${bytes(abandoned.usedBytes)} used.` : 'Abandoned pool: not read (see the notes below).',
+      ),
       el('h3', {}, 'Objects by type'),
       census
         ? table(
-            [{ text: 'Type' }, { text: 'Count' }, { text: 'Bytes' }],
+            [{ text: 'Type' }, { text: 'Count' }, { text: 'Bytes', title: 'sys.getsizeof of each object, summed (GC-tracked objects only)' }],
             [...census].sort((a, b) => b.bytes - a.bytes).slice(0, CENSUS_ROWS).map((row) => [row.type, row.count, bytes(row.bytes)]),
             'grid census',
           )
