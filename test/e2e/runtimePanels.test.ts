@@ -1,12 +1,11 @@
-// The "Free-Threaded Runtime" panel in a real VS Code, during a debug run of
-// examples/shared_refcount.py: each tab live, then frozen at a breakpoint with the census,
-// Inspect Refcount on a variable, the GIL status item, and the panel cleared at the end.
+// The "Free-Threaded Runtime" panel in a real VS Code, during debug runs of examples/:
+// gc_pressure.py for the GC tab, then shared_refcount.py for refcount merges, eval-breaker and
+// heaps live, frozen at a breakpoint with the census, Inspect Refcount on a variable; the GIL
+// status item, and the panel cleared when each session ends.
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { exampleLine } from './support/examples';
 import { sharedWorkbench, Workbench } from './support/workbench';
-
-const EXAMPLE = 'shared_refcount.py';
 
 /** The runtime panel's document (code-server nests a webview's page in two iframes). */
 function runtimePanel(page: Page): FrameLocator {
@@ -19,39 +18,70 @@ async function showTab(workbench: Workbench, panel: FrameLocator, tab: string, n
   await workbench.screenshot(name);
 }
 
-/** Gives the keyboard back to the workbench (keys typed in a webview stay there). */
-async function leaveWebview(page: Page): Promise<void> {
-  await page.locator('.part.panel .composite.title').click({ position: { x: 5, y: 5 } });
-}
-
 /** The number in the panel's "N samples" line. */
 async function sampleCount(panel: FrameLocator): Promise<number> {
   const text = await panel.locator('.session').innerText();
   return Number(/(\d+) samples/.exec(text)?.[1] ?? 0);
 }
 
+/** Gives the keyboard back to the workbench (keys typed in a webview stay there). */
+async function leaveWebview(page: Page): Promise<void> {
+  await page.locator('.part.panel .composite.title').click({ position: { x: 5, y: 5 } });
+}
+
+/** Starts debugging examples/`file` and waits for the panel to go live with it. */
+async function debugExample(workbench: Workbench, file: string): Promise<FrameLocator> {
+  await workbench.openFile(file);
+  await workbench.runCommand('Free-Threaded Python: Debug Python File');
+  await workbench.page.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
+  await workbench.page.locator('.statusbar-item', { hasText: '3.13t · GIL off' }).waitFor({ timeout: 30_000 });
+  await workbench.runCommand('Free-Threaded Runtime: Focus on Runtime View');
+  const panel = runtimePanel(workbench.page);
+  await panel.locator('vscode-badge[data-phase="running"]').waitFor({ timeout: 30_000 });
+  return panel;
+}
+
+/** Stops debugging: the panel clears and the GIL status item goes. */
+async function stopDebugging(workbench: Workbench, panel: FrameLocator): Promise<void> {
+  await leaveWebview(workbench.page);
+  await workbench.page.keyboard.press('Shift+F5');
+  await workbench.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  await panel.locator('.empty').waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await workbench.page.locator('.statusbar-item', { hasText: 'GIL off' }).count(), 0, 'the GIL status leaves with the session');
+}
+
 suite('e2e: runtime panels', () => {
-  test('GC, refcount merges, eval-breaker and heaps follow a debug run; Inspect Refcount explains a variable', async () => {
+  test('GC tab: collections of examples/gc_pressure.py with the thresholds', async function () {
+    this.timeout(240_000);
+    const workbench = await sharedWorkbench();
+    const panel = await debugExample(workbench, 'gc_pressure.py');
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    const collections = panel.locator('.state', { hasText: /[1-9]\d* collections in the window/ });
+    await collections.waitFor({ timeout: 30_000 });
+    await workbench.page.waitForTimeout(3000); // a few seconds of timeline
+    await showTab(workbench, panel, 'gc', 'runtime-gc');
+    assert.equal(await panel.locator('vscode-tab-panel[data-tab="gc"] table.grid tbody tr').count(), 3, 'the three generations are listed');
+    assert.match(await panel.locator('.state').innerText(), /enabled/);
+    await leaveWebview(workbench.page);
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    await stopDebugging(workbench, panel);
+  });
+
+  test('refcount merges, eval-breaker and heaps of examples/shared_refcount.py; frozen at a stop; Inspect Refcount', async function () {
+    this.timeout(360_000);
+    const example = 'shared_refcount.py';
     const workbench = await sharedWorkbench();
     const page = workbench.page;
-    await workbench.openFile(EXAMPLE);
-    await workbench.runCommand('Free-Threaded Python: Debug Python File');
-    await page.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
-
-    await page.locator('.statusbar-item', { hasText: '3.13t · GIL off' }).waitFor({ timeout: 30_000 });
+    const panel = await debugExample(workbench, example);
     await workbench.runCommand('View: Toggle Maximized Panel');
-    await workbench.runCommand('Free-Threaded Runtime: Focus on Runtime View');
-    const panel = runtimePanel(page);
-    await panel.locator('vscode-badge[data-phase="running"]').waitFor({ timeout: 30_000 });
-    // Live: samples arrive; the producer's thread shows up in the charts and the matrix.
-    await panel.locator('.uplot .u-legend', { hasText: 'producer' }).first().waitFor({ timeout: 30_000 });
+    // Live: samples arrive; the producer's thread shows up in the matrix.
+    await panel.locator('table.matrix tbody', { hasText: 'producer' }).waitFor({ state: 'attached', timeout: 30_000 });
     const live = await sampleCount(panel);
     await page.waitForTimeout(2000);
     assert.ok((await sampleCount(panel)) > live, 'the sample count grows while the program runs');
 
-    await showTab(workbench, panel, 'gc', 'runtime-gc');
-    assert.ok((await panel.locator('vscode-tab-panel[data-tab="gc"] table.grid tbody tr').count()) >= 1, 'the GC generations are listed');
     await showTab(workbench, panel, 'refcounts', 'runtime-refcount-merges');
+    assert.match(await panel.locator('vscode-tab-panel[data-tab="refcounts"] .u-legend').innerText(), /producer/);
     await showTab(workbench, panel, 'evalBreaker', 'runtime-eval-breaker');
     const matrix = await panel.locator('table.matrix tbody').innerText();
     assert.match(matrix, /producer/);
@@ -62,30 +92,32 @@ suite('e2e: runtime panels', () => {
     // Stopped: the view freezes at the stop and the census by type appears.
     await leaveWebview(page);
     await workbench.runCommand('View: Toggle Maximized Panel');
-    await workbench.openFile(EXAMPLE);
-    await workbench.toggleBreakpointAt(exampleLine(EXAMPLE, 'number += batch_size'));
+    await workbench.openFile(example);
+    await workbench.toggleBreakpointAt(exampleLine(example, 'number += batch_size'));
     await page.locator('.debug-call-stack').getByText(/paused on breakpoint/i).first().waitFor({ timeout: 60_000 });
     await panel.locator('vscode-badge[data-phase="stopped"]').waitFor({ timeout: 15_000 });
     const frozen = await sampleCount(panel);
-    await panel.locator('table.census tbody tr', { hasText: 'Order' }).waitFor({ timeout: 30_000 });
+    const orders = panel.locator('table.census tbody tr', { hasText: 'Order' });
+    await orders.waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1000);
     assert.equal(await sampleCount(panel), frozen, 'the view stays frozen while stopped');
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    await orders.scrollIntoViewIfNeeded();
     await workbench.screenshot('runtime-heaps-stopped-census');
 
     // Inspect Refcount on `batch`, a list the producer thread created.
-    const variable = page.locator('.debug-variables .monaco-list-row', { hasText: /^batch/ }).first();
+    const variable = page.locator('.debug-variables .monaco-list-row', { hasText: /^batch(?!_)/ }).first();
     await variable.click({ button: 'right' });
     await page.locator('.context-view .action-item', { hasText: 'Inspect Refcount' }).click();
     const owner = panel.locator('td[data-field="Owner thread"]');
     await owner.waitFor({ timeout: 30_000 });
-    assert.match(await owner.innerText(), /producer/);
-    assert.match((await panel.locator('tr', { has: panel.locator('td[data-field="Immortal"]') }).getAttribute('title')) ?? '', /immortal/i);
     await workbench.screenshot('runtime-inspect-refcount');
-
-    // The end of the session clears the panel.
-    await page.keyboard.press('Shift+F5');
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-    await panel.locator('.empty').waitFor({ state: 'visible', timeout: 15_000 });
-    assert.equal(await page.locator('.statusbar-item', { hasText: 'GIL off' }).count(), 0, 'the GIL status leaves with the session');
+    const anatomy = await panel.locator('.anatomy').innerText();
+    assert.match(await owner.innerText(), /producer/, anatomy);
+    assert.match(await panel.locator('td[data-field="Object"]').innerText(), /^list at 0x/, anatomy);
+    assert.match((await panel.locator('tr', { has: panel.locator('td[data-field="Immortal"]') }).getAttribute('title')) ?? '', /immortal/i);
+    await leaveWebview(page);
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    await stopDebugging(workbench, panel);
   });
 });

@@ -31,5 +31,5 @@ export function bytes(count: number): string {
 }
 
 export function threadLabel(threadId: number, name: string | null | undefined): string {
-  return name ? `${name} (${threadId})` : `thread ${threadId}`;
+  return name ?? `thread ${threadId}`;
 }

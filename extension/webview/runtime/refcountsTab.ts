@@ -54,7 +54,7 @@ export class RefcountsTab {
       this.anatomy.replaceChildren(el('p', { class: 'error' }, `${refcount.expression}: ${refcount.error ?? 'no answer'}`));
     } else {
       const rows = refcountFields(refcount.anatomy).map((field) =>
-        el('tr', { title: field.explanation }, el('th', {}, field.label, el('span', { class: 'info' }, ' ⓘ')), el('td', { 'data-field': field.label }, field.value)),
+        el('tr', { title: field.explanation }, el('th', {}, field.label), el('td', { 'data-field': field.label }, field.value)),
       );
       this.anatomy.replaceChildren(el('p', {}, el('code', {}, refcount.expression)), el('table', { class: 'fields' }, el('tbody', {}, ...rows)));
     }
