@@ -16,6 +16,11 @@ const owned: RefcountAnatomy = {
   refcount: 1,
 };
 
+function values(anatomy: RefcountAnatomy, labels: string[]): (string | undefined)[] {
+  const fields = refcountFields(anatomy);
+  return labels.map((label) => fields.find((field) => field.label === label)?.value);
+}
+
 suite('refcount fields', () => {
   test('every field has a value and an explanation', () => {
     const fields = refcountFields(owned);
@@ -24,21 +29,11 @@ suite('refcount fields', () => {
       ['Object', 'Owner thread', 'Refcount', 'Local count', 'Shared count', 'Shared flags', 'Immortal', 'Deferred', 'GC bits'],
     );
     for (const field of fields) assert.ok(field.explanation.length > 20, `${field.label} is explained`);
-    const value = (label: string) => fields.find((field) => field.label === label)?.value;
-    assert.equal(value('Owner thread'), 'worker (3)');
-    assert.equal(value('Shared count'), '-1');
-    assert.equal(value('Refcount'), '1');
-    assert.equal(value('Shared flags'), 'queued');
-    assert.equal(value('GC bits'), 'tracked');
+    assert.deepEqual(values(owned, ['Owner thread', 'Shared count', 'Refcount', 'Shared flags', 'GC bits']), ['worker (3)', '-1', '1', 'queued', 'tracked']);
   });
 
   test('a merged object has no owner, an immortal one says so', () => {
-    const fields = refcountFields({ ...owned, ownerThreadId: 0, ownerName: null, immortal: true, refcount: null, sharedFlags: { maybeWeakref: false, queued: false, merged: true }, gcBits: [] });
-    const value = (label: string) => fields.find((field) => field.label === label)?.value;
-    assert.equal(value('Owner thread'), 'none');
-    assert.equal(value('Immortal'), 'yes');
-    assert.equal(value('Refcount'), 'immortal');
-    assert.equal(value('Shared flags'), 'merged');
-    assert.equal(value('GC bits'), 'none');
+    const merged = { ...owned, ownerThreadId: 0, ownerName: null, immortal: true, refcount: null, sharedFlags: { maybeWeakref: false, queued: false, merged: true }, gcBits: [] };
+    assert.deepEqual(values(merged, ['Owner thread', 'Immortal', 'Refcount', 'Shared flags', 'GC bits']), ['none', 'yes', 'immortal', 'merged', 'none']);
   });
 });
