@@ -8,13 +8,14 @@ import type { FromWebview, PanelTab, SessionView, ToWebview } from './webview/me
 
 export const RUNTIME_VIEW_ID = 'ftpy.runtime';
 
-/** While the session runs and the panel is visible, heaps come from a snapshot this often. */
+/** While the session runs and the Heaps tab is visible, heaps come from a snapshot this often. */
 const SNAPSHOT_INTERVAL_MS = 2000;
 
 export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private pendingTab: PanelTab | undefined;
+  private shownTab: PanelTab | undefined;
   private readonly listener: vscode.Disposable;
 
   constructor(
@@ -36,6 +37,10 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
         this.pendingTab = undefined;
       } else if (message.type === 'refreshSnapshot') {
         void this.sessions.refreshSnapshot();
+      } else if (message.type === 'tab') {
+        this.shownTab = message.tab;
+        if (message.tab === 'heaps') void this.sessions.refreshSnapshot();
+        this.updateSnapshotTimer();
       }
     });
     view.onDidChangeVisibility(() => this.updateSnapshotTimer());
@@ -76,7 +81,7 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
   }
 
   private updateSnapshotTimer(): void {
-    const wanted = this.view?.visible === true && this.sessions.active?.phase === 'running';
+    const wanted = this.view?.visible === true && this.shownTab === 'heaps' && this.sessions.active?.phase === 'running';
     if (wanted && !this.snapshotTimer) {
       this.snapshotTimer = setInterval(() => void this.sessions.refreshSnapshot(), SNAPSHOT_INTERVAL_MS);
     } else if (!wanted && this.snapshotTimer) {

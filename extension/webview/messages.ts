@@ -39,4 +39,8 @@ export type ToWebview =
   | { type: 'refcount'; refcount: RefcountView }
   | { type: 'showTab'; tab: PanelTab };
 
-export type FromWebview = { type: 'ready' } | { type: 'refreshSnapshot' };
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'refreshSnapshot' }
+  /** The tab the user looks at (heaps are read only while it is 'heaps'). */
+  | { type: 'tab'; tab: PanelTab };

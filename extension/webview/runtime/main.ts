@@ -38,6 +38,7 @@ const TABS: { id: PanelTab; title: string; root: HTMLElement }[] = [
 const header = el('div', { class: 'session' });
 const tabs = el('vscode-tabs', { panel: '' });
 for (const tab of TABS) tabs.append(el('vscode-tab-header', { slot: 'header', 'data-tab': tab.id }, tab.title), tab.root);
+tabs.addEventListener('vsc-tabs-select', (event) => vscode.postMessage({ type: 'tab', tab: TABS[event.detail.selectedIndex]?.id ?? 'gc' }));
 const empty = el('p', { class: 'muted empty' }, 'Debug a program with Free-Threaded Python to see its runtime here: GC, refcount merges, eval-breaker signals and heaps.');
 document.body.append(header, tabs, empty);
 
@@ -104,6 +105,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
     case 'showTab':
       tabs.selectedIndex = TABS.findIndex((tab) => tab.id === message.tab);
+      vscode.postMessage({ type: 'tab', tab: message.tab });
       break;
   }
 });
@@ -114,3 +116,4 @@ onThemeChange(() => {
 });
 
 vscode.postMessage({ type: 'ready' });
+vscode.postMessage({ type: 'tab', tab: TABS[tabs.selectedIndex]?.id ?? 'gc' });
