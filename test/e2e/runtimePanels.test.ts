@@ -64,6 +64,9 @@ suite('e2e: runtime panels', () => {
     assert.match(await panel.locator('.state').innerText(), /enabled/);
     await leaveWebview(workbench.page);
     await workbench.runCommand('View: Toggle Maximized Panel');
+    // The GIL status item explains itself when clicked.
+    await workbench.page.locator('.statusbar-item', { hasText: '3.13t · GIL off' }).click();
+    await workbench.page.locator('.notification-toast', { hasText: /the GIL is off and threads run Python code in parallel/ }).waitFor({ timeout: 15_000 });
     await stopDebugging(workbench, panel);
   });
 
