@@ -39,8 +39,8 @@ export interface RuntimeSampleEventBody {
 export interface RuntimeSnapshotResponseBody {
   sample: RuntimeSample;
   heaps: ThreadHeaps[];
-  /** The pool of heaps whose threads exited; null while it cannot be read (see notes). */
-  abandoned: { pages: number; usedBytes: number } | null;
+  /** The pool of segments whose threads exited (mimalloc's abandoned pool); null when it could not be read (see notes). */
+  abandoned: { segments: number; pages: number; usedBytes: number } | null;
   /** Only while stopped: GC-tracked objects by type, from the agent (the types holding most bytes). */
   census?: CensusEntry[];
   notes: string[];

@@ -17,55 +17,52 @@ const CPU_BUDGET = 0.05;
 /** Never fewer samples than this a second, however large the process. */
 const MIN_HZ = 1;
 
+/** Milliseconds between samples: 1000 / hz, spaced out when a sample costs more than the budget. */
+export function samplingInterval(hz: number, sampleCostMs: number): number {
+  return Math.min(1000 / MIN_HZ, Math.max(1000 / hz, sampleCostMs / CPU_BUDGET));
+}
+
 export class RuntimeSampling {
   private batch: RuntimeSampleEventBody = { samples: [], collections: [], gilChanges: [] };
+  private readonly batchTimer: NodeJS.Timeout;
   private sampleTimer?: NodeJS.Timeout;
-  private batchTimer?: NodeJS.Timeout;
   /** Running average of the CPU time one sample costs, ms. */
   private sampleCostMs = 0;
   private closed = false;
+  /** The reader of the debuggee's memory, once attached; rejected with a UserFacingError saying why not. */
+  private readonly memory: Promise<MemoryView>;
 
-  private constructor(
-    private readonly reader: ProcessReader,
-    private readonly probe: ProbeOffsets,
-    private readonly sampler: RuntimeSampler,
+  /**
+   * Starts batching at once (what the agent reports is sent even without a reader), attaches the
+   * reader to process `pid` (which runs `python`) and samples it `hz` times a second (0 = never).
+   */
+  constructor(
+    pid: number,
+    python: string,
+    hz: number,
     private readonly send: (event: Event) => void,
     private readonly log: (message: string) => void,
-  ) {}
-
-  /** Attaches the reader to process `pid` (which runs `python`); throws a UserFacingError saying why it cannot. */
-  static async open(pid: number, python: string, send: (event: Event) => void, log: (message: string) => void): Promise<RuntimeSampling> {
-    let probe: ProbeOffsets;
-    try {
-      probe = await offsetsFor(python);
-    } catch (error) {
-      throw new UserFacingError(`The runtime panels have no data: the offsets probe for ${python} could not be built (${errorMessage(error)}).`);
-    }
-    let reader: ProcessReader | undefined;
-    try {
-      reader = ProcessReader.attach(pid);
-      return new RuntimeSampling(reader, probe, reader.sampler(probe), send, log);
-    } catch (error) {
-      reader?.close();
-      if (isInspectError(error)) throw new UserFacingError(`The runtime panels have no data: ${error.message}.`);
-      throw error;
-    }
+  ) {
+    this.batchTimer = setInterval(() => this.flush(), BATCH_MS);
+    this.memory = attach(pid, python);
+    this.memory.then(
+      (view) => {
+        if (!this.closed) this.startSampling(view, hz); // else close() ends the reader
+      },
+      (error: unknown) => log(errorMessage(error)),
+    );
   }
 
-  /** Samples `hz` times a second (fewer for large processes) until closed; 0 = never. */
-  start(hz: number): void {
-    if (hz <= 0 || this.closed) return;
-    const baseMs = 1000 / hz;
+  private startSampling(view: MemoryView, hz: number): void {
+    if (hz <= 0) return;
     const tick = () => {
       const started = process.cpuUsage();
-      if (!this.take()) return; // the process is gone, or unreadable (logged)
+      if (!this.take(view.sampler)) return; // the process is gone, or unreadable (logged)
       const cost = process.cpuUsage(started);
       this.sampleCostMs = 0.8 * this.sampleCostMs + 0.2 * ((cost.user + cost.system) / 1000);
-      const intervalMs = Math.min(1000 / MIN_HZ, Math.max(baseMs, this.sampleCostMs / CPU_BUDGET));
-      this.sampleTimer = setTimeout(tick, intervalMs);
+      this.sampleTimer = setTimeout(tick, samplingInterval(hz, this.sampleCostMs));
     };
     this.sampleTimer = setTimeout(tick, 0);
-    this.batchTimer = setInterval(() => this.flush(), BATCH_MS);
   }
 
   /** What the agent reported, sent with the next batch. */
@@ -75,9 +72,15 @@ export class RuntimeSampling {
   }
 
   async snapshot(census: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
-    const sample = this.sampler.sample();
-    const notes = ['The abandoned heap pool (heaps of exited threads) is not read yet.'];
-    const body: RuntimeSnapshotResponseBody = { sample, heaps: this.reader.heaps(this.probe), abandoned: null, notes };
+    const { reader, probe, sampler } = await this.open();
+    const notes: string[] = [];
+    const body: RuntimeSnapshotResponseBody = { sample: sampler.sample(), heaps: reader.heaps(probe), abandoned: null, notes };
+    try {
+      body.abandoned = reader.abandonedPool(probe);
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read') && !isInspectError(error, 'unsupported-build')) throw error;
+      notes.push(`The abandoned pool could not be read: ${error.message}.`);
+    }
     try {
       const entries = await census();
       if (entries) body.census = entries;
@@ -92,9 +95,22 @@ export class RuntimeSampling {
   async refcount(args: RefcountArguments | undefined, evaluate: (expression: string, frameId: number) => Promise<string>): Promise<RefcountResponseBody> {
     const expression = args?.expression?.trim();
     if (!expression || typeof args?.frameId !== 'number') throw new UserFacingError('Inspect Refcount needs a variable (an expression) of a stopped frame.');
+    const { reader, probe } = await this.open();
     const address = await evaluate(`id((${expression}))`, args.frameId);
     if (!/^\d+$/.test(address)) throw new UserFacingError(`Cannot inspect the refcount of ${expression}: id() gave ${address}.`);
-    return this.reader.refcount(this.probe, BigInt(address));
+    try {
+      return reader.refcount(probe, BigInt(address));
+    } catch (error) {
+      // E.g. a temporary object, freed once id() returned.
+      if (isInspectError(error, 'torn-read')) throw new UserFacingError(`Cannot read the object ${expression} in memory: ${error.message}.`);
+      throw error;
+    }
+  }
+
+  /** The memory reader, while the program runs. */
+  private async open(): Promise<MemoryView> {
+    if (this.closed) throw new UserFacingError('The program is not running.');
+    return this.memory;
   }
 
   close(): void {
@@ -103,13 +119,13 @@ export class RuntimeSampling {
     clearTimeout(this.sampleTimer);
     clearInterval(this.batchTimer);
     this.flush();
-    this.reader.close();
+    this.memory.then((view) => view.reader.close(), () => undefined);
   }
 
   /** Adds a sample to the batch; false when sampling must stop. A torn read just skips one. */
-  private take(): boolean {
+  private take(sampler: RuntimeSampler): boolean {
     try {
-      this.batch.samples.push(this.sampler.sample());
+      this.batch.samples.push(sampler.sample());
       return true;
     } catch (error) {
       if (isInspectError(error, 'torn-read')) return true;
@@ -123,5 +139,30 @@ export class RuntimeSampling {
     if (batch.samples.length + batch.collections.length + batch.gilChanges.length === 0) return;
     this.batch = { samples: [], collections: [], gilChanges: [] };
     this.send(new Event(FTPY_EVENTS.runtimeSample, batch));
+  }
+}
+
+interface MemoryView {
+  reader: ProcessReader;
+  probe: ProbeOffsets;
+  sampler: RuntimeSampler;
+}
+
+/** The reader attached to process `pid` (which runs `python`), or a UserFacingError saying why it cannot be. */
+async function attach(pid: number, python: string): Promise<MemoryView> {
+  let probe: ProbeOffsets;
+  try {
+    probe = await offsetsFor(python);
+  } catch (error) {
+    throw new UserFacingError(`The runtime panels have no data: the offsets probe for ${python} could not be built (${errorMessage(error)}).`);
+  }
+  let reader: ProcessReader | undefined;
+  try {
+    reader = ProcessReader.attach(pid);
+    return { reader, probe, sampler: reader.sampler(probe) };
+  } catch (error) {
+    reader?.close();
+    if (isInspectError(error)) throw new UserFacingError(`The runtime panels have no data: ${error.message}.`);
+    throw error;
   }
 }

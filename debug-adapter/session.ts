@@ -69,9 +69,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private clientRunsInTerminal = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
-  /** The runtime panels' data source, once attached to the debuggee's memory. */
-  private runtime?: Promise<RuntimeSampling>;
-  private sampling?: RuntimeSampling;
+  /** The runtime panels' data. */
+  private runtime?: RuntimeSampling;
 
   constructor() {
     super();
@@ -91,9 +90,10 @@ export class FtpyDebugSession extends LoggingDebugSession {
       logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
       this.debuggee = await this.startProgram(launch);
       this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
-      this.runtime = this.openRuntime(this.debuggee, launch);
+      const toConsole = (message: string) => this.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
+      this.runtime = new RuntimeSampling(this.debuggee.pid, launch.spec.python, launch.runtimeSampling, (event) => this.sendEvent(event), toConsole);
       void this.debuggee.exit.then((exit) => {
-        this.sampling?.close();
+        this.runtime?.close();
         this.sendEvent(new ExitedEvent(exit.code));
         this.sendEvent(new TerminatedEvent());
       });
@@ -127,20 +127,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
       });
     });
 
-  private openRuntime(debuggee: Debuggee, launch: ResolvedLaunch): Promise<RuntimeSampling> {
-    const opening = RuntimeSampling.open(debuggee.pid, launch.spec.python, (event) => this.sendEvent(event), (message) => logger.warn(message));
-    opening.then(
-      (runtime) => {
-        this.sampling = runtime;
-        runtime.start(launch.runtimeSampling);
-      },
-      (error: unknown) => this.sendEvent(new OutputEvent(`ftpy: ${errorMessage(error)}\n`, 'console')),
-    );
-    return opening;
-  }
-
   private onAgentEvent(event: AgentEvent): void {
-    if (event.event === 'gcCollection' || event.event === 'gilChange') void this.runtime?.then((runtime) => runtime.record(event), () => undefined);
+    if (event.event === 'gcCollection' || event.event === 'gilChange') this.runtime?.record(event);
     else if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
     else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
   }
@@ -179,8 +167,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   private async runtimeRequest(command: string, args: unknown): Promise<DebugProtocol.Response['body']> {
-    if (!this.runtime) throw new UserFacingError('The program is not running.');
-    const runtime = await this.runtime;
+    const runtime = this.runtime;
+    if (!runtime) throw new UserFacingError('The program is not running.');
     if (command === FTPY_REQUESTS.runtimeSnapshot) return runtime.snapshot(async () => (await this.agent('census', {})).census);
     return runtime.refcount(args as RefcountArguments | undefined, async (expression, frameId) => (await this.agent('evaluate', { expression, frameId, context: 'watch' })).result);
   }
@@ -194,7 +182,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
     void this.answer(response, async () => {
-      this.sampling?.close();
+      this.runtime?.close();
       if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
       else await this.debuggee?.terminate();
       this.debuggee?.channel.close();

@@ -6,7 +6,7 @@ import { readProcMaps } from './procMaps';
 import { locateRuntime, RuntimeLocation } from './runtimeLocation';
 import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
 import { RuntimeSampler } from './runtimeSample';
-import { readThreadHeaps } from './heaps';
+import { AbandonedPool, readAbandonedPool, readThreadHeaps } from './heaps';
 import { readRefcountAnatomy } from './refcount';
 import type { ProbeOffsets } from '../probe/offsets';
 import type { RefcountAnatomy, ThreadHeaps } from '../model/samples';
@@ -29,6 +29,7 @@ export { takeSnapshot } from './snapshot';
 export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
 export type { FrameSnapshot } from './frames';
 export { RuntimeSampler } from './runtimeSample';
+export type { AbandonedPool } from './heaps';
 
 /** An attached live process: located once, then snapshotted as often as needed. */
 export class ProcessReader {
@@ -68,6 +69,10 @@ export class ProcessReader {
 
   heaps(probe: ProbeOffsets): ThreadHeaps[] {
     return readThreadHeaps(this.memory, this.location.address, probe);
+  }
+
+  abandonedPool(probe: ProbeOffsets): AbandonedPool {
+    return readAbandonedPool(this.memory, this.location.address, probe);
   }
 
   refcount(probe: ProbeOffsets, address: bigint): RefcountAnatomy {

@@ -8,6 +8,14 @@ const int = 0 as number;
 const text = '' as string;
 const flag = false as boolean;
 
+const optionalShapes = new WeakSet<object>();
+
+/** A section newer probes print: offsets cached by an older probe lack it, and are still good for the rest. */
+function optional<T extends object>(shape: T): T | undefined {
+  optionalShapes.add(shape);
+  return shape;
+}
+
 const schema = {
   python: { version: text, hexversion: int, free_threaded: flag, pointer_size: int },
   /** PyThreadState (struct _ts). */
@@ -266,6 +274,19 @@ const schema = {
       thread_id: int,
       slices: int,
     },
+    /** mi_abandoned_pool_t at interpreter_state.mimalloc + offset: two lists of segments of exited threads. */
+    abandoned_pool: optional({
+      offset: int,
+      size: int,
+      abandoned_visited: int,
+      /** A tagged pointer (the tag in tag_mask's bits). */
+      abandoned: int,
+      abandoned_count: int,
+      abandoned_visited_count: int,
+      tag_mask: int,
+      /** mi_segment_t's link in both lists. */
+      segment_next: int,
+    }),
     /** mi_tld_t. */
     tld: {
       size: int,
@@ -311,6 +332,7 @@ export function loadProbeOffsets(file: string): ProbeOffsets | undefined {
 // Where `value` departs from `shape` (extra keys are allowed), or undefined.
 function mismatch(value: unknown, shape: unknown, where: string): string | undefined {
   if (typeof shape === 'object' && shape !== null) {
+    if (value === undefined && optionalShapes.has(shape)) return undefined;
     if (typeof value !== 'object' || value === null) return `${where} is not an object`;
     for (const [name, inner] of Object.entries(shape)) {
       const problem = mismatch((value as Record<string, unknown>)[name], inner, `${where}.${name}`);

@@ -544,6 +544,18 @@ static void print_mimalloc(void)
     OFFSET("thread_id", mi_segment_t, thread_id);
     OFFSET("slices", mi_segment_t, slices);
     end();
+    /* interp->mimalloc.abandoned_pool: segments of exited threads */
+    begin("abandoned_pool");
+    num("offset", (long long)offsetof(struct _mimalloc_interp_state, abandoned_pool));
+    SIZE(mi_abandoned_pool_t);
+    OFFSET("abandoned_visited", mi_abandoned_pool_t, abandoned_visited);
+    OFFSET("abandoned", mi_abandoned_pool_t, abandoned);
+    OFFSET("abandoned_count", mi_abandoned_pool_t, abandoned_count);
+    OFFSET("abandoned_visited_count", mi_abandoned_pool_t, abandoned_visited_count);
+    /* `abandoned` is a tagged pointer: the tag in these low bits */
+    num("tag_mask", (long long)MI_SEGMENT_MASK);
+    OFFSET("segment_next", mi_segment_t, abandoned_next);
+    end();
     begin("tld");
     SIZE(mi_tld_t);
     OFFSET("heap_backing", mi_tld_t, heap_backing);

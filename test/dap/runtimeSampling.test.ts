@@ -1,10 +1,15 @@
 // The runtime panels' data over DAP: 'ftpy/runtimeSample' batches while the program runs,
 // 'ftpy/runtimeSnapshot' and 'ftpy/refcount' while it is stopped.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { FTPY_EVENTS, FTPY_REQUESTS, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
+import { FTPY_EVENTS, FTPY_REQUESTS, GilChange, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
 import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
+import { buildNeedsGil } from '../support/needsGil';
+import { testPython } from '../support/runtime';
 
 const program = fixture('dap_runtime.py');
 
@@ -30,7 +35,7 @@ suite('DAP: runtime samples', () => {
 
     assert.ok(batches.length <= elapsedS * 10 + 2, `${batches.length} batches in ${elapsedS.toFixed(1)} s: at most 10 a second`);
     const samples = batches.flatMap((batch) => batch.samples);
-    assert.ok(samples.length >= 20, `${samples.length} samples in ${elapsedS.toFixed(1)} s`);
+    assert.ok(samples.length >= 10, `${samples.length} samples in ${elapsedS.toFixed(1)} s`);
     for (const sample of samples) {
       assert.equal(sample.gilEnabled, false);
       assert.equal(sample.gc.generations.length, 3);
@@ -47,6 +52,9 @@ suite('DAP: runtime samples', () => {
     const snapshot = (await client.customRequest(FTPY_REQUESTS.runtimeSnapshot, {})).body as RuntimeSnapshotResponseBody;
     assert.ok(snapshot.sample.threads.some((thread) => thread.name === 'MainThread'));
     assert.equal(snapshot.heaps.length, snapshot.sample.threads.length);
+    // Offsets cached by an older probe lack the abandoned pool's: then a note says so.
+    if (snapshot.abandoned) assert.ok(snapshot.abandoned.segments >= 0 && snapshot.abandoned.usedBytes >= 0, JSON.stringify(snapshot.abandoned));
+    else assert.match(snapshot.notes.join('\n'), /abandoned pool could not be read/);
     const census = defined(snapshot.census, 'a census while stopped');
     assert.ok(census.some((entry) => entry.type === 'list' && entry.count > 0 && entry.bytes > 0), JSON.stringify(census.slice(0, 5)));
 
@@ -59,6 +67,36 @@ suite('DAP: runtime samples', () => {
     const output = new ProgramOutput(client);
     await client.continueRequest({ threadId: defined(stop.body.threadId, 'thread') });
     assert.equal(await output.exitCode, 0);
+  });
+
+  suite('an extension module that needs the GIL', () => {
+    let dir: string;
+    let main: string;
+    suiteSetup(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-needs-gil-'));
+      main = buildNeedsGil(testPython(), dir);
+    });
+    suiteTeardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    for (const gil of ['default', 'off'] as const) {
+      test(`gil ${gil}: the import is reported${gil === 'off' ? ', the GIL kept off' : ' as re-enabling the GIL, and samples see it on'}`, async () => {
+        const batches = collectBatches();
+        const output = new ProgramOutput(client);
+        await launchWithBreakpoints(client, launchArgs(main, { gil }));
+        assert.equal(await output.exitCode, 0);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the last batch
+        const changes = batches.flatMap((batch) => batch.gilChanges);
+        assert.equal(changes.length, 1, JSON.stringify(changes));
+        const change = changes[0] as GilChange;
+        assert.equal(change.module, 'needs_gil');
+        assert.match(change.importer ?? '', /main\.py:4$/);
+        assert.equal(change.enabled, gil === 'default');
+        assert.equal(change.forcedOff, gil === 'off');
+        const samples = batches.flatMap((batch) => batch.samples);
+        if (gil === 'default') assert.ok(samples.some((sample) => sample.gilEnabled), 'a sample after the import sees the GIL on');
+        else assert.ok(samples.every((sample) => !sample.gilEnabled));
+      });
+    }
   });
 
   test('runtimeSampling 0: no samples; a bad value: one clear error', async () => {

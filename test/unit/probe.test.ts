@@ -65,6 +65,18 @@ suite('offsets probe: build and schema', () => {
     assert.equal(o.mimalloc.thread_state.heaps.length, Object.keys(o.mimalloc.heap_ids).length);
     assert.equal(o.mimalloc.thread_state.heaps.stride, o.mimalloc.heap.size);
     assert.equal(o.brc.object_stack_chunk.objs.offset + o.brc.object_stack_chunk.objs.length * 8, o.brc.object_stack_chunk.size);
+    const pool = o.mimalloc.abandoned_pool;
+    assert.ok(pool, 'this probe prints the abandoned pool');
+    assertLayout(pool, ['abandoned_visited', 'abandoned', 'abandoned_count', 'abandoned_visited_count']);
+    assert.equal(pool.tag_mask, o.mimalloc.segment.alignment - 1, 'the tag lies in the bits a segment address has clear');
+    assert.ok(pool.segment_next < o.mimalloc.segment.slices, 'the list link lies in the segment header');
+  });
+
+  test('offsets from an older probe, without an optional section, still load; a damaged one does not', () => {
+    const { abandoned_pool: pool, ...mimalloc } = offsets.mimalloc;
+    assert.deepEqual(parseProbeOffsets(JSON.stringify({ ...offsets, mimalloc })).mimalloc.abandoned_pool, undefined);
+    const damaged = { ...offsets, mimalloc: { ...mimalloc, abandoned_pool: { ...pool, tag_mask: -1 } } };
+    assert.throws(() => parseProbeOffsets(JSON.stringify(damaged)), /offsets\.mimalloc\.abandoned_pool\.tag_mask is not a non-negative integer/);
   });
 
   test('agrees with the live _Py_DebugOffsets table wherever both cover a field', () => {

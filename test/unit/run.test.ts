@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliPath, finished, fixtures, repoRoot, runFtpy } from '../support/cli';
+import { buildNeedsGil } from '../support/needsGil';
 import { testPython } from '../support/runtime';
 
 suite('ftpy run', () => {
@@ -64,13 +65,7 @@ suite('ftpy run', () => {
     let workdir: string;
     suiteSetup(function () {
       workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-needs-gil-'));
-      const config = JSON.parse(
-        execFileSync(python, ['-c', 'import json, sysconfig; print(json.dumps([sysconfig.get_paths()["include"], sysconfig.get_config_var("EXT_SUFFIX")]))'], {
-          encoding: 'utf8',
-        }),
-      ) as [string, string];
-      execFileSync('cc', ['-shared', '-fPIC', `-I${config[0]}`, path.join(fixtures, 'needs_gil.c'), '-o', path.join(workdir, `needs_gil${config[1]}`)]);
-      fs.copyFileSync(path.join(fixtures, 'run_imports_needs_gil.py'), path.join(workdir, 'main.py'));
+      buildNeedsGil(python, workdir);
     });
     suiteTeardown(() => fs.rmSync(workdir, { recursive: true, force: true }));
 

@@ -104,6 +104,13 @@ suite('inspect: runtime samples against the runtime itself', () => {
     }
   });
 
+  test("the abandoned pool: an exited thread's 100,000 live lists", async () => {
+    await start('abandoned');
+    const pool = (reader as ProcessReader).abandonedPool(probe);
+    assert.ok(pool.segments >= 1 && pool.pages >= 1, JSON.stringify(pool));
+    assert.ok(pool.usedBytes >= 100_000 * 56, `abandoned: ${JSON.stringify(pool)}`);
+  });
+
   test('objects of thread A released by thread B: A\'s BRC queue and explicit-merge bit, until A merges', async () => {
     const { truth, out, sampler } = await start('brc');
     const before = sampler.sample();

@@ -16,18 +16,34 @@ class Channel:
         self._socket.connect(socket_path)
         self._reader = self._socket.makefile("rb")
         self._send_lock = threading.Lock()
+        self._sending = threading.local()
+        self._deferred = []
         self.closed = False
         self.send({"type": "hello", "token": token, "pid": os.getpid()})
 
     def send(self, message):
         data = (json.dumps(message, default=repr) + "\n").encode()
-        with self._send_lock:
-            if self.closed:
-                return
-            try:
-                self._socket.sendall(data)
-            except OSError:
-                self.closed = True  # the adapter went away: the program goes on
+        if getattr(self._sending, "active", False):
+            # A gc callback (or a signal handler) run by this thread in the middle of its own
+            # send: taking the lock again would deadlock. The outer send sends this after its own.
+            self._deferred.append(data)
+            return
+        self._sending.active = True  # before taking the lock: a collection may start right after
+        try:
+            with self._send_lock:
+                self._send_all(data)
+                while self._deferred:
+                    self._send_all(self._deferred.pop(0))
+        finally:
+            self._sending.active = False
+
+    def _send_all(self, data):
+        if self.closed:
+            return
+        try:
+            self._socket.sendall(data)
+        except OSError:
+            self.closed = True  # the adapter went away: the program goes on
 
     def event(self, name, body):
         self.send({"type": "event", "event": name, "body": body})
