@@ -61,8 +61,8 @@ export class GilStatusItem implements vscode.Disposable {
   }
 
   private explain(): void {
-    if (!this.shown) return;
-    const show = this.shown.warning ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void show(this.shown.explanation, { modal: false });
+    const shown = this.shown;
+    if (!shown) return;
+    void (shown.warning ? vscode.window.showWarningMessage(shown.explanation) : vscode.window.showInformationMessage(shown.explanation));
   }
 }
