@@ -31,6 +31,15 @@ const builds = [
     format: 'cjs',
     external: ['vscode'],
   },
+  {
+    ...common,
+    // The runtime panel's webview (its CSS lands next to it as runtime.css).
+    entryPoints: { runtime: 'extension/webview/runtime/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+  },
 ];
 
 async function main() {

@@ -3,7 +3,11 @@ import * as vscode from 'vscode';
 import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
 import { activateLanguageFeatures } from './languageFeatures';
 import { registerLocksView } from './locksView';
+import { GilStatusItem } from './gilStatusItem';
+import { inspectRefcount } from './inspectRefcount';
 import { pickPythonProcess } from './pickProcess';
+import { RUNTIME_VIEW_ID, RuntimePanel } from './runtimePanel';
+import { RuntimeSessions } from './runtimeSessions';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
 
@@ -21,6 +25,15 @@ export function activate(context: vscode.ExtensionContext): void {
     registerLocksView(),
   );
   activateLanguageFeatures(context, runtimes, log);
+  const sessions = new RuntimeSessions();
+  const runtimePanel = new RuntimePanel(context.extensionUri, sessions);
+  context.subscriptions.push(
+    sessions,
+    runtimePanel,
+    vscode.window.registerWebviewViewProvider(RUNTIME_VIEW_ID, runtimePanel),
+    vscode.commands.registerCommand('ftpy.inspectRefcount', (variable) => inspectRefcount(variable, sessions, runtimePanel)),
+    new GilStatusItem(sessions, log),
+  );
 }
 
 export function deactivate(): void {

@@ -1,24 +1,14 @@
 // Debugging in a real VS Code: breakpoint, stop with every thread in the Call Stack, stop.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
+import { exampleLine } from './support/examples';
 import { sharedWorkbench } from './support/workbench';
-
-const examples = path.resolve(__dirname, '..', '..', 'examples');
-
-/** The 1-based line of the first line of `file` containing `text`. */
-function lineOf(file: string, text: string): number {
-  const index = fs.readFileSync(path.join(examples, file), 'utf8').split('\n').findIndex((line) => line.includes(text));
-  assert.ok(index >= 0, `${text} is in ${file}`);
-  return index + 1;
-}
 
 suite('e2e: debug a file', () => {
   test('"Debug Python File" stops at a breakpoint with all threads in the Call Stack', async () => {
     const workbench = await sharedWorkbench();
     const page = workbench.page;
     await workbench.openFile('deadlock.py');
-    await workbench.toggleBreakpointAt(lineOf('deadlock.py', 'balance = amount * 2'));
+    await workbench.toggleBreakpointAt(exampleLine('deadlock.py', 'balance = amount * 2'));
     await workbench.runCommand('Free-Threaded Python: Debug Python File');
     const callStack = page.locator('.debug-call-stack');
     await callStack.getByText(/paused on breakpoint/i).first().waitFor({ timeout: 60_000 });

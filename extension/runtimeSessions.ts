@@ -1,0 +1,128 @@
+// One runtime model per ftpy debug session, fed by a debug adapter tracker (the adapter's
+// 'ftpy/runtimeSample' batches, stops and resumes), following VS Code's active session.
+import * as vscode from 'vscode';
+import { errorMessage } from '../runtime/errors';
+import { FTPY_EVENTS, FTPY_REQUESTS, type RuntimeSampleEventBody } from '../debug-adapter/protocol';
+import { ftpyRequest } from './ftpyRequest';
+import { addBatch, emptyHistory } from './model/runtimeHistory';
+import type { RefcountView, SessionView, SnapshotView } from './webview/messages';
+
+/** What changed in the active session's model (what the views redraw). */
+export type RuntimeChange =
+  | { kind: 'session' }
+  | { kind: 'samples'; batch: RuntimeSampleEventBody }
+  | { kind: 'phase' }
+  | { kind: 'snapshot' }
+  | { kind: 'refcount' };
+
+export interface SessionRuntime extends SessionView {
+  session: vscode.DebugSession;
+}
+
+const RESUMING_REQUESTS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack', 'goto']);
+
+export class RuntimeSessions implements vscode.Disposable {
+  private readonly models = new Map<string, SessionRuntime>();
+  private readonly changed = new vscode.EventEmitter<RuntimeChange>();
+  private readonly subscriptions: vscode.Disposable[];
+  /** Fires for changes of the active session only. */
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    this.subscriptions = [
+      this.changed,
+      vscode.debug.registerDebugAdapterTrackerFactory('ftpy', {
+        createDebugAdapterTracker: (session) => {
+          const model = this.modelOf(session);
+          return {
+            onDidSendMessage: (message: { type?: string; event?: string; body?: unknown }) => {
+              if (message.type === 'event') this.onEvent(model, message.event, message.body);
+            },
+            onWillReceiveMessage: (message: { type?: string; command?: string }) => {
+              if (message.type === 'request' && message.command && RESUMING_REQUESTS.has(message.command)) this.setPhase(model, 'running');
+            },
+          };
+        },
+      }),
+      vscode.debug.onDidTerminateDebugSession((session) => {
+        if (this.models.delete(session.id)) this.changed.fire({ kind: 'session' });
+      }),
+      vscode.debug.onDidChangeActiveDebugSession(() => this.changed.fire({ kind: 'session' })),
+    ];
+  }
+
+  /** The model of the active debug session, if it is an ftpy session. */
+  get active(): SessionRuntime | undefined {
+    const session = vscode.debug.activeDebugSession;
+    return session ? this.models.get(session.id) : undefined;
+  }
+
+  /** Asks the active session for a snapshot (heaps; the census while stopped). */
+  async refreshSnapshot(): Promise<void> {
+    const model = this.active;
+    if (!model) return;
+    let snapshot: SnapshotView;
+    try {
+      snapshot = { time: Date.now(), snapshot: await ftpyRequest(model.session, FTPY_REQUESTS.runtimeSnapshot, {}) };
+    } catch (error) {
+      snapshot = { time: Date.now(), error: errorMessage(error) };
+    }
+    model.snapshot = snapshot;
+    this.fire(model, { kind: 'snapshot' });
+  }
+
+  /** Reads the refcount anatomy of `expression` in a frame of the active session. */
+  async inspectRefcount(session: vscode.DebugSession, expression: string, frameId: number): Promise<RefcountView> {
+    let refcount: RefcountView;
+    try {
+      refcount = { expression, anatomy: await ftpyRequest(session, FTPY_REQUESTS.refcount, { expression, frameId }) };
+    } catch (error) {
+      refcount = { expression, error: errorMessage(error) };
+    }
+    const model = this.models.get(session.id);
+    if (model) {
+      model.refcount = refcount;
+      this.fire(model, { kind: 'refcount' });
+    }
+    return refcount;
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+
+  private modelOf(session: vscode.DebugSession): SessionRuntime {
+    let model = this.models.get(session.id);
+    if (!model) {
+      model = { session, name: session.name, phase: 'running', history: emptyHistory(), snapshot: null, refcount: null };
+      this.models.set(session.id, model);
+      this.fire(model, { kind: 'session' });
+    }
+    return model;
+  }
+
+  private onEvent(model: SessionRuntime, event: string | undefined, body: unknown): void {
+    if (event === FTPY_EVENTS.runtimeSample) {
+      const batch = body as RuntimeSampleEventBody;
+      addBatch(model.history, batch);
+      // Frozen while stopped: the history keeps growing, the view catches up on resume.
+      if (model.phase === 'running') this.fire(model, { kind: 'samples', batch });
+    } else if (event === 'stopped') {
+      this.setPhase(model, 'stopped');
+      if (model === this.active) void this.refreshSnapshot();
+    } else if (event === 'continued') {
+      this.setPhase(model, 'running');
+    }
+  }
+
+  private setPhase(model: SessionRuntime, phase: SessionView['phase']): void {
+    if (model.phase === phase) return;
+    model.phase = phase;
+    // On resume the view needs what it missed while frozen: send everything.
+    this.fire(model, { kind: phase === 'running' ? 'session' : 'phase' });
+  }
+
+  private fire(model: SessionRuntime, change: RuntimeChange): void {
+    if (model === this.active) this.changed.fire(change);
+  }
+}

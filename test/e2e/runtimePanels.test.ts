@@ -1,0 +1,126 @@
+// The "Free-Threaded Runtime" panel in a real VS Code, during debug runs of examples/:
+// gc_pressure.py for the GC tab, then shared_refcount.py for refcount merges, eval-breaker and
+// heaps live, frozen at a breakpoint with the census, Inspect Refcount on a variable; the GIL
+// status item, and the panel cleared when each session ends.
+import assert from 'node:assert/strict';
+import type { FrameLocator, Page } from 'playwright-core';
+import { exampleLine } from './support/examples';
+import { sharedWorkbench, Workbench } from './support/workbench';
+
+/** The runtime panel's document (code-server nests a webview's page in two iframes). */
+function runtimePanel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+async function showTab(workbench: Workbench, panel: FrameLocator, tab: string, name: string): Promise<void> {
+  await panel.locator(`vscode-tab-header[data-tab="${tab}"]`).click();
+  await panel.locator(`vscode-tab-panel[data-tab="${tab}"]`).waitFor({ state: 'visible' });
+  await workbench.screenshot(name);
+}
+
+/** The number in the panel's "N samples" line. */
+async function sampleCount(panel: FrameLocator): Promise<number> {
+  const text = await panel.locator('.session').innerText();
+  return Number(/(\d+) samples/.exec(text)?.[1] ?? 0);
+}
+
+/** Gives the keyboard back to the workbench (keys typed in a webview stay there). */
+async function leaveWebview(page: Page): Promise<void> {
+  await page.locator('.part.panel .composite.title').click({ position: { x: 5, y: 5 } });
+}
+
+/** Starts debugging examples/`file` and waits for the panel to go live with it. */
+async function debugExample(workbench: Workbench, file: string): Promise<FrameLocator> {
+  await workbench.openFile(file);
+  await workbench.runCommand('Free-Threaded Python: Debug Python File');
+  await workbench.page.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
+  await workbench.page.locator('.statusbar-item', { hasText: '3.13t · GIL off' }).waitFor({ timeout: 30_000 });
+  await workbench.runCommand('Free-Threaded Runtime: Focus on Runtime View');
+  const panel = runtimePanel(workbench.page);
+  await panel.locator('vscode-badge[data-phase="running"]').waitFor({ timeout: 30_000 });
+  return panel;
+}
+
+/** Stops debugging: the panel clears and the GIL status item goes. */
+async function stopDebugging(workbench: Workbench, panel: FrameLocator): Promise<void> {
+  await leaveWebview(workbench.page);
+  await workbench.page.keyboard.press('Shift+F5');
+  await workbench.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  await panel.locator('.empty').waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await workbench.page.locator('.statusbar-item', { hasText: 'GIL off' }).count(), 0, 'the GIL status leaves with the session');
+}
+
+suite('e2e: runtime panels', () => {
+  test('GC tab: collections of examples/gc_pressure.py with the thresholds', async function () {
+    this.timeout(240_000);
+    const workbench = await sharedWorkbench();
+    const panel = await debugExample(workbench, 'gc_pressure.py');
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    const collections = panel.locator('.state', { hasText: /[1-9]\d* collections in the window/ });
+    await collections.waitFor({ timeout: 30_000 });
+    await workbench.page.waitForTimeout(3000); // a few seconds of timeline
+    await showTab(workbench, panel, 'gc', 'runtime-gc');
+    assert.equal(await panel.locator('vscode-tab-panel[data-tab="gc"] table.grid tbody tr').count(), 3, 'the three generations are listed');
+    assert.match(await panel.locator('.state').innerText(), /enabled/);
+    await leaveWebview(workbench.page);
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    // The GIL status item explains itself when clicked.
+    await workbench.page.locator('.statusbar-item', { hasText: '3.13t · GIL off' }).click();
+    await workbench.page.locator('.notification-toast', { hasText: /the GIL is off and threads run Python code in parallel/ }).waitFor({ timeout: 15_000 });
+    await stopDebugging(workbench, panel);
+  });
+
+  test('refcount merges, eval-breaker and heaps of examples/shared_refcount.py; frozen at a stop; Inspect Refcount', async function () {
+    this.timeout(360_000);
+    const example = 'shared_refcount.py';
+    const workbench = await sharedWorkbench();
+    const page = workbench.page;
+    const panel = await debugExample(workbench, example);
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    // Live: samples arrive; the producer's thread shows up in the matrix.
+    await panel.locator('table.matrix tbody', { hasText: 'producer' }).waitFor({ state: 'attached', timeout: 30_000 });
+    const live = await sampleCount(panel);
+    await page.waitForTimeout(2000);
+    assert.ok((await sampleCount(panel)) > live, 'the sample count grows while the program runs');
+
+    await showTab(workbench, panel, 'refcounts', 'runtime-refcount-merges');
+    assert.match(await panel.locator('vscode-tab-panel[data-tab="refcounts"] .u-legend').innerText(), /producer/);
+    await showTab(workbench, panel, 'evalBreaker', 'runtime-eval-breaker');
+    const matrix = await panel.locator('table.matrix tbody').innerText();
+    assert.match(matrix, /producer/);
+    assert.match(matrix, /consumer-0/);
+    await showTab(workbench, panel, 'heaps', 'runtime-heaps');
+    await panel.locator('vscode-tab-panel[data-tab="heaps"] table.grid tbody tr').first().waitFor({ timeout: 15_000 });
+
+    // Stopped: the view freezes at the stop and the census by type appears.
+    await leaveWebview(page);
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    await workbench.openFile(example);
+    await workbench.toggleBreakpointAt(exampleLine(example, 'number += batch_size'));
+    await page.locator('.debug-call-stack').getByText(/paused on breakpoint/i).first().waitFor({ timeout: 60_000 });
+    await panel.locator('vscode-badge[data-phase="stopped"]').waitFor({ timeout: 15_000 });
+    const frozen = await sampleCount(panel);
+    const orders = panel.locator('table.census tbody tr', { hasText: 'Order' });
+    await orders.waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    assert.equal(await sampleCount(panel), frozen, 'the view stays frozen while stopped');
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    await orders.scrollIntoViewIfNeeded();
+    await workbench.screenshot('runtime-heaps-stopped-census');
+
+    // Inspect Refcount on `batch`, a list the producer thread created.
+    const variable = page.locator('.debug-variables .monaco-list-row', { hasText: /^batch(?!_)/ }).first();
+    await variable.click({ button: 'right' });
+    await page.locator('.context-view .action-item', { hasText: 'Inspect Refcount' }).click();
+    const owner = panel.locator('td[data-field="Owner thread"]');
+    await owner.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('runtime-inspect-refcount');
+    const anatomy = await panel.locator('.anatomy').innerText();
+    assert.match(await owner.innerText(), /producer/, anatomy);
+    assert.match(await panel.locator('td[data-field="Object"]').innerText(), /^list at 0x/, anatomy);
+    assert.match((await panel.locator('tr', { has: panel.locator('td[data-field="Immortal"]') }).getAttribute('title')) ?? '', /immortal/i);
+    await leaveWebview(page);
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    await stopDebugging(workbench, panel);
+  });
+});
