@@ -31,6 +31,8 @@ export const capabilities: DebugProtocol.Capabilities = {
   supportsTerminateRequest: true,
   supportsSingleThreadExecutionRequests: true,
   supportsDelayedStackTraceLoading: true,
+  supportsSteppingGranularity: true,
+  supportsDisassembleRequest: true,
   exceptionBreakpointFilters: [
     { filter: 'raised', label: 'Raised Exceptions', description: 'Stop where an exception is raised in your code.', default: false },
     { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Stop when an exception ends a thread or the program.', default: true },
@@ -56,6 +58,7 @@ const FORWARDED: readonly AgentCommand[] = [
   'stepIn',
   'stepOut',
   'pause',
+  'disassemble',
 ];
 
 function isForwarded(command: string): command is AgentCommand {

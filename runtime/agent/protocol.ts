@@ -37,6 +37,7 @@ export interface AgentCommands {
   stepIn: [DebugProtocol.StepInArguments, Empty];
   stepOut: [DebugProtocol.StepOutArguments, Empty];
   pause: [DebugProtocol.PauseArguments, Empty];
+  disassemble: [DebugProtocol.DisassembleArguments, { instructions: DebugProtocol.DisassembledInstruction[] }];
   disconnect: [Empty, Empty];
 }
 export type AgentCommand = keyof AgentCommands;

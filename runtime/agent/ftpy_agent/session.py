@@ -78,8 +78,11 @@ class Session:
         if command == "continue":
             return {"allThreadsContinued": monitor.resume(args["threadId"], single_thread=args.get("singleThread", False))}
         if command in _STEPS:
-            monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False))
+            by_instruction = args.get("granularity") == "instruction"
+            monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False), by_instruction)
             return {}
+        if command == "disassemble":
+            return monitor.disassemble(args)
         if command == "pause":
             monitor.pause(args["threadId"])
             return {}
