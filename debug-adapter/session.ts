@@ -10,6 +10,7 @@ import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/p
 import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
 import { AttachArguments, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
+import { FIX_ACTION_COMMANDS } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 
 const USER_ERROR = 1001;
@@ -186,7 +187,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
       return true;
     } catch (error) {
       if (error instanceof UserFacingError) {
-        this.sendErrorResponse(response, { id: USER_ERROR, format: error.message, showUser: true });
+        const fix = error.action && FIX_ACTION_COMMANDS[error.action];
+        this.sendErrorResponse(response, { id: USER_ERROR, format: error.message, showUser: true, ...(fix && { url: `command:${fix.command}`, urlLabel: fix.label }) });
       } else if (error instanceof AgentError) {
         this.sendErrorResponse(response, { id: AGENT_ERROR, format: error.message, showUser: false });
       } else {
