@@ -1,0 +1,95 @@
+// The editor experience end to end: a breakpoint set by clicking the gutter, "Debug Python
+// File", every thread in the Call Stack, a step, an evaluation in the Debug Console, the
+// Disassembly view at the current bytecode instruction; the interpreter in the status bar.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { sharedWorkbench, Workbench } from './support/workbench';
+
+const examples = path.resolve(__dirname, '..', '..', 'examples');
+
+/** The 1-based line of the first line of `file` containing `text`. */
+function lineOf(file: string, text: string): number {
+  const index = fs.readFileSync(path.join(examples, file), 'utf8').split('\n').findIndex((line) => line.includes(text));
+  assert.ok(index >= 0, `${text} is in ${file}`);
+  return index + 1;
+}
+
+/** Clicks the glyph margin (left of the line numbers) of a visible line of the active editor. */
+async function clickGutter(page: Page, line: number): Promise<void> {
+  const editor = page.locator('.editor-group-container.active .monaco-editor');
+  const number = editor.locator('.line-numbers', { hasText: new RegExp(`^${line}$`) });
+  const box = await number.boundingBox();
+  assert.ok(box, `line ${line} is visible`);
+  const glyphs = await editor.locator('.glyph-margin').boundingBox();
+  assert.ok(glyphs, 'the editor has a glyph margin');
+  await page.mouse.click(glyphs.x + glyphs.width / 2, box.y + box.height / 2);
+  await editor.locator('.codicon-debug-breakpoint').first().waitFor();
+}
+
+async function evaluateInConsole(workbench: Workbench, expression: string): Promise<string> {
+  const page = workbench.page;
+  await workbench.runCommand('Debug Console: Focus on Debug Console View');
+  const input = page.locator('.repl-input-wrapper .monaco-editor');
+  await input.click();
+  await page.keyboard.type(expression);
+  await page.keyboard.press('Enter');
+  const answer = page.locator('.repl .monaco-list-row .evaluation-result').last();
+  await answer.waitFor({ timeout: 30_000 });
+  return answer.innerText();
+}
+
+suite('e2e: the editor experience', () => {
+  test('gutter breakpoint, all threads, step, evaluate, Disassembly view at the current instruction', async () => {
+    const workbench = await sharedWorkbench();
+    const page = workbench.page;
+    await workbench.openFile('deadlock.py');
+    const statusBar = page.locator('.statusbar-item', { hasText: /3\.13(\.\d+)?t/ });
+    await statusBar.first().waitFor({ timeout: 30_000 });
+    assert.match(await statusBar.first().innerText(), /embedded/, 'the status bar shows the embedded runtime as interpreter');
+
+    const line = lineOf('deadlock.py', 'balance = amount * 2');
+    await clickGutter(page, line);
+    await workbench.runCommand('Free-Threaded Python: Debug Python File');
+    const callStack = page.locator('.debug-call-stack');
+    await callStack.getByText(/paused on breakpoint/i).first().waitFor({ timeout: 60_000 });
+    const threads = await callStack.locator('.monaco-list-row .thread').allInnerTexts();
+    await workbench.screenshot('editor-1-breakpoint');
+    for (const name of ['transfer', 'MainThread']) assert.ok(threads.some((text) => text.includes(name)), `${name} is listed: ${threads.join(' | ')}`);
+
+    // Step over: the top frame moves to the next line.
+    await page.keyboard.press('F10');
+    await callStack.getByText(/paused on step/i).first().waitFor({ timeout: 30_000 });
+    await callStack.locator('.monaco-list-row .stack-frame', { hasText: new RegExp(`deadlock\\.py\\s*${line + 1}:`) }).first().waitFor({ timeout: 10_000 }).catch(async () => {
+      throw new Error(`the selected frame is not at line ${line + 1}: ${(await callStack.locator('.monaco-list-row .stack-frame').allInnerTexts()).join(' | ')}`);
+    });
+    await workbench.screenshot('editor-2-step');
+
+    assert.equal(await evaluateInConsole(workbench, 'balance + 1'), '101');
+    await workbench.screenshot('editor-3-evaluate');
+
+    await workbench.runCommand('Open Disassembly View');
+    const disassembly = page.locator('.disassembly-view');
+    const current = disassembly.locator('.monaco-list-row', { has: page.locator('.codicon-debug-stackframe') });
+    await current.first().waitFor({ timeout: 30_000 });
+    const currentText = await current.first().innerText();
+    assert.match(currentText, /LOAD_GLOBAL|LOAD_FAST|LOAD_ATTR/, `the current instruction starts line ${line + 1} (time.sleep): ${currentText}`);
+    assert.match(await disassembly.innerText(), /transfer/, 'the listing names the function');
+    await workbench.screenshot('editor-4-disassembly');
+
+    // With the Disassembly view focused, F10 steps one instruction: the marker moves on.
+    await current.first().click();
+    await page.keyboard.press('F10');
+    await callStack.getByText(/paused on step/i).first().waitFor({ timeout: 30_000 });
+    const deadline = Date.now() + 15_000;
+    while ((await current.first().innerText().catch(() => currentText)) === currentText) {
+      assert.ok(Date.now() < deadline, `the current instruction stayed at ${currentText}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await workbench.screenshot('editor-5-instruction-step');
+
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+});
