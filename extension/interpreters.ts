@@ -104,7 +104,7 @@ export class InterpreterSelection implements vscode.Disposable {
           description: 'free-threaded',
           detail: info.path,
           picked: this.chosen?.python === info.path,
-          choose: async () => ({ python: info.path, version: info.version }),
+          choose: async () => chosenFrom(requireFreeThreaded(info)),
         }),
       ),
       { label: '', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined },
@@ -120,8 +120,7 @@ export class InterpreterSelection implements vscode.Disposable {
       ignoreFocusOut: true,
     });
     if (!typed?.trim()) return undefined;
-    const info = requireFreeThreaded(await describeInterpreter(typed.trim()));
-    return { python: info.path, version: info.version };
+    return chosenFrom(requireFreeThreaded(await describeInterpreter(typed.trim())));
   }
 
   private label(): string {
@@ -143,6 +142,10 @@ export class InterpreterSelection implements vscode.Disposable {
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+function chosenFrom(info: InterpreterInfo): Chosen {
+  return { python: info.path, version: info.version };
 }
 
 function realpath(file: string): string {

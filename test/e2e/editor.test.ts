@@ -3,8 +3,10 @@
 // Disassembly view at the current bytecode instruction; the interpreter in the status bar.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { testPython } from '../support/runtime';
 import { sharedWorkbench, Workbench } from './support/workbench';
 
 const examples = path.resolve(__dirname, '..', '..', 'examples');
@@ -91,5 +93,58 @@ suite('e2e: the editor experience', () => {
 
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  test('Select Interpreter: embedded first, a GIL build refused with the reason, a failed launch offers the fix', async () => {
+    const workbench = await sharedWorkbench();
+    const page = workbench.page;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-e2e-interpreter-'));
+    try {
+      await workbench.openFile('deadlock.py');
+      const rows = page.locator('.quick-input-list .monaco-list-row .label-name');
+      const select = async () => {
+        await workbench.runCommand('Free-Threaded Python: Select Interpreter');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter interpreter path' }).waitFor();
+      };
+      const enterPath = async (python: string) => {
+        await select();
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter interpreter path' }).click();
+        await page.locator('.quick-input-widget input').fill(python);
+        await page.keyboard.press('Enter');
+      };
+
+      await select();
+      const labels = await rows.allInnerTexts();
+      assert.match(labels[0] ?? '', /Embedded runtime/, `the embedded runtime comes first: ${labels.join(' | ')}`);
+      assert.match(labels[labels.length - 1] ?? '', /Enter interpreter path/);
+      await workbench.screenshot('editor-6-select-interpreter');
+      await page.keyboard.press('Escape');
+
+      // A GIL build is refused, saying why, with the way out.
+      const gilBuild = path.join(dir, 'python3');
+      fs.writeFileSync(gilBuild, `#!/bin/sh\nexec "${testPython()}" -c 'import json,sys; print(json.dumps({"executable": sys.executable, "version": "3.13.5", "hexversion": 0x30d05f0, "free_threaded": False, "gil": True, "prefix": sys.prefix, "include": "", "cc": ""}))'\n`, { mode: 0o755 });
+      await enterPath(gilBuild);
+      const refusal = page.locator('.notification-toast', { hasText: 'built with the GIL' });
+      await refusal.waitFor({ timeout: 30_000 });
+      assert.ok(await refusal.getByRole('button', { name: 'Select Interpreter' }).isVisible(), 'the refusal offers Select Interpreter');
+      await workbench.screenshot('editor-7-gil-build-refused');
+      await workbench.runCommand('Notifications: Clear All Notifications');
+
+      // A free-threaded interpreter is remembered and shown; when it is gone, the failed launch offers the fix.
+      const wrapper = path.join(dir, 'python3.13t');
+      fs.writeFileSync(wrapper, `#!/bin/sh\nexec "${testPython()}" "$@"\n`, { mode: 0o755 });
+      await enterPath(wrapper);
+      await page.locator('.statusbar-item', { hasText: /3\.13\.\d+t$/ }).first().waitFor({ timeout: 30_000 });
+      fs.rmSync(wrapper);
+      await workbench.runCommand('Free-Threaded Python: Debug Python File');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'Python interpreter not found' });
+      await dialog.waitFor({ timeout: 30_000 });
+      await workbench.screenshot('editor-8-launch-failure-action');
+      await dialog.getByRole('button', { name: 'Select Interpreter' }).click();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Embedded runtime' }).click();
+      await page.locator('.statusbar-item', { hasText: /\(embedded\)/ }).first().waitFor({ timeout: 30_000 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
