@@ -13,7 +13,8 @@ export function registerDapTrace(log: vscode.LogOutputChannel): vscode.Disposabl
           if (trace) log.info(`[${name}] adapter → client ${JSON.stringify(message)}`);
           else if (message.type === 'response' && message.success === false) log.warn(`[${name}] ${message.command} failed: ${message.message}`);
         },
-        onError: (error) => log.error(`[${name}] debug adapter error: ${error.message}`),
+        // VS Code reports the adapter's stream closing at the end of every session as an error: noise.
+        onError: (error) => log.debug(`[${name}] debug adapter stream: ${error.message}`),
         onExit: (code, signal) => trace && log.info(`[${name}] debug adapter exited (code ${code}, signal ${signal})`),
       };
     },

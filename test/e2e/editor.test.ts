@@ -140,6 +140,14 @@ suite('e2e: the editor experience', () => {
       const dialog = page.locator('.monaco-dialog-box', { hasText: 'Python interpreter not found' });
       await dialog.waitFor({ timeout: 30_000 });
       await workbench.screenshot('editor-8-launch-failure-action');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      // The failed launch is in the log (the DAP tracker logs failed responses).
+      await workbench.runCommand('Free-Threaded Python: Open Log');
+      await page.locator('.part.panel .monaco-editor .view-lines', { hasText: /launch\sfailed:\sPython\sinterpreter\s*not\sfound/ } /* Monaco draws spaces as U+00A0 */).waitFor({ timeout: 30_000 });
+      await workbench.screenshot('editor-9-log');
+      await workbench.openFile('deadlock.py'); // the command is offered with a Python file in focus
+      await workbench.runCommand('Free-Threaded Python: Debug Python File');
+      await dialog.waitFor({ timeout: 30_000 });
       await dialog.getByRole('button', { name: 'Select Interpreter' }).click();
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Embedded runtime' }).click();
       await page.locator('.statusbar-item', { hasText: /\(embedded\)/ }).first().waitFor({ timeout: 30_000 });
