@@ -34,6 +34,7 @@ export const capabilities: DebugProtocol.Capabilities = {
   supportsDelayedStackTraceLoading: true,
   supportsSteppingGranularity: true,
   supportsDisassembleRequest: true,
+  supportsInstructionBreakpoints: true,
   exceptionBreakpointFilters: [
     { filter: 'raised', label: 'Raised Exceptions', description: 'Stop where an exception is raised in your code.', default: false },
     { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Stop when an exception ends a thread or the program.', default: true },
@@ -60,6 +61,7 @@ const FORWARDED: readonly AgentCommand[] = [
   'stepOut',
   'pause',
   'disassemble',
+  'setInstructionBreakpoints',
 ];
 
 function isForwarded(command: string): command is AgentCommand {

@@ -37,6 +37,7 @@ export interface AgentCommands {
   stepIn: [DebugProtocol.StepInArguments, Empty];
   stepOut: [DebugProtocol.StepOutArguments, Empty];
   pause: [DebugProtocol.PauseArguments, Empty];
+  setInstructionBreakpoints: [DebugProtocol.SetInstructionBreakpointsArguments, { breakpoints: DebugProtocol.Breakpoint[] }];
   disassemble: [DebugProtocol.DisassembleArguments, { instructions: DebugProtocol.DisassembledInstruction[] }];
   disconnect: [Empty, Empty];
 }

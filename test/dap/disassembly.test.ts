@@ -25,10 +25,11 @@ suite('DAP: disassembly and instruction stepping', () => {
     return [stops, defined((await stops.expect('breakpoint')).body.threadId, 'a thread')];
   }
 
-  test('capabilities announce disassembly and stepping granularity', async () => {
+  test('capabilities announce disassembly, stepping granularity and instruction breakpoints', async () => {
     const capabilities = (await client.initializeRequest()).body;
     assert.equal(capabilities?.supportsDisassembleRequest, true);
     assert.equal(capabilities?.supportsSteppingGranularity, true);
+    assert.equal(capabilities?.supportsInstructionBreakpoints, true);
   });
 
   test('every frame has an instruction pointer; disassemble lists the function around it', async () => {
@@ -103,5 +104,35 @@ suite('DAP: disassembly and instruction stepping', () => {
     await stops.expect('step');
     assert.equal((await top(threadId)).name, 'outer');
     await evaluate(client, (await top(threadId)).id, 'finished.set()');
+  });
+
+  test('an instruction breakpoint stops its thread at that instruction', async () => {
+    const [stops, threadId] = await stopIn('inner_first');
+    const reference = defined((await top(threadId)).instructionPointerReference, 'a reference');
+    const listing = await instructions(reference, 0, 20);
+    const target = defined(
+      listing.find((instruction) => instruction.line === line('inner_return')),
+      'an instruction of the return line',
+    );
+    const offset = Number(BigInt(target.address) - BigInt(reference));
+    const placed = (
+      await client.customRequest('setInstructionBreakpoints', {
+        breakpoints: [{ instructionReference: reference, offset }, { instructionReference: '0x7fffffff00000000' }],
+      })
+    ).body.breakpoints as DebugProtocol.Breakpoint[];
+    assert.deepEqual(
+      placed.map((breakpoint) => [breakpoint.verified, breakpoint.instructionReference]),
+      [
+        [true, target.address],
+        [false, undefined],
+      ],
+    );
+    await client.continueRequest({ threadId });
+    const stop = await stops.expect('instruction breakpoint');
+    assert.equal(stop.body.threadId, threadId);
+    assert.deepEqual(stop.body.hitBreakpointIds, [placed[0]?.id]);
+    const frame = await top(threadId);
+    assert.deepEqual([frame.name, frame.line, frame.instructionPointerReference], ['inner', line('inner_return'), target.address]);
+    await evaluate(client, frame.id, 'finished.set()');
   });
 });

@@ -6,7 +6,8 @@ it reports (1, 2, ...) and whose low 32 bits are a byte offset into that code ob
 (what `dis` calls an instruction's offset). So every instruction of a running program has one
 address, addresses grow with offsets inside a code object, and the client (which parses them
 as integers) can page through one function with instruction offsets. Addresses outside a code
-object's instructions are answered with "invalid" placeholders, as DAP asks.
+object's instructions are answered with "invalid" placeholders, as DAP asks. Instruction
+breakpoints name their instruction the same way.
 """
 
 import dis
@@ -37,21 +38,25 @@ class CodeAddresses:
                     self._numbers[id(code)] = number
         return _format((number << _OFFSET_BITS) | max(offset, 0))
 
-    def disassemble(self, memory_reference, offset, instruction_offset, count, source_of):
-        """`count` instructions starting `instruction_offset` instructions from the reference
-        (plus `offset` bytes); `source_of(filename)` gives a DAP source for a file name."""
+    def locate(self, memory_reference, offset=0):
+        """(code, byte offset) of an address this agent gave out."""
         try:
             address = int(memory_reference, 16) + offset
         except ValueError:
             raise LookupError(f"{memory_reference} is not an address of ftpy's disassembly.") from None
-        number, byte_offset = address >> _OFFSET_BITS, address & _OFFSET_MASK
-        code = self._codes.get(number)
+        code = self._codes.get(address >> _OFFSET_BITS)
         if code is None:
             raise LookupError(f"{memory_reference} is not an address of a code object this program ran.")
+        return code, address & _OFFSET_MASK
+
+    def disassemble(self, memory_reference, offset, instruction_offset, count, source_of):
+        """`count` instructions starting `instruction_offset` instructions from the reference
+        (plus `offset` bytes); `source_of(filename)` gives a DAP source for a file name."""
+        code, byte_offset = self.locate(memory_reference, offset)
         instructions = [i for i in dis.get_instructions(code) if i.opname != "CACHE"]
         start = next((index for index, i in enumerate(instructions) if i.offset >= byte_offset), len(instructions))
         first = start + instruction_offset
-        base = number << _OFFSET_BITS
+        base = self._numbers[id(code)] << _OFFSET_BITS
         source = source_of(code.co_filename)
         answer = []
         for index in range(first, first + count):

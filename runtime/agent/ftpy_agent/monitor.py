@@ -125,6 +125,8 @@ class Monitor:
         self._canonical = {}  # co_filename -> canonical path
         self._codes = {}  # canonical path -> {id: code object} of the live code started so far
         self._instruction_steps = {}  # code -> how many threads step by instruction in it
+        self._instruction_breakpoints = {}  # id(code) -> {byte offset: Breakpoint}
+        self._instruction_breakpoint_codes = []  # the codes of those, kept for their events
         self._hidden = {}  # co_filename -> hidden from the user (agent; library with justMyCode)
         self._function_breakpoints = {}  # name -> Breakpoint
         self._source_references = {}  # name of code without a file -> sourceReference
@@ -252,6 +254,27 @@ class Monitor:
                 self._source_names[reference] = filename
         return {"name": filename, "sourceReference": reference, "presentationHint": "deemphasize"}
 
+    def set_instruction_breakpoints(self, requests):
+        answers = []
+        placed = {}
+        for request in requests:
+            try:
+                code, offset = self.addresses.locate(request["instructionReference"], request.get("offset", 0))
+                breakpoint = breakpoints.Breakpoint(None, request.get("condition"), request.get("hitCondition"))
+            except (LookupError, SyntaxError, ValueError) as error:
+                answers.append({"verified": False, "message": f"Invalid instruction breakpoint: {error}"})
+                continue
+            placed.setdefault(code, {})[offset] = breakpoint
+            answers.append({"id": breakpoint.id, "verified": True, "instructionReference": self.addresses.address(code, offset)})
+        with self._lock:
+            touched = [*self._instruction_breakpoint_codes, *placed]
+            self._instruction_breakpoints = {id(code): offsets for code, offsets in placed.items()}
+            self._instruction_breakpoint_codes = list(placed)
+            for code in touched:
+                self._set_local_events(code, self._has_breakpoints(code))
+            self._restart_events()  # offsets DISABLEd before must report again
+        return answers
+
     def disassemble(self, args):
         instructions = self.addresses.disassemble(
             args["memoryReference"], args.get("offset", 0), args.get("instructionOffset", 0), args["instructionCount"], self._source
@@ -305,7 +328,8 @@ class Monitor:
 
     def _set_local_events(self, code, has_breakpoints):
         """LINE events where breakpoints are, INSTRUCTION events where a thread steps by instruction (holding self._lock)."""
-        events = (EVENTS.LINE if has_breakpoints else 0) | (EVENTS.INSTRUCTION if code in self._instruction_steps else 0)
+        by_instruction = code in self._instruction_steps or self._has_instruction_breakpoints(code)
+        events = (EVENTS.LINE if has_breakpoints else 0) | (EVENTS.INSTRUCTION if by_instruction else 0)
         monitoring.set_local_events(TOOL, code, events)
 
     def _on_line(self, code, line):
@@ -314,7 +338,7 @@ class Monitor:
         restarts = self.restarts
         lines = self._bp_lines.get(code.co_filename)
         if lines is None or line not in lines:
-            return DISABLE if restarts == self.restarts else None
+            return DISABLE if restarts == self.restarts and not self._has_instruction_breakpoints(code) else None
         state = self._state()
         frame = sys._getframe(1)
         if state is not None and not state.busy and lines[line].fires(frame, self.output):
@@ -340,27 +364,42 @@ class Monitor:
         if (self._pausing and state.exempt_epoch != self._epoch) or state.ident in self._pause_idents:
             self._park(state, self._frames(frame), "pause")
             return None
-        if breakpoint is None and (hidden or not self._steppers) and restarts == self.restarts:
+        if breakpoint is None and (hidden or not self._steppers) and restarts == self.restarts and not self._has_instruction_breakpoints(code):
             return DISABLE
         return None
 
+    def _has_instruction_breakpoints(self, code):
+        """On 3.13 a LINE callback returning DISABLE also swallows the INSTRUCTION event of its
+        instruction: LINE events stay on in code with instruction breakpoints."""
+        return bool(self._instruction_breakpoints) and id(code) in self._instruction_breakpoints
+
     def _on_instruction(self, code, offset):
-        """Only the thread stepping by instruction acts; others running the same code go on."""
+        """Instruction breakpoints, and the thread stepping by instruction; other threads running
+        the same code go on (and DISABLE the offset unless some thread steps by instruction)."""
+        restarts = self.restarts
         state = self._state()
         if state is None or state.busy:
             return None
         step = state.step
-        if step is None or step.instruction_offset is None:
-            return None
         frame = sys._getframe(1)
-        if step.leaving_origin:
-            step.leaving_origin = False
-            if frame is step.origin and offset == step.instruction_offset:
-                return None  # the instruction it was parked on, now running
-        if step.done(frame):
-            self._step_ended(state)
-            self._park(state, self._frames(frame), "step")
-        return None
+        if step is not None and step.instruction_offset is not None:
+            if step.leaving_origin:
+                step.leaving_origin = False
+                if frame is step.origin and offset == step.instruction_offset:
+                    return None  # the instruction it was parked on, now running
+            if step.done(frame):
+                self._step_ended(state)
+                self._park(state, self._frames(frame), "step")
+                return None
+        offsets = self._instruction_breakpoints.get(id(code))
+        breakpoint = offsets.get(offset) if offsets else None
+        if breakpoint is not None:
+            if breakpoint.fires(frame, self.output):
+                self._park(state, self._frames(frame), "instruction breakpoint", hit=breakpoint)
+            return None
+        if self._instruction_steps or restarts != self.restarts:
+            return None
+        return DISABLE
 
     def _on_return(self, code, _offset, value):
         """A step that leaves its frame ends in the caller, on the line of the call."""
@@ -543,7 +582,12 @@ class Monitor:
             self._instruction_steps[code] = count
         else:
             del self._instruction_steps[code]
-        self._set_local_events(code, breakpoints.canonical_path(code.co_filename) in self._file_breakpoints)
+        self._set_local_events(code, self._has_breakpoints(code))
+        if change > 0:
+            self._restart_events()  # offsets DISABLEd by instruction breakpoints must report to the stepper
+
+    def _has_breakpoints(self, code):
+        return breakpoints.canonical_path(code.co_filename) in self._file_breakpoints
 
     def start_on_entry(self):
         """Makes the main thread stop at the program's first line."""
@@ -596,6 +640,7 @@ class Monitor:
         with self._lock:
             self._file_breakpoints.clear()
             self._bp_lines = {}
+            self._instruction_breakpoints = {}
             self.exception_filters = frozenset()
             self._pausing = False
             self._pause_idents = frozenset()

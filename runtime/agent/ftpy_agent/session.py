@@ -81,6 +81,8 @@ class Session:
             by_instruction = args.get("granularity") == "instruction"
             monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False), by_instruction)
             return {}
+        if command == "setInstructionBreakpoints":
+            return {"breakpoints": monitor.set_instruction_breakpoints(args["breakpoints"])}
         if command == "disassemble":
             return monitor.disassemble(args)
         if command == "pause":
