@@ -63,16 +63,17 @@ export class InterpreterSelection implements vscode.Disposable {
     picker.placeholder = `Interpreter for this workspace (now: ${this.label()})`;
     picker.busy = true;
     picker.items = this.items([]);
-    picker.show();
-    try {
-      picker.items = this.items(await discoverInterpreters());
-    } finally {
-      picker.busy = false;
-    }
-    const picked = await new Promise<Item | undefined>((resolve) => {
+    const accepted = new Promise<Item | undefined>((resolve) => {
       picker.onDidAccept(() => resolve(picker.selectedItems[0]));
       picker.onDidHide(() => resolve(undefined));
     });
+    picker.show();
+    // The embedded runtime and "Enter path…" can be picked while PATH is searched.
+    void discoverInterpreters().then((found) => {
+      picker.items = this.items(found);
+      picker.busy = false;
+    });
+    const picked = await accepted;
     picker.dispose();
     if (!picked) return;
     try {
