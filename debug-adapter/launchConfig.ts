@@ -28,7 +28,7 @@ export const launchAttributes = {
   cwd: { type: 'string', description: "The program's working directory (default: the program's folder, else the adapter's).", default: '${workspaceFolder}' },
   env: { type: 'object', additionalProperties: { type: ['string', 'null'] }, description: 'Environment variables to set (null removes one).', default: {} },
   envFile: { type: 'string', description: 'A file of NAME=VALUE lines added to the environment (env wins).' },
-  python: { type: 'string', description: "The free-threaded interpreter (default: ftpy's embedded runtime)." },
+  python: { type: 'string', description: 'The free-threaded interpreter (default: the one chosen with "Select Interpreter", else ftpy\'s embedded runtime).' },
   gil: {
     type: 'string',
     enum: ['off', 'on', 'default'],

@@ -1,9 +1,10 @@
 // Every custom DAP request and event ('ftpy/…'), typed once: imported by debug-adapter/ and
 // extension/ (and the webview bundles). Standard DAP is used wherever it suffices.
-// Type-only module: it must stay free of imports that pull in runtime code (the models it
-// re-exports are type-only too).
+// Type-only module (but for one table of constants): it must stay free of imports that pull in
+// runtime code (the models it re-exports are type-only too).
 import type { LockCycle, LockInfo, LockThreadInfo } from '../runtime/model/locks';
 import type { CensusEntry, GcCollection, GilChange, RefcountAnatomy, RuntimeSample, ThreadHeaps } from '../runtime/model/samples';
+import type { FixAction } from '../runtime/errors';
 
 export type * from '../runtime/model/locks';
 export type * from '../runtime/model/samples';
@@ -86,3 +87,14 @@ export interface FtpyEvents {
   'ftpy/runtimeSample': RuntimeSampleEventBody;
   'ftpy/deadlock': DeadlockEventBody;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Startup failures: a failed launch/attach response whose error carries a FixAction names the
+// command that fixes it in DAP's standard `url`/`urlLabel` (VS Code runs `command:` URLs), so
+// the client's error dialog has that button.
+
+export const FIX_ACTION_COMMANDS = {
+  selectInterpreter: { command: 'ftpy.selectInterpreter', label: 'Select Interpreter' },
+  installRuntime: { command: 'ftpy.installRuntime', label: 'Install Embedded Runtime' },
+  openLog: { command: 'ftpy.openLog', label: 'Open Log' },
+} as const satisfies Record<FixAction, { command: string; label: string }>;

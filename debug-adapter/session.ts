@@ -13,7 +13,7 @@ import { ClientConfiguration, SendToAgent } from './clientConfiguration';
 import { StackTraceBatcher } from './stackTraceBatch';
 import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, MemoryLocks } from './locks';
-import { FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
+import { FIX_ACTION_COMMANDS, FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 import { RuntimeSampling } from './runtimeSampling';
 
@@ -37,6 +37,9 @@ export const capabilities: DebugProtocol.Capabilities = {
   supportsRestartRequest: true,
   supportsSingleThreadExecutionRequests: true,
   supportsDelayedStackTraceLoading: true,
+  supportsSteppingGranularity: true,
+  supportsDisassembleRequest: true,
+  supportsInstructionBreakpoints: true,
   exceptionBreakpointFilters: [
     { filter: 'raised', label: 'Raised Exceptions', description: 'Stop where an exception is raised in your code.', default: false },
     { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Stop when an exception ends a thread or the program.', default: true },
@@ -59,6 +62,8 @@ const FORWARDED: readonly AgentCommand[] = [
   'stepIn',
   'stepOut',
   'pause',
+  'disassemble',
+  'setInstructionBreakpoints',
 ];
 
 const RESUMING: readonly string[] = ['continue', 'next', 'stepIn', 'stepOut'];
@@ -313,7 +318,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
       return true;
     } catch (error) {
       if (error instanceof UserFacingError) {
-        this.sendErrorResponse(response, { id: USER_ERROR, format: error.message, showUser: true });
+        const fix = error.action && FIX_ACTION_COMMANDS[error.action];
+        this.sendErrorResponse(response, { id: USER_ERROR, format: error.message, showUser: true, ...(fix && { url: `command:${fix.command}`, urlLabel: fix.label }) });
       } else if (error instanceof AgentError) {
         this.sendErrorResponse(response, { id: AGENT_ERROR, format: error.message, showUser: false });
       } else {

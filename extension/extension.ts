@@ -1,25 +1,33 @@
 // ftpy's VS Code glue: the only code that imports 'vscode'.
 import * as vscode from 'vscode';
+import { registerDapTrace } from './dapTrace';
 import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
 import { activateLanguageFeatures } from './languageFeatures';
 import { registerLocksView } from './locksView';
 import { GilStatusItem } from './gilStatusItem';
 import { inspectRefcount } from './inspectRefcount';
+import { InterpreterSelection } from './interpreters';
 import { pickPythonProcess } from './pickProcess';
 import { RUNTIME_VIEW_ID, RuntimePanel } from './runtimePanel';
 import { RuntimeSessions } from './runtimeSessions';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
+import { registerLaunchTrustGate } from './trust';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Free-Threaded Python', { log: true });
   const runtimes = new RuntimeService(log);
+  const interpreters = new InterpreterSelection(context.workspaceState, log);
   context.subscriptions.push(
     log,
-    vscode.commands.registerCommand('ftpy.runFile', (uri?: vscode.Uri) => runPythonFile(uri, runtimes, log)),
+    interpreters,
+    vscode.commands.registerCommand('ftpy.runFile', (uri?: vscode.Uri) => runPythonFile(uri, runtimes, log, interpreters.python)),
     vscode.commands.registerCommand('ftpy.debugFile', (uri?: vscode.Uri) => debugPythonFile(uri)),
     vscode.commands.registerCommand('ftpy.installRuntime', () => runtimes.install()),
     vscode.commands.registerCommand('ftpy.pickProcess', pickPythonProcess),
+    vscode.commands.registerCommand('ftpy.openLog', () => log.show()),
+    registerDapTrace(log),
+    registerLaunchTrustGate(),
     registerDebugAdapter(),
     registerConfigurationProvider(),
     registerLocksView(),

@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RuntimeService } from './runtimeService';
+import { trusted } from './trust';
 
 const TERMINAL_NAME = 'Free-Threaded Python';
 
 /** "Run Python File": runs the file in a terminal through `ftpy run` (GIL off), so that the
  * terminal shows the same command, output and GIL notice as the command line. */
-export async function runPythonFile(uri: vscode.Uri | undefined, runtimes: RuntimeService, log: vscode.LogOutputChannel): Promise<void> {
+export async function runPythonFile(uri: vscode.Uri | undefined, runtimes: RuntimeService, log: vscode.LogOutputChannel, python: string | undefined): Promise<void> {
+  if (!trusted('run programs')) return;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
   if (!document || (document.languageId !== 'python' && !document.fileName.endsWith('.py'))) {
     void vscode.window.showErrorMessage('Open a Python file to run it with Free-Threaded Python.');
@@ -18,13 +20,13 @@ export async function runPythonFile(uri: vscode.Uri | undefined, runtimes: Runti
   }
   if (document.isDirty) await document.save();
   try {
-    await runtimes.get();
+    if (!python) await runtimes.get(); // a chosen interpreter is checked by `ftpy run --python`
   } catch (error) {
     await runtimes.showFailure(error);
     return;
   }
   const cli = path.join(__dirname, 'cli.js');
-  const command = [process.execPath, cli, 'run', document.fileName].map(shellQuote).join(' ');
+  const command = [process.execPath, cli, 'run', ...(python ? ['--python', python] : []), document.fileName].map(shellQuote).join(' ');
   log.info(`run: ${command}`);
   const terminal = findTerminal() ?? createTerminal(document.uri);
   terminal.show();

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { EmbeddedRuntime, ensureRuntime, readyRuntime } from '../runtime/provision/runtime';
+import { showFailure } from './failures';
 
 /** The embedded runtime, provisioned with a progress notification and its build log in the
  * output channel. */
@@ -29,10 +30,8 @@ export class RuntimeService {
     }
   }
 
-  async showFailure(error: unknown): Promise<void> {
-    this.log.error(errorMessage(error));
-    const action = await vscode.window.showErrorMessage(errorMessage(error), 'Open Log');
-    if (action === 'Open Log') this.log.show();
+  showFailure(error: unknown): Promise<void> {
+    return showFailure(error, this.log);
   }
 
   private provision(): Promise<EmbeddedRuntime> {

@@ -56,6 +56,8 @@ export interface AgentCommands {
   stepIn: [DebugProtocol.StepInArguments, Empty];
   stepOut: [DebugProtocol.StepOutArguments, Empty];
   pause: [DebugProtocol.PauseArguments, Empty];
+  setInstructionBreakpoints: [DebugProtocol.SetInstructionBreakpointsArguments, { breakpoints: DebugProtocol.Breakpoint[] }];
+  disassemble: [DebugProtocol.DisassembleArguments, { instructions: DebugProtocol.DisassembledInstruction[] }];
   disconnect: [Empty, Empty];
   /** The tracked locks; with `ifWaiting`, empty lists unless some thread waits (a cheap poll). */
   locks: [{ stacks?: boolean; ifWaiting?: boolean }, AgentLocks];

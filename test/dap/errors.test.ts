@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchArguments } from '../../debug-adapter/launchConfig';
 import { fixture, isAlive, launchArgs, startClient } from './support';
 import { testPython } from '../support/runtime';
@@ -59,6 +60,20 @@ suite('DAP: launch errors have one clear message and leave no process', () => {
     const python = gilPython();
     if (!python) return this.skip();
     return launchFails(launchArgs(program, { python }), /built with the GIL; ftpy needs a free-threaded build/);
+  });
+
+  test('a failure with a fix names the command that fixes it (DAP url), one without has none', async () => {
+    // DebugClient keeps only the message of a failed response: read the whole response.
+    const raw = client as unknown as { doSend(command: string, args: unknown, done: (response: DebugProtocol.ErrorResponse) => void): void };
+    const launch = (args: LaunchArguments) => new Promise<DebugProtocol.ErrorResponse>((resolve) => raw.doSend('launch', args, resolve));
+    await client.initializeRequest();
+    const missing = (await launch(launchArgs(program, { python: path.join(dir, 'python3.13t') }))).body.error;
+    assert.equal(missing?.url, 'command:ftpy.selectInterpreter');
+    assert.equal(missing?.urlLabel, 'Select Interpreter');
+    assert.equal(missing?.showUser, true);
+    const noProgram = (await launch({ python: testPython() })).body.error;
+    assert.match(noProgram?.format ?? '', /^Nothing to debug/);
+    assert.equal(noProgram?.url, undefined);
   });
 
   test('the debuggee dies at start', () => launchFails(launchArgs(program, { python: wrappedPython('echo "cannot start: no memory" >&2; exit 7') }), /^The program exited \(code 7\) before the debugger could attach:\ncannot start: no memory/));

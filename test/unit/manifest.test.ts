@@ -22,8 +22,30 @@ suite('the extension manifest', () => {
     assert.equal(manifest.bin.ftpy, 'dist/cli.js');
   });
 
-  test('activation only on our commands (implicit), the ftpy debug type and Python files (the language server)', () => {
-    for (const event of manifest.activationEvents as string[]) assert.match(event, /^(onDebug\w*:ftpy|onLanguage:python)$/);
+  test('activation on our commands (implicit), the ftpy debug type, and Python (for the interpreter in the status bar)', () => {
+    for (const event of manifest.activationEvents as string[]) assert.match(event, /^(onDebug\w*:ftpy|onLanguage:python|workspaceContains:\*\*\/\*\.py)$/);
+  });
+
+  test('every contributed command is registered by the extension', () => {
+    const sources = fs
+      .readdirSync(path.join(repoRoot, 'extension'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => fs.readFileSync(path.join(repoRoot, 'extension', file), 'utf8'))
+      .join('\n');
+    for (const { command } of manifest.contributes.commands as Command[]) {
+      assert.ok(sources.includes(`'${command}'`), `${command} is registered in extension/`);
+    }
+  });
+
+  test('limited support in untrusted workspaces, said in words; every setting described with its default', () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.match(untrusted.description, /Restricted Mode/);
+    for (const [name, setting] of Object.entries(manifest.contributes.configuration.properties as Record<string, { description?: string; default?: unknown }>)) {
+      assert.match(name, /^ftpy\./);
+      assert.ok(setting.description, `${name} is described`);
+      assert.notEqual(setting.default, undefined, `${name} has a default`);
+    }
   });
 
   test('every command has a title and a category, and an icon where a menu shows it', () => {

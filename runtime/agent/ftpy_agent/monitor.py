@@ -26,7 +26,7 @@ import threading
 import time
 import weakref
 
-from . import breakpoints, inspection, locks
+from . import breakpoints, disassembly, inspection, locks
 
 monitoring = sys.monitoring
 TOOL = monitoring.DEBUGGER_ID
@@ -71,9 +71,13 @@ class Stop:
 
 
 class Step:
-    def __init__(self, kind, origin):
+    def __init__(self, kind, origin, instruction_offset=None):
         self.kind = kind  # "in", "over", "out" or "entry"
         self.origin = origin
+        # Stepping by instruction ("over" and "in"): the offset it starts from. Parked in a LINE
+        # event, the thread meets that instruction's INSTRUCTION event first when it resumes.
+        self.instruction_offset = instruction_offset
+        self.leaving_origin = instruction_offset is not None
 
     def done(self, frame):
         """Whether arriving at a new line in ``frame`` (a visible frame) ends this step."""
@@ -88,9 +92,10 @@ class Step:
 
 
 class Resume:
-    def __init__(self, step_kind=None, alone=False):
+    def __init__(self, step_kind=None, alone=False, by_instruction=False):
         self.step_kind = step_kind
         self.alone = alone
+        self.by_instruction = by_instruction
 
 
 class Monitor:
@@ -100,6 +105,7 @@ class Monitor:
         self.just_my_code = just_my_code
         self.show_return_value = show_return_value
         self.handles = inspection.Handles()
+        self.addresses = disassembly.CodeAddresses()
         self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
         self.restarts = 0  # read on the hot path: counts restart_events() calls
         self._local = threading.local()
@@ -118,6 +124,9 @@ class Monitor:
         self._bp_lines = {}  # co_filename as seen (and canonical path) -> {line: Breakpoint}
         self._canonical = {}  # co_filename -> canonical path
         self._codes = {}  # canonical path -> {id: code object} of the live code started so far
+        self._instruction_steps = {}  # code -> how many threads step by instruction in it
+        self._instruction_breakpoints = {}  # id(code) -> {byte offset: Breakpoint}
+        self._instruction_breakpoint_codes = []  # the codes of those, kept for their events
         self._hidden = {}  # co_filename -> hidden from the user (agent; library with justMyCode)
         self._function_breakpoints = {}  # name -> Breakpoint
         self._source_references = {}  # name of code without a file -> sourceReference
@@ -135,6 +144,7 @@ class Monitor:
         monitoring.register_callback(TOOL, EVENTS.RAISE, self._on_raise)
         monitoring.register_callback(TOOL, EVENTS.PY_RETURN, self._on_return)
         monitoring.register_callback(TOOL, EVENTS.PY_UNWIND, self._on_unwind)
+        monitoring.register_callback(TOOL, EVENTS.INSTRUCTION, self._on_instruction)
         self.thread_started(report=False)
         with self._lock:
             self._apply_events()
@@ -216,7 +226,7 @@ class Monitor:
             }
             self.slow = self._is_slow()
             for code in list(self._codes.get(canonical, {}).values()):
-                monitoring.set_local_events(TOOL, code, EVENTS.LINE if placed else 0)
+                self._set_local_events(code, bool(placed))
             self._restart_events()
         return answers
 
@@ -263,6 +273,33 @@ class Monitor:
                 self._source_names[reference] = filename
         return {"name": filename, "sourceReference": reference, "presentationHint": "deemphasize"}
 
+    def set_instruction_breakpoints(self, requests):
+        answers = []
+        placed = {}
+        for request in requests:
+            try:
+                code, offset = self.addresses.locate(request["instructionReference"], request.get("offset", 0))
+                breakpoint = breakpoints.Breakpoint(None, request.get("condition"), request.get("hitCondition"))
+            except (LookupError, SyntaxError, ValueError) as error:
+                answers.append({"verified": False, "message": f"Invalid instruction breakpoint: {error}"})
+                continue
+            placed.setdefault(code, {})[offset] = breakpoint
+            answers.append({"id": breakpoint.id, "verified": True, "instructionReference": self.addresses.address(code, offset)})
+        with self._lock:
+            touched = [*self._instruction_breakpoint_codes, *placed]
+            self._instruction_breakpoints = {id(code): offsets for code, offsets in placed.items()}
+            self._instruction_breakpoint_codes = list(placed)
+            for code in touched:
+                self._set_local_events(code, self._has_breakpoints(code))
+            self._restart_events()  # offsets DISABLEd before must report again
+        return answers
+
+    def disassemble(self, args):
+        instructions = self.addresses.disassemble(
+            args["memoryReference"], args.get("offset", 0), args.get("instructionOffset", 0), args["instructionCount"], self._source
+        )
+        return {"instructions": instructions}
+
     def set_exception_filters(self, filters):
         with self._lock:
             self.exception_filters = frozenset(filters)
@@ -306,7 +343,13 @@ class Monitor:
             lines = self._file_breakpoints.get(canonical)
             if lines is not None:
                 self._bp_lines[filename] = lines
-                monitoring.set_local_events(TOOL, code, EVENTS.LINE)
+                self._set_local_events(code, True)
+
+    def _set_local_events(self, code, has_breakpoints):
+        """LINE events where breakpoints are, INSTRUCTION events where a thread steps by instruction (holding self._lock)."""
+        by_instruction = code in self._instruction_steps or self._has_instruction_breakpoints(code)
+        events = (EVENTS.LINE if has_breakpoints else 0) | (EVENTS.INSTRUCTION if by_instruction else 0)
+        monitoring.set_local_events(TOOL, code, events)
 
     def _on_line(self, code, line):
         if self.slow:
@@ -314,7 +357,7 @@ class Monitor:
         restarts = self.restarts
         lines = self._bp_lines.get(code.co_filename)
         if lines is None or line not in lines:
-            return DISABLE if restarts == self.restarts else None
+            return DISABLE if restarts == self.restarts and not self._has_instruction_breakpoints(code) else None
         state = self._state()
         frame = sys._getframe(1)
         if state is not None and not state.busy and lines[line].fires(frame, self.output):
@@ -340,9 +383,42 @@ class Monitor:
         if (self._pausing and state.exempt_epoch != self._epoch) or state.ident in self._pause_idents:
             self._park(state, self._frames(frame), "pause")
             return None
-        if breakpoint is None and (hidden or not self._steppers) and restarts == self.restarts:
+        if breakpoint is None and (hidden or not self._steppers) and restarts == self.restarts and not self._has_instruction_breakpoints(code):
             return DISABLE
         return None
+
+    def _has_instruction_breakpoints(self, code):
+        """On 3.13 a LINE callback returning DISABLE also swallows the INSTRUCTION event of its
+        instruction: LINE events stay on in code with instruction breakpoints."""
+        return bool(self._instruction_breakpoints) and id(code) in self._instruction_breakpoints
+
+    def _on_instruction(self, code, offset):
+        """Instruction breakpoints, and the thread stepping by instruction; other threads running
+        the same code go on (and DISABLE the offset unless some thread steps by instruction)."""
+        restarts = self.restarts
+        state = self._state()
+        if state is None or state.busy:
+            return None
+        step = state.step
+        frame = sys._getframe(1)
+        if step is not None and step.instruction_offset is not None:
+            if step.leaving_origin:
+                step.leaving_origin = False
+                if frame is step.origin and offset == step.instruction_offset:
+                    return None  # the instruction it was parked on, now running
+            if step.done(frame):
+                self._step_ended(state)
+                self._park(state, self._frames(frame), "step")
+                return None
+        offsets = self._instruction_breakpoints.get(id(code))
+        breakpoint = offsets.get(offset) if offsets else None
+        if breakpoint is not None:
+            if breakpoint.fires(frame, self.output):
+                self._park(state, self._frames(frame), "instruction breakpoint", hit=breakpoint)
+            return None
+        if self._instruction_steps or restarts != self.restarts:
+            return None
+        return DISABLE
 
     def _on_return(self, code, _offset, value):
         """A step that leaves its frame ends in the caller, on the line of the call."""
@@ -495,32 +571,51 @@ class Monitor:
             state.exempt_epoch = self._epoch
         if item.step_kind is not None:
             origin = state.stop.frames[0].frame if state.stop.frames else None
-            if state.step is None:
-                self._step_started()
-            state.step = Step(item.step_kind, origin)
+            if state.step is not None:
+                self._step_ended(state)
+            by_instruction = item.by_instruction and item.step_kind in ("over", "in") and origin is not None
+            state.step = Step(item.step_kind, origin, disassembly.frame_offset(origin) if by_instruction else None)
+            self._step_started(state.step)
         elif state.step is not None:
             self._step_ended(state)
         state.stop = None
         state.parked = False
         state.busy = False
 
-    def _step_started(self):
+    def _step_started(self, step):
         with self._lock:
             self._steppers += 1
+            if step.instruction_offset is not None:
+                self._count_instruction_step(step.origin.f_code, 1)
             self._apply_events()
 
     def _step_ended(self, state):
-        state.step = None
+        step, state.step = state.step, None
         with self._lock:
             self._steppers -= 1
+            if step.instruction_offset is not None:
+                self._count_instruction_step(step.origin.f_code, -1)
             self._apply_events()
+
+    def _count_instruction_step(self, code, change):
+        count = self._instruction_steps.get(code, 0) + change
+        if count:
+            self._instruction_steps[code] = count
+        else:
+            del self._instruction_steps[code]
+        self._set_local_events(code, self._has_breakpoints(code))
+        if change > 0:
+            self._restart_events()  # offsets DISABLEd by instruction breakpoints must report to the stepper
+
+    def _has_breakpoints(self, code):
+        return breakpoints.canonical_path(code.co_filename) in self._file_breakpoints
 
     def start_on_entry(self):
         """Makes the main thread stop at the program's first line."""
-        self._step_started()
-        self._state().step = Step("entry", None)
+        step = self._state().step = Step("entry", None)
+        self._step_started(step)
 
-    def resume(self, native_id, step_kind=None, single_thread=False):
+    def resume(self, native_id, step_kind=None, single_thread=False, by_instruction=False):
         """Continues (or steps) a thread and, unless single_thread, every parked thread."""
         with self._lock:
             state = self._parked.get(native_id)
@@ -535,7 +630,7 @@ class Monitor:
                 self._apply_events()
             for other in resumed:
                 del self._parked[other.native_id]
-                other.inbox.put(Resume(step_kind if other is state else None, alone))
+                other.inbox.put(Resume(step_kind, alone, by_instruction) if other is state else Resume(None, alone))
         return not alone
 
     def pause(self, native_id):
@@ -576,6 +671,7 @@ class Monitor:
         with self._lock:
             self._file_breakpoints.clear()
             self._bp_lines = {}
+            self._instruction_breakpoints = {}
             self.exception_filters = frozenset()
             self._pausing = False
             self._pause_idents = frozenset()
@@ -644,6 +740,7 @@ class Monitor:
     def _dap_frame(self, owner, frame):
         code = frame.frame.f_code
         entry = {"id": self.handles.add(owner, frame), "name": code.co_qualname, "line": frame.line, "column": 1}
+        entry["instructionPointerReference"] = self.addresses.address(code, disassembly.frame_offset(frame.frame))
         entry["source"] = self._source(code.co_filename)
         return entry
 
@@ -704,7 +801,8 @@ class Monitor:
         while frame is not None:
             code = frame.f_code
             if not self._is_hidden(code.co_filename):
-                frames.append({"name": code.co_qualname, "line": frame.f_lineno, "column": 1, "source": self._source(code.co_filename)})
+                address = self.addresses.address(code, disassembly.frame_offset(frame))
+                frames.append({"name": code.co_qualname, "line": frame.f_lineno, "column": 1, "source": self._source(code.co_filename), "instructionPointerReference": address})
             frame = frame.f_back
         label = {"name": f"[{_native_state(native_id)} outside Python]", "line": 0, "column": 0, "presentationHint": "label"}
         frames.insert(0, label)

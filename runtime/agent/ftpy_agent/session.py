@@ -79,7 +79,8 @@ class Session:
         if command == "continue":
             return {"allThreadsContinued": monitor.resume(args["threadId"], single_thread=args.get("singleThread", False))}
         if command in _STEPS:
-            monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False))
+            by_instruction = args.get("granularity") == "instruction"
+            monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False), by_instruction)
             return {}
         if command == "locks":
             if args.get("ifWaiting") and not locks.anyone_waiting():
@@ -88,6 +89,10 @@ class Session:
         if command == "stopAll":
             monitor.stop_every_thread(args["reason"], args["threadId"], args["description"])
             return {}
+        if command == "setInstructionBreakpoints":
+            return {"breakpoints": monitor.set_instruction_breakpoints(args["breakpoints"])}
+        if command == "disassemble":
+            return monitor.disassemble(args)
         if command == "pause":
             monitor.pause(args["threadId"])
             return {}

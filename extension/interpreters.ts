@@ -1,0 +1,158 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { describeInterpreter, discoverInterpreters, InterpreterInfo, requireFreeThreaded } from '../runtime/provision/interpreters';
+import { readyRuntime } from '../runtime/provision/runtime';
+import { showFailure } from './failures';
+import { trusted } from './trust';
+
+/** The interpreter chosen for this workspace; none means ftpy's embedded runtime. */
+interface Chosen {
+  python: string;
+  version: string;
+}
+
+const STATE_KEY = 'ftpy.interpreter';
+const SELECT_COMMAND = 'ftpy.selectInterpreter';
+
+type Item = vscode.QuickPickItem & { choose: () => Promise<Chosen | undefined | 'embedded'> };
+
+/** "Free-Threaded Python: Select Interpreter", the status bar item showing the choice, and the
+ * `python` it gives to Run Python File and to launch configurations that name none. */
+export class InterpreterSelection implements vscode.Disposable {
+  private readonly statusBar = vscode.window.createStatusBarItem('ftpy.interpreter', vscode.StatusBarAlignment.Left, 100);
+  private readonly disposables: vscode.Disposable[] = [this.statusBar];
+  private pythonWorkspace = false;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.statusBar.name = 'Free-Threaded Python Interpreter';
+    this.statusBar.command = SELECT_COMMAND;
+    this.disposables.push(
+      vscode.commands.registerCommand(SELECT_COMMAND, () => this.select()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateStatusBar()),
+      vscode.debug.registerDebugConfigurationProvider('ftpy', {
+        resolveDebugConfigurationWithSubstitutedVariables: (_folder, config) => {
+          if (config.request === 'launch' && config.python === undefined && this.chosen) config.python = this.chosen.python;
+          return config;
+        },
+      }),
+    );
+    // Shown in a workspace with Python files, or while a Python file is open.
+    void vscode.workspace.findFiles('**/*.py', '**/node_modules/**', 1).then((found) => {
+      this.pythonWorkspace = found.length > 0;
+      this.updateStatusBar();
+    });
+    this.updateStatusBar();
+  }
+
+  /** The chosen interpreter's path, undefined for the embedded runtime. */
+  get python(): string | undefined {
+    return this.chosen?.python;
+  }
+
+  private get chosen(): Chosen | undefined {
+    return this.state.get<Chosen>(STATE_KEY);
+  }
+
+  async select(): Promise<void> {
+    if (!trusted('run interpreters to check them')) return;
+    const picker = vscode.window.createQuickPick<Item>();
+    picker.title = 'Free-Threaded Python: Select Interpreter';
+    picker.placeholder = `Interpreter for this workspace (now: ${this.label()})`;
+    picker.busy = true;
+    picker.items = this.items([]);
+    const accepted = new Promise<Item | undefined>((resolve) => {
+      picker.onDidAccept(() => resolve(picker.selectedItems[0]));
+      picker.onDidHide(() => resolve(undefined));
+    });
+    picker.show();
+    // The embedded runtime and "Enter path…" can be picked while PATH is searched.
+    void discoverInterpreters().then((found) => {
+      picker.items = this.items(found);
+      picker.busy = false;
+    });
+    const picked = await accepted;
+    picker.dispose();
+    if (!picked) return;
+    try {
+      const choice = await picked.choose();
+      if (choice === undefined) return;
+      await this.state.update(STATE_KEY, choice === 'embedded' ? undefined : choice);
+      this.log.info(`interpreter for this workspace: ${this.label()}`);
+      this.updateStatusBar();
+    } catch (error) {
+      await showFailure(error, this.log);
+    }
+  }
+
+  private items(discovered: InterpreterInfo[]): Item[] {
+    const embedded = readyRuntime();
+    const embeddedPath = embedded && realpath(embedded.python);
+    const others = discovered.filter((info) => realpath(info.executable) !== embeddedPath);
+    return [
+      {
+        label: '$(package) Embedded runtime',
+        description: embedded ? `Python ${embedded.version}, free-threaded` : 'not installed: installed on first use',
+        detail: embedded?.python,
+        picked: !this.chosen,
+        choose: async () => 'embedded',
+      },
+      ...others.map(
+        (info): Item => ({
+          label: `$(python) Python ${info.version}`,
+          description: 'free-threaded',
+          detail: info.path,
+          picked: this.chosen?.python === info.path,
+          choose: async () => chosenFrom(requireFreeThreaded(info)),
+        }),
+      ),
+      { label: '', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined },
+      { label: '$(folder-opened) Enter interpreter path…', choose: () => this.enterPath() },
+    ];
+  }
+
+  private async enterPath(): Promise<Chosen | undefined> {
+    const typed = await vscode.window.showInputBox({
+      title: 'Free-Threaded Python: Enter Interpreter Path',
+      prompt: 'The path of a free-threaded Python (python3.13t or later, built with --disable-gil)',
+      placeHolder: '/usr/local/bin/python3.13t',
+      ignoreFocusOut: true,
+    });
+    if (!typed?.trim()) return undefined;
+    return chosenFrom(requireFreeThreaded(await describeInterpreter(typed.trim())));
+  }
+
+  private label(): string {
+    const chosen = this.chosen;
+    return chosen ? `Python ${chosen.version} (${chosen.python})` : 'the embedded runtime';
+  }
+
+  private updateStatusBar(): void {
+    const chosen = this.chosen;
+    const embedded = chosen ? undefined : readyRuntime();
+    const version = chosen?.version ?? embedded?.version;
+    this.statusBar.text = `$(python) ${version ? `${version}t` : '3.13t'}${chosen ? '' : ' (embedded)'}`;
+    this.statusBar.tooltip = `Free-Threaded Python: ${this.label()}. Click to select another interpreter.`;
+    const pythonOpen = vscode.window.activeTextEditor?.document.languageId === 'python';
+    if (this.pythonWorkspace || pythonOpen) this.statusBar.show();
+    else this.statusBar.hide();
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+function chosenFrom(info: InterpreterInfo): Chosen {
+  return { python: info.path, version: info.version };
+}
+
+function realpath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
