@@ -60,4 +60,23 @@ suite('DAP: many threads at one breakpoint', () => {
       assert.match(output.text, /gil enabled False/);
     });
   }
+
+  test('stack traces asked for together are all answered; a thread that does not exist gets its own error', async () => {
+    const stops = new Stops(client);
+    await launchWithBreakpoints(client, launchArgs(program), [{ path: program, lines: [leaf] }]);
+    const stopped = defined((await stops.expect('breakpoint')).body.threadId, 'a thread');
+    const threads = (await client.threadsRequest()).body.threads;
+    assert.equal(threads.length, 9);
+    const missing = Math.max(...threads.map((thread) => thread.id)) + 1_000_000;
+    const [stacks, unknown] = await Promise.all([
+      Promise.all(threads.map((thread) => topFrames(client, thread.id))),
+      client.stackTraceRequest({ threadId: missing }).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      ),
+    ]);
+    assert.ok(stacks.every((frames) => frames.length > 0), 'every thread has a stack');
+    assert.equal(defined(stacks[threads.findIndex((thread) => thread.id === stopped)]?.[0], 'a top frame').name, 'leaf');
+    assert.match(unknown, new RegExp(`No thread ${missing}`));
+  });
 });

@@ -7,7 +7,8 @@ except on breakpoint lines. Global LINE events are on only while some thread ste
 stop ("slow" mode).
 
 Stopping: a thread that stops parks inside the callback and serves the requests about its
-own frames (frame objects are not safe to use from another thread on 3.13t). With stopAll,
+own frames (frame objects are not safe to use from another thread on 3.13t); only its stack,
+listed when it parked, is answered by the agent's thread. With stopAll,
 the first stop raises the pause flag and turns on global LINE events, so running threads park
 at their next line; threads blocked in C are not waited for (they park when they come back).
 
