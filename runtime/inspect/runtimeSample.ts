@@ -32,7 +32,7 @@ export class RuntimeSampler {
   }
 
   sample(time = Date.now()): RuntimeSample {
-    const walk = walkThreadStates(this.reader, this.runtime);
+    const walk = walkThreadStates(this.reader, this.runtime, this.probe.thread_state_impl.gc_alloc_count + 8);
     const main = mainInterpreter(walk);
     const interpreter = retry(() => this.readInterpreter(main));
     // A thread state with no thread yet (being created) or any more (being deleted) is left out.
@@ -68,8 +68,8 @@ export class RuntimeSampler {
       brcQueue: 0,
       gcAllocBuffered: 0,
     };
+    thread.gcAllocBuffered = Number(tstate.raw.readBigInt64LE(impl.gc_alloc_count));
     try {
-      thread.gcAllocBuffered = Number(this.reader.memory.read(tstate.address + BigInt(impl.gc_alloc_count), 8).readBigInt64LE(0));
       thread.brcQueue = this.queueLength(this.reader.pointer(tstate.address + BigInt(impl.brc_objects_to_merge)));
     } catch (error) {
       // The thread exited between the walk and these reads: it is reported with what was read.

@@ -96,13 +96,17 @@ export interface InterpreterThreads {
   threadStates: ThreadStateBytes[];
 }
 
-/** Every interpreter and its thread states (at most MAX_THREADS in all), torn lists re-read. */
-export function walkThreadStates(reader: ObjectReader, runtime: bigint): InterpreterThreads[] {
+/**
+ * Every interpreter and its thread states (at most MAX_THREADS in all), torn lists re-read.
+ * Each thread state is read whole, and `readSize` bytes at least (to take what follows in the
+ * same read, e.g. the _PyThreadStateImpl fields).
+ */
+export function walkThreadStates(reader: ObjectReader, runtime: bigint, readSize = 0): InterpreterThreads[] {
   const walk: InterpreterThreads[] = [];
   let count = 0;
   for (const interpreter of retry(() => interpreterList(reader, runtime))) {
     if (count >= MAX_THREADS) break;
-    const threadStates = retry(() => threadList(reader, interpreter)).slice(0, MAX_THREADS - count);
+    const threadStates = retry(() => threadList(reader, interpreter, readSize)).slice(0, MAX_THREADS - count);
     count += threadStates.length;
     walk.push({ interpreter, threadStates });
   }
@@ -165,11 +169,11 @@ export function interpreterList(reader: ObjectReader, runtime: bigint): bigint[]
 }
 
 /** The thread states of an interpreter, each read whole once. */
-export function threadList(reader: ObjectReader, interpreter: bigint): ThreadStateBytes[] {
+export function threadList(reader: ObjectReader, interpreter: bigint, readSize = 0): ThreadStateBytes[] {
   const { interpreter_state, thread_state } = reader.offsets;
   const head = reader.pointer(interpreter + BigInt(interpreter_state.threads_head));
   return linkedList(reader, head, MAX_THREADS, 'thread state', (address) => {
-    const raw = reader.memory.read(address, thread_state.size);
+    const raw = reader.memory.read(address, Math.max(thread_state.size, readSize));
     return { next: raw.readBigUInt64LE(thread_state.next), value: { address, raw } };
   });
 }
