@@ -21,10 +21,13 @@ export function mergeLockViews(agent: AgentLocks | undefined, memory: LockViews 
     for (const alias of aliases) canonical.set(alias, lock.id);
   }
   const canon = (id: string) => canonical.get(id) ?? id;
-  // A thread stopped by the debugger waits inside the agent for its next request: not the program's wait.
+  // Waits that are the debugger's, not the program's: a thread the debugger stopped waits inside
+  // the agent for its next request, and the agent's own threads (unknown to its view) wait for the adapter.
+  const agentThreads = new Set((agent?.threads ?? []).map((thread) => thread.threadId));
   const stopped = new Set((agent?.threads ?? []).filter((thread) => thread.state === 'stopped').map((thread) => thread.threadId));
+  const ignored = (threadId: number) => stopped.has(threadId) || (agent !== undefined && !agentThreads.has(threadId));
   for (const whole of memory?.locks ?? []) {
-    const seen = { ...whole, waiters: whole.waiters.filter((waiter) => !stopped.has(waiter)) };
+    const seen = { ...whole, waiters: whole.waiters.filter((waiter) => !ignored(waiter)) };
     if (seen.waiters.length === 0 && whole.waiters.length > 0 && seen.owners.length === 0) continue;
     const id = canon(seen.id);
     const known = locks.get(id);
@@ -43,7 +46,7 @@ export function mergeLockViews(agent: AgentLocks | undefined, memory: LockViews 
   const threads = new Map<number, LockThreadInfo>();
   for (const thread of agent?.threads ?? []) threads.set(thread.threadId, { ...thread, holds: [...thread.holds] });
   for (const seen of memory?.threads ?? []) {
-    if (stopped.has(seen.threadId)) continue;
+    if (ignored(seen.threadId)) continue;
     const holds = seen.holds.map(canon);
     const waitsFor = seen.waitsFor === undefined ? undefined : canon(seen.waitsFor);
     const known = threads.get(seen.threadId);
@@ -57,5 +60,10 @@ export function mergeLockViews(agent: AgentLocks | undefined, memory: LockViews 
       if (known.state === 'running') known.state = 'blocked';
     }
   }
-  return { threads: [...threads.values()], locks: [...locks.values()], notes: [...(memory?.notes ?? [])] };
+  // A note about locks memory cannot tell the owner of is void for the ones tracking knows.
+  const aboutTracked = (note: string) => {
+    const ids = note.match(/0x[0-9a-f]+/g) ?? [];
+    return ids.length > 0 && ids.every((id) => canonical.has(id));
+  };
+  return { threads: [...threads.values()], locks: [...locks.values()], notes: (memory?.notes ?? []).filter((note) => !aboutTracked(note)) };
 }

@@ -73,6 +73,19 @@ suite('merging the agent and memory lock views', () => {
     assert.deepEqual(mergeLockViews(agent, memory), { threads: agent.threads, locks: [], notes: [] });
   });
 
+  test("the agent's own threads are left out, and notes about owners memory cannot see of locks tracking knows", () => {
+    const agent = { threads: [thread(1, ['0xa'])], locks: [{ ...lock('0xa', [1], []), aliases: ['0xa0'] }] };
+    const memory = {
+      threads: [thread(1, []), thread(9, [], '0x99')],
+      locks: [lock('0x99', [], [9], { kind: 'unknown', ownerKnown: false }), lock('0xa0', [], [], { ownerKnown: false })],
+      notes: ['Who holds Lock at 0xa0 is unknown', 'Who holds Lock at 0xb0 is unknown'],
+    };
+    const merged = mergeLockViews(agent, memory);
+    assert.deepEqual(merged.threads.map((entry) => entry.threadId), [1]);
+    assert.deepEqual(merged.locks.map((entry) => entry.id), ['0xa']);
+    assert.deepEqual(merged.notes, ['Who holds Lock at 0xb0 is unknown']);
+  });
+
   test('either view alone passes through', () => {
     const memory = { threads: [thread(3, [], '0xe')], locks: [lock('0xe', [], [3], { ownerKnown: false })], notes: [] };
     assert.deepEqual(mergeLockViews(undefined, memory), memory);

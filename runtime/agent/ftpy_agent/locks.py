@@ -49,6 +49,24 @@ def _wait_ends(began):
         _waiting.pop(_get_ident(), None)
 
 
+_BRIEF_S = 0.001  # most contended waits end within this: they are not recorded
+
+
+def _acquire_waiting(acquire, obj, frame, timeout):
+    """A blocking acquire that failed at once: a brief wait first, then a recorded one. Only
+    the recorded wait writes to ``_waiting``, which both threads of a contended lock would
+    otherwise do at every acquire."""
+    if acquire(True, _BRIEF_S if timeout < 0 or timeout > _BRIEF_S else timeout):
+        return True
+    if 0 <= timeout <= _BRIEF_S:
+        return False
+    began = _wait_begins(obj, frame)
+    try:
+        return acquire(True, timeout if timeout < 0 else timeout - _BRIEF_S)
+    finally:
+        _wait_ends(began)
+
+
 def anyone_waiting():
     return bool(_waiting)
 
@@ -83,12 +101,8 @@ class Lock:
         if not blocking:
             return False
         frame = _getframe(1)
-        began = _wait_begins(self, frame)
-        try:
-            if not self._lock.acquire(True, timeout):
-                return False
-        finally:
-            _wait_ends(began)
+        if not _acquire_waiting(self._lock.acquire, self, frame, timeout):
+            return False
         self._frame = frame
         self._lasti = frame.f_lasti
         self._owner = _get_ident()
@@ -133,14 +147,8 @@ class RLock(_thread.RLock):
 
     def acquire(self, blocking=True, timeout=-1):
         if not _thread.RLock.acquire(self, False):
-            if not blocking:
+            if not blocking or not _acquire_waiting(super().acquire, self, _getframe(1), timeout):
                 return False
-            began = _wait_begins(self, _getframe(1))
-            try:
-                if not _thread.RLock.acquire(self, True, timeout):
-                    return False
-            finally:
-                _wait_ends(began)
         ident = _get_ident()
         if self._owner == ident:
             self._depth += 1
