@@ -15,11 +15,10 @@ const examples = path.join(repoRoot, 'examples');
 const copied = ['gil_imports.py', 'wraps_needs_gil.py'];
 
 /** Opens a file copied into examples/ from the explorer: quick open's file search may not
- * list it yet when the workbench started before the copy (the explorer can be refreshed). */
+ * list it yet when the workbench started before the copy. */
 async function openCopied(workbench: Workbench, name: string): Promise<void> {
   const page = workbench.page;
   await workbench.runCommand('View: Show Explorer');
-  await workbench.runCommand('File: Refresh Explorer');
   const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) });
   await row.click({ timeout: 60_000 });
   await page.locator('.tabs-container .tab.active', { hasText: new RegExp(`^${name}`) }).first().waitFor();
