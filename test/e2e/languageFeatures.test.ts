@@ -9,10 +9,21 @@ import { fixtures, repoRoot } from '../support/cli';
 import { marker } from '../support/markers';
 import { buildNeedsGil } from '../support/needsGil';
 import { testPython } from '../support/runtime';
-import { sharedWorkbench } from './support/workbench';
+import { openedWorkbench, sharedWorkbench, Workbench } from './support/workbench';
 
 const examples = path.join(repoRoot, 'examples');
 const copied = ['gil_imports.py', 'wraps_needs_gil.py'];
+
+/** Opens a file copied into examples/ from the explorer: quick open's file search may not
+ * list it yet when the workbench started before the copy. */
+async function openCopied(workbench: Workbench, name: string): Promise<void> {
+  const page = workbench.page;
+  await workbench.runCommand('View: Show Explorer');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) });
+  await row.click({ timeout: 60_000 });
+  await page.locator('.tabs-container .tab.active', { hasText: new RegExp(`^${name}`) }).first().waitFor();
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+}
 
 suite('e2e: language features', () => {
   const added: string[] = [];
@@ -24,14 +35,16 @@ suite('e2e: language features', () => {
     }
     added.push(path.join(examples, 'imported'), path.join(examples, '__pycache__'));
   });
-  suiteTeardown(() => {
+  suiteTeardown(async () => {
+    // The next suites expect one editor group and no editor of files about to be deleted.
+    await (await openedWorkbench())?.runCommand('View: Close All Editors');
     for (const file of added) fs.rmSync(file, { recursive: true, force: true });
   });
 
   test('an import that re-enables the GIL gets a warning', async () => {
     const workbench = await sharedWorkbench();
     const page = workbench.page;
-    await workbench.openFile('gil_imports.py');
+    await openCopied(workbench, 'gil_imports.py');
     await page.locator('.editor-group-container.active .squiggly-warning').first().waitFor({ timeout: 60_000 });
     await workbench.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
     const problems = page.locator('.markers-panel .monaco-list-row', { hasText: "'needs_gil' does not declare" });
@@ -47,7 +60,7 @@ suite('e2e: language features', () => {
   test("hovering a line shows that line's bytecode", async () => {
     const workbench = await sharedWorkbench();
     const page = workbench.page;
-    await workbench.openFile('gil_imports.py');
+    await openCopied(workbench, 'gil_imports.py');
     const line = page.locator('.editor-group-container.active .view-line', { hasText: /return\s+wrapped\(value\)/ });
     await line.locator('span span', { hasText: /^return$/ }).first().hover();
     const hover = page.locator('.monaco-hover', { hasText: 'Bytecode of line' });
@@ -62,7 +75,7 @@ suite('e2e: language features', () => {
   test('"Show Bytecode" opens the listing of the file, then of the function at the cursor, refreshed on save', async () => {
     const workbench = await sharedWorkbench();
     const page = workbench.page;
-    await workbench.openFile('gil_imports.py');
+    await openCopied(workbench, 'gil_imports.py');
     await workbench.runCommand('Free-Threaded Python: Show Bytecode');
     await page.locator('.tabs-container .tab.active', { hasText: 'gil_imports.py.bytecode' }).waitFor({ timeout: 30_000 });
     const listing = page.locator('.editor-group-container.active .view-lines');
@@ -72,7 +85,7 @@ suite('e2e: language features', () => {
     await workbench.screenshot('language-show-bytecode');
 
     await workbench.runCommand('View: Close All Editors');
-    await workbench.openFile('gil_imports.py');
+    await openCopied(workbench, 'gil_imports.py');
     await page.keyboard.press('Control+G');
     await page.locator('.quick-input-widget input').fill(`:${marker(path.join(fixtures, 'gil_imports.py'), 'hover')}`);
     await page.keyboard.press('Enter');
