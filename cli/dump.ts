@@ -57,7 +57,7 @@ export async function dumpCommand(args: string[]): Promise<number> {
       const probe = given ?? (await interpreterOffsets(reader));
       snapshot = reader.snapshot({ probe: typeof probe === 'string' ? undefined : probe });
       if (typeof probe === 'string') snapshot.unavailable.state = `thread states and eval-breaker unknown: ${probe}`;
-      if (parsed.locks) locks = typeof probe === 'string' ? { unknown: `lock state unknown: ${probe}` } : withCycles(reader.locks(probe, snapshot));
+      if (parsed.locks) locks = typeof probe === 'string' ? { unknown: `lock state unknown: ${probe}` } : readLocksOrWhy(reader, probe, snapshot);
     } finally {
       reader.close();
     }
@@ -73,8 +73,15 @@ export async function dumpCommand(args: string[]): Promise<number> {
 
 type DumpedLocks = (LocksReport & { cycles: LockCycle[] }) | { unknown: string };
 
-function withCycles(report: LocksReport): DumpedLocks {
-  return { ...report, cycles: findCycles(report.threads, report.locks) };
+/** The locks with their deadlock cycles, or why they cannot be read (the stacks are printed all the same). */
+function readLocksOrWhy(reader: ProcessReader, probe: ProbeOffsets, snapshot: RuntimeSnapshot): DumpedLocks {
+  try {
+    const report: LocksReport = reader.locks(probe, snapshot);
+    return { ...report, cycles: findCycles(report.threads, report.locks) };
+  } catch (error) {
+    if (!isInspectError(error)) throw error;
+    return { unknown: `lock state unknown: ${error.message}` };
+  }
 }
 
 function locksText(dumped: DumpedLocks): string {

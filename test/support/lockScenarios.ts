@@ -185,6 +185,13 @@ export const EXPECTED: Record<string, NamedLocks> = {
     cycles: [],
     unnamed: [],
   },
+  // The interpreter's own import lock (_imp.acquire_lock): its owner and hold count are in memory.
+  'imp-lock': {
+    threads: { holder: { holds: ['import lock'] }, waiter: { holds: [], waitsFor: 'import lock' } },
+    locks: {},
+    cycles: [],
+    unnamed: ['import lock'],
+  },
   // gc.collect() stops the world and waits for crunch (in C code, attached) to pause; the sleeper woke up suspended.
   'stop-the-world': {
     threads: {

@@ -28,4 +28,17 @@ suite('inspect: lock state from memory', () => {
       }
     });
   }
+
+  test("the interpreter's import lock: owner and hold count", async () => {
+    const { offsets } = await probeFor(testPython());
+    const running = (scenario = await startScenario(testPython(), 'imp-lock'));
+    const reader = ProcessReader.attach(running.pid);
+    try {
+      const importLock = () => reader.locks(offsets).locks.filter((lock) => lock.kind === 'import-lock').map(({ owners, count, waiters, held }) => ({ owners, count, waiters, held }));
+      const expected = [{ owners: [running.threads.holder], count: 2, waiters: [running.threads.waiter], held: true }];
+      assert.deepEqual(await settle(importLock, expected), expected);
+    } finally {
+      reader.close();
+    }
+  });
 });
