@@ -45,7 +45,7 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
     });
     view.onDidChangeVisibility(() => this.updateSnapshotTimer());
     view.onDidDispose(() => {
-      this.view = undefined;
+      if (this.view === view) this.view = undefined; // a newer view may have been resolved already
       this.updateSnapshotTimer();
     });
     this.updateSnapshotTimer();
