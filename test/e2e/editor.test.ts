@@ -52,6 +52,11 @@ suite('e2e: the editor experience', () => {
     assert.match(await statusBar.first().innerText(), /embedded/, 'the status bar shows the embedded runtime as interpreter');
 
     const line = lineOf('deadlock.py', 'balance = amount * 2');
+    // The workbench is shared: a breakpoint another test left there would be toggled off.
+    if ((await page.locator('.editor-group-container.active .codicon-debug-breakpoint').count()) > 0) {
+      await workbench.runCommand('Remove All Breakpoints');
+      await workbench.openFile('deadlock.py');
+    }
     await clickGutter(page, line);
     await workbench.runCommand('Free-Threaded Python: Debug Python File');
     const callStack = page.locator('.debug-call-stack');
