@@ -82,7 +82,16 @@ suite('DAP: runtime samples', () => {
       test(`gil ${gil}: the import is reported${gil === 'off' ? ', the GIL kept off' : ' as re-enabling the GIL, and samples see it on'}`, async () => {
         const batches = collectBatches();
         const output = new ProgramOutput(client);
-        await launchWithBreakpoints(client, launchArgs(main, { gil }));
+        const stops = new Stops(client);
+        const samples = () => batches.flatMap((batch) => batch.samples);
+        await launchWithBreakpoints(client, launchArgs(main, { gil }), [{ path: main, lines: [marker(main, 'imported')] }]);
+        const stop = await stops.expect('breakpoint');
+        // Sampling goes on while stopped: wait (bounded) for a sample taken after the import.
+        const importDone = Date.now();
+        for (let waited = 0; waited < 10_000 && !samples().some((sample) => sample.time >= importDone); waited += 100) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await client.continueRequest({ threadId: defined(stop.body.threadId, 'the stopped thread') });
         assert.equal(await output.exitCode, 0);
         await new Promise((resolve) => setTimeout(resolve, 300)); // the last batch
         const changes = batches.flatMap((batch) => batch.gilChanges);
@@ -92,9 +101,8 @@ suite('DAP: runtime samples', () => {
         assert.match(change.importer ?? '', /main\.py:4$/);
         assert.equal(change.enabled, gil === 'default');
         assert.equal(change.forcedOff, gil === 'off');
-        const samples = batches.flatMap((batch) => batch.samples);
-        if (gil === 'default') assert.ok(samples.some((sample) => sample.gilEnabled), 'a sample after the import sees the GIL on');
-        else assert.ok(samples.every((sample) => !sample.gilEnabled));
+        if (gil === 'default') assert.ok(samples().some((sample) => sample.gilEnabled), 'a sample after the import sees the GIL on');
+        else assert.ok(samples().every((sample) => !sample.gilEnabled));
       });
     }
   });
