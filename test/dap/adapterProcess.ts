@@ -1,0 +1,47 @@
+// A debug adapter process the test starts itself (DebugClient.start() hides its process), so a
+// test can read its pid, its sockets and its memory, and see whether it exits by itself.
+import { ChildProcess, spawn } from 'node:child_process';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { adapterPath } from './support';
+
+export interface AdapterExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class AdapterProcess {
+  readonly client = new DebugClient('node', '', 'ftpy');
+  /** What the adapter wrote to stderr (an uncaught exception would show here). */
+  stderr = '';
+  readonly exited: Promise<AdapterExit>;
+  private readonly child: ChildProcess;
+
+  constructor(env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [adapterPath()], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '5000', ...env } });
+    this.child.stderr?.on('data', (data: Buffer) => (this.stderr += data.toString()));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.client.defaultTimeout = 20_000;
+    this.client.connect(this.child.stdout as NodeJS.ReadableStream, this.child.stdin as NodeJS.WritableStream);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** Raw bytes to the adapter's stdin (for malformed input). */
+  write(data: string | Buffer): void {
+    this.child.stdin?.write(data);
+  }
+
+  /** Disconnects (when still connected) and waits for the adapter to exit by itself; kills it after `graceMs`. */
+  async stop(graceMs = 2000): Promise<AdapterExit | 'killed'> {
+    await this.client.disconnectRequest({}).catch(() => undefined);
+    const timer = new Promise<'killed'>((resolve) => setTimeout(() => resolve('killed'), graceMs));
+    const outcome = await Promise.race([this.exited, timer]);
+    if (outcome === 'killed') {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+    return outcome;
+  }
+}
