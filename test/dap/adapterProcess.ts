@@ -1,6 +1,7 @@
 // A debug adapter process the test starts itself (DebugClient.start() hides its process), so a
 // test can read its pid, its sockets and its memory, and see whether it exits by itself.
 import { ChildProcess, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { adapterPath } from './support';
 
@@ -9,8 +10,16 @@ export interface AdapterExit {
   signal: NodeJS.Signals | null;
 }
 
+/** A DebugClient on streams we provide (connect is protected). */
+class StreamClient extends DebugClient {
+  constructor(readable: Readable, writable: Writable) {
+    super('node', '', 'ftpy');
+    this.connect(readable, writable);
+  }
+}
+
 export class AdapterProcess {
-  readonly client = new DebugClient('node', '', 'ftpy');
+  readonly client: DebugClient;
   /** What the adapter wrote to stderr (an uncaught exception would show here). */
   stderr = '';
   readonly exited: Promise<AdapterExit>;
@@ -20,8 +29,8 @@ export class AdapterProcess {
     this.child = spawn(process.execPath, [adapterPath()], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '5000', ...env } });
     this.child.stderr?.on('data', (data: Buffer) => (this.stderr += data.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.client = new StreamClient(this.child.stdout as Readable, this.child.stdin as Writable);
     this.client.defaultTimeout = 20_000;
-    this.client.connect(this.child.stdout as NodeJS.ReadableStream, this.child.stdin as NodeJS.WritableStream);
   }
 
   get pid(): number {
