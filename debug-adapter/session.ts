@@ -8,7 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
 import { AgentError } from '../runtime/debuggee/agentChannel';
-import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
+import { Debuggee, exitMessage, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
 import { AttachArguments, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { ReadOnlyAttach } from './readOnlyAttach';
 
@@ -87,6 +87,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
       this.debuggee = await this.startProgram(launch);
       this.debuggee.channel.on('event', (event) => this.onAgentEvent(event));
       void this.debuggee.exit.then((exit) => {
+        const message = exitMessage(exit);
+        if (message) this.sendEvent(new OutputEvent(`${message}\n`, 'console'));
         this.sendEvent(new ExitedEvent(exit.code));
         this.sendEvent(new TerminatedEvent());
       });
@@ -142,7 +144,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     const command = request.command;
     const readOnly = this.readOnly;
     if (readOnly) {
-      void this.answer(new Response(request), async () => readOnly.request(command, request.arguments));
+      void this.answer(new Response(request), async () => readOnly.request(command, request.arguments)).then(() => command === 'disconnect' && this.shutdown());
       return;
     }
     if (!isForwarded(command)) {
@@ -166,7 +168,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
       else await this.debuggee?.terminate();
       this.debuggee?.channel.close();
       return undefined;
-    });
+    }).then(() => this.shutdown()); // stdio: the adapter process exits (the base class's disconnect does the same)
   }
 
   private agent<C extends AgentCommand>(command: C, args: AgentCommands[C][0]): Promise<AgentCommands[C][1]> {

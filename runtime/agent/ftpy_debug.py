@@ -25,6 +25,7 @@ def main():
     debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])
     start_agent_thread = monitor.install_thread_hooks(debugger)
     debugger.install()
+    os.register_at_fork(after_in_child=lambda: (debugger.forget_after_fork(), agent_channel.abandon()))
     configured = threading.Event()
     start_agent_thread(session.Session(agent_channel, debugger, configured).serve, ())
     for stream in (sys.stdout, sys.stderr):

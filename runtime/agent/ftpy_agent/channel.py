@@ -29,6 +29,14 @@ class Channel:
             except OSError:
                 self.closed = True  # the adapter went away: the program goes on
 
+    def abandon(self):
+        """In a forked child: the connection belongs to the parent; let go of it without a word."""
+        self._send_lock = threading.Lock()  # another thread may have held it at the fork
+        self.closed = True
+        # Only this process's descriptor: the parent's connection stays. Not through the reader,
+        # whose lock the parent's agent thread, blocked reading, held at the fork.
+        os.close(self._socket.detach())
+
     def event(self, name, body):
         self.send({"type": "event", "event": name, "body": body})
 

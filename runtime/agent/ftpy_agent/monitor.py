@@ -553,6 +553,14 @@ class Monitor:
                 state.inbox.put(Resume())
             self._parked.clear()
 
+    def forget_after_fork(self):
+        """In a forked child: the debugger stays with the parent, this process runs on without it."""
+        self._lock = threading.RLock()  # another thread may have held it at the fork
+        for event in (EVENTS.PY_START, EVENTS.PY_RESUME, EVENTS.LINE, EVENTS.RAISE, EVENTS.PY_RETURN, EVENTS.PY_UNWIND):
+            monitoring.register_callback(TOOL, event, None)
+        monitoring.set_events(TOOL, 0)
+        self._parked.clear()
+
     # ---- requests about a stopped thread's frames, served by that thread
 
     def route(self, native_id, request):
