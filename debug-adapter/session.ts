@@ -11,6 +11,7 @@ import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, exitMessage, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
 import { AttachArguments, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { ReadOnlyAttach } from './readOnlyAttach';
+import { checkArguments } from './requestArguments';
 
 const USER_ERROR = 1001;
 const AGENT_ERROR = 1002;
@@ -65,6 +66,7 @@ function isForwarded(command: string): command is AgentCommand {
 export class FtpyDebugSession extends LoggingDebugSession {
   private debuggee?: Debuggee;
   private clientRunsInTerminal = false;
+  private started = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
 
@@ -82,6 +84,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     const launched = await this.answer(response, async () => {
+      this.startOnce();
       const launch = await resolveLaunch(args);
       logger.setup(Logger.LogLevel.Warn, launch.logToFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
       this.debuggee = await this.startProgram(launch);
@@ -98,10 +101,17 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override async attachRequest(response: DebugProtocol.AttachResponse, args: AttachArguments): Promise<void> {
     const attached = await this.answer(response, async () => {
+      this.startOnce();
       this.readOnly = await ReadOnlyAttach.open(args, (event) => this.sendEvent(event));
       return undefined;
     });
     if (attached) this.sendEvent(new InitializedEvent());
+  }
+
+  /** One program per session: a second launch or attach would leave the first one unwatched. */
+  private startOnce(): void {
+    if (this.started) throw new UserFacingError('This debug session already has a program: start another debug session for another one.');
+    this.started = true;
   }
 
   private startProgram(launch: ResolvedLaunch): Promise<Debuggee> {
@@ -129,8 +139,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     void this.answer(response, () => {
-      const file = args.source.path;
-      if (!file) throw new UserFacingError('Breakpoints need a source file with a path.');
+      const file = args?.source?.path;
+      if (typeof file !== 'string' || !file) throw new UserFacingError('Breakpoints need a source file with a path.');
       return this.agent('setBreakpoints', { path: file, breakpoints: args.breakpoints ?? [] });
     });
   }
@@ -142,6 +152,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
   /** Requests the agent answers as they come (its bodies are DAP-shaped); the others have methods here. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     const command = request.command;
+    try {
+      checkArguments(command, request.arguments);
+    } catch (error) {
+      void this.answer(new Response(request), () => Promise.reject(error));
+      return;
+    }
     const readOnly = this.readOnly;
     if (readOnly) {
       void this.answer(new Response(request), async () => readOnly.request(command, request.arguments)).then(() => command === 'disconnect' && this.shutdown());

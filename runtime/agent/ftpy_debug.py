@@ -18,7 +18,7 @@ def main():
     import json
     import threading
 
-    from ftpy_agent import channel, monitor, session
+    from ftpy_agent import channel, deadline, monitor, session
 
     options = json.loads(options)
     agent_channel = channel.Channel(socket_path, token)
@@ -28,6 +28,7 @@ def main():
     os.register_at_fork(after_in_child=lambda: (debugger.forget_after_fork(), agent_channel.abandon()))
     configured = threading.Event()
     start_agent_thread(session.Session(agent_channel, debugger, configured).serve, ())
+    deadline.watchdog.start(float(os.environ.pop("FTPY_EVALUATE_TIMEOUT", "5")), start_agent_thread, debugger.mark_agent_thread)
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)  # output reaches the client as it is printed
     configured.wait()

@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterPath } from './support';
 
 export interface AdapterExit {
@@ -24,11 +25,14 @@ export class AdapterProcess {
   stderr = '';
   readonly exited: Promise<AdapterExit>;
   private readonly child: ChildProcess;
+  private nextRawSeq = 1_000_000;
+  private readonly rawPending = new Map<number, (response: DebugProtocol.Response) => void>();
 
   constructor(env: NodeJS.ProcessEnv = {}) {
     this.child = spawn(process.execPath, [adapterPath()], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '5000', ...env } });
     this.child.stderr?.on('data', (data: Buffer) => (this.stderr += data.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.watchRawResponses(this.child.stdout as Readable);
     this.client = new StreamClient(this.child.stdout as Readable, this.child.stdin as Writable);
     this.client.defaultTimeout = 20_000;
   }
@@ -40,6 +44,36 @@ export class AdapterProcess {
   /** Raw bytes to the adapter's stdin (for malformed input). */
   write(data: string | Buffer): void {
     this.child.stdin?.write(data);
+  }
+
+  /** Sends `request` (any JSON: arguments of any type) framed as DAP, with its own seq; resolves with the response. */
+  rawRequest(request: Record<string, unknown>, timeoutMs = 10_000): Promise<DebugProtocol.Response> {
+    const seq = this.nextRawSeq++;
+    const body = JSON.stringify({ type: 'request', seq, ...request });
+    this.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no response to ${body.slice(0, 200)}`)), timeoutMs);
+      this.rawPending.set(seq, (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      });
+    });
+  }
+
+  /** Reads the adapter's responses to rawRequest (DebugClient reads the same stream for its own). */
+  private watchRawResponses(stdout: Readable): void {
+    let buffered = Buffer.alloc(0);
+    stdout.on('data', (data: Buffer) => {
+      buffered = Buffer.concat([buffered, data]);
+      for (;;) {
+        const headerEnd = buffered.indexOf('\r\n\r\n');
+        const length = Number(/Content-Length: (\d+)/.exec(buffered.subarray(0, Math.max(headerEnd, 0)).toString())?.[1]);
+        if (headerEnd < 0 || buffered.length < headerEnd + 4 + length) return;
+        const message = JSON.parse(buffered.subarray(headerEnd + 4, headerEnd + 4 + length).toString()) as DebugProtocol.ProtocolMessage;
+        buffered = buffered.subarray(headerEnd + 4 + length);
+        if (message.type === 'response') this.rawPending.get((message as DebugProtocol.Response).request_seq)?.(message as DebugProtocol.Response);
+      }
+    });
   }
 
   /** Disconnects (when still connected) and waits for the adapter to exit by itself; kills it after `graceMs`. */

@@ -26,7 +26,7 @@ import threading
 import time
 import weakref
 
-from . import breakpoints, inspection
+from . import breakpoints, deadline, inspection
 
 monitoring = sys.monitoring
 TOOL = monitoring.DEBUGGER_ID
@@ -504,7 +504,7 @@ class Monitor:
         with self._lock:
             state = self._parked.get(native_id)
             alone = single_thread or not self.stop_all
-            if state is None and alone:
+            if state is None and (alone or step_kind is not None):
                 raise LookupError("The thread is not stopped.")
             resumed = [state] if alone else list(self._parked.values())
             if not alone:
@@ -584,8 +584,10 @@ class Monitor:
         return None
 
     def _serve_request(self, state, request):
+        overdue = lambda: self.channel.reply(request, error="The thread is blocked outside Python (sleep, I/O, a lock?): it answers again once it returns.")  # noqa: E731
         try:
-            body = self._answer(state, request["command"], request.get("arguments", {}))
+            with deadline.watchdog.limit(overdue):
+                body = self._answer(state, request["command"], request.get("arguments", {}))
         except Exception as error:
             self.channel.reply(request, error=f"{type(error).__name__}: {error}" if not isinstance(error, LookupError) else str(error))
         else:
