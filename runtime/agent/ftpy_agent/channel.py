@@ -41,7 +41,7 @@ class Channel:
         self.send({"type": "event", "event": name, "body": body})
 
     def reply(self, request, body=None, error=None):
-        message = {"type": "response", "id": request["id"], "ok": error is None}
+        message = {"type": "response", "id": request.get("id"), "ok": error is None}
         if error is None:
             message["body"] = body if body is not None else {}
         else:
@@ -51,5 +51,10 @@ class Channel:
     def requests(self):
         """Yields the adapter's requests until it closes the channel."""
         for line in self._reader:
-            yield json.loads(line)
+            try:
+                request = json.loads(line)
+            except ValueError:
+                continue  # not a message: the adapter never sends one, so nothing to answer
+            if isinstance(request, dict):
+                yield request
         self.closed = True

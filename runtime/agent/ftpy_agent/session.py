@@ -39,8 +39,10 @@ class Session:
 
     def _dispatch(self, request):
         """The response body, or None when a stopped thread will answer."""
-        command = request["command"]
+        command = request.get("command")
         args = request.get("arguments", {})
+        if not isinstance(args, dict):
+            raise ValueError(f"The arguments of '{command}' must be an object.")
         monitor = self.monitor
         if command in _ROUTED_BY_THREAD:
             thread_id = args["threadId"]
