@@ -83,6 +83,53 @@ suite('stress: load', () => {
     figures.stopsReported += THREADS * lines.length;
   });
 
+  test('breakpoints added and removed while 64 threads run through them', async () => {
+    const THREADS = 64;
+    const PASSES = 400;
+    const program = fixture('stress_toggle.py');
+    const [a, b] = [marker(program, 'a'), marker(program, 'b')];
+    const client = adapter.client;
+    let output = '';
+    client.on('output', (event: DebugProtocol.OutputEvent) => (output += event.body.output));
+    let done = false;
+    const exited = client.waitForEvent('exited', 240_000).then(() => (done = true));
+    // Which lines had a breakpoint, since when: a stop must be on one of them (or on one just removed).
+    let active = new Set<number>();
+    let removed = new Set<number>();
+    let removedAt = 0;
+    let stopsSeen = 0;
+    const wrong: string[] = [];
+    client.on('stopped', (event: DebugProtocol.StoppedEvent) => {
+      stopsSeen++;
+      const threadId = defined(event.body.threadId, 'a thread');
+      void topFrames(client, threadId, 1).then(
+        (frames) => {
+          const line = frames[0]?.line ?? 0;
+          if (!active.has(line) && !(removed.has(line) && Date.now() - removedAt < 200)) wrong.push(`line ${line} at ${[...active]}`);
+          return client.continueRequest({ threadId, singleThread: true });
+        },
+        () => undefined, // the session ended meanwhile
+      );
+    });
+    await launchWithBreakpoints(client, launchArgs(program, { args: [String(THREADS), String(PASSES)], stopAll: false }));
+    const sets = [[a], [b], [a, b], []];
+    for (let round = 0; !done; round++) {
+      const lines = sets[round % sets.length] as number[];
+      const before = active;
+      active = new Set([...before, ...lines]); // a new line may report before the response does
+      await client.setBreakpointsRequest({ source: { path: program }, breakpoints: lines.map((line) => ({ line })) }).catch(() => undefined);
+      active = new Set(lines);
+      removed = new Set([...before].filter((line) => !active.has(line)));
+      removedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await exited;
+    assert.deepEqual(wrong, [], 'stops only on lines with a breakpoint');
+    assert.ok(stopsSeen > 0, 'some breakpoints were hit');
+    console.log(`      ${stopsSeen} stops while toggling`);
+    assert.match(output, new RegExp(`passes ${THREADS * PASSES}\\n`));
+  });
+
   test('10,000 short threads: started and exited events balance, nothing is left in the agent or the adapter', async () => {
     const COUNT = 10_000;
     const program = fixture('stress_churn.py');
