@@ -432,10 +432,18 @@ class Monitor:
         self.restarts += 1
         monitoring.restart_events()
 
+    def _is_set(self, breakpoint):
+        """Whether a breakpoint is still set (holding self._lock)."""
+        placed = [*self._function_breakpoints.values(), *(bp for lines in self._file_breakpoints.values() for bp in lines.values())]
+        return any(breakpoint is other for other in placed)
+
     def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None, returned=None):
         """Stops this thread and serves requests about its frames until it is resumed."""
         state.busy = True
         with self._lock:
+            if hit is not None and not self._is_set(hit):
+                state.busy = False
+                return  # removed since this thread arrived at it: the client must not see it stop there
             if reason == "pause" and not (self._pausing and state.exempt_epoch != self._epoch) and state.ident not in self._pause_idents:
                 state.busy = False
                 return  # resumed meanwhile
