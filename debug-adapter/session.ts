@@ -66,7 +66,7 @@ function isForwarded(command: string): command is AgentCommand {
 export class FtpyDebugSession extends LoggingDebugSession {
   private debuggee?: Debuggee;
   private clientRunsInTerminal = false;
-  private started = false;
+  private starting = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
 
@@ -96,6 +96,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
         this.sendEvent(new TerminatedEvent());
       });
     });
+    this.starting = false;
     if (launched) this.sendEvent(new InitializedEvent());
   }
 
@@ -105,13 +106,14 @@ export class FtpyDebugSession extends LoggingDebugSession {
       this.readOnly = await ReadOnlyAttach.open(args, (event) => this.sendEvent(event));
       return undefined;
     });
+    this.starting = false;
     if (attached) this.sendEvent(new InitializedEvent());
   }
 
-  /** One program per session: a second launch or attach would leave the first one unwatched. */
+  /** One program per session: a second launch or attach (while one starts, or after) would leave the first one unwatched. */
   private startOnce(): void {
-    if (this.started) throw new UserFacingError('This debug session already has a program: start another debug session for another one.');
-    this.started = true;
+    if (this.starting || this.debuggee || this.readOnly) throw new UserFacingError('This debug session already has a program: start another debug session for another one.');
+    this.starting = true;
   }
 
   private startProgram(launch: ResolvedLaunch): Promise<Debuggee> {
@@ -160,7 +162,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     }
     const readOnly = this.readOnly;
     if (readOnly) {
-      void this.answer(new Response(request), async () => readOnly.request(command, request.arguments)).then(() => command === 'disconnect' && this.shutdown());
+      void this.answer(new Response(request), async () => readOnly.request(command, request.arguments));
       return;
     }
     if (!isForwarded(command)) {
@@ -184,7 +186,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
       else await this.debuggee?.terminate();
       this.debuggee?.channel.close();
       return undefined;
-    }).then(() => this.shutdown()); // stdio: the adapter process exits (the base class's disconnect does the same)
+    });
   }
 
   private agent<C extends AgentCommand>(command: C, args: AgentCommands[C][0]): Promise<AgentCommands[C][1]> {

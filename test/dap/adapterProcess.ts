@@ -76,10 +76,12 @@ export class AdapterProcess {
     });
   }
 
-  /** Disconnects (when still connected) and waits for the adapter to exit by itself; kills it after `graceMs`. */
+  /** Disconnects, closes the adapter's input as a client does, and waits for it to exit by itself
+   *  (nothing left running in it); kills it after `graceMs`. */
   async stop(graceMs = 2000): Promise<AdapterExit | 'killed'> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
     await this.client.disconnectRequest({}).catch(() => undefined);
+    this.child.stdin?.end();
     const timer = new Promise<'killed'>((resolve) => setTimeout(() => resolve('killed'), graceMs));
     const outcome = await Promise.race([this.exited, timer]);
     if (outcome === 'killed') {

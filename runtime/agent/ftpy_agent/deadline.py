@@ -8,14 +8,25 @@ with an error anyway, and the thread serves its next requests once it is back.
 """
 
 import contextlib
-import ctypes
+import functools
 import threading
 import time
 
 GRACE_SECONDS = 1.0
 
-_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.c_void_p)
+
+@functools.cache
+def _async_exc_setter():
+    import ctypes  # only when a deadline passes: it would slow every program's start
+
+    setter = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    setter.argtypes = (ctypes.c_ulong, ctypes.c_void_p)
+    return setter
+
+
+def _set_async_exc(ident, exception):
+    """Raises ``exception`` (a class, or None to cancel a pending one) in the thread ``ident``."""
+    _async_exc_setter()(ident, None if exception is None else id(exception))
 
 
 class EvaluationTimeout(TimeoutError):
@@ -68,7 +79,7 @@ class Watchdog:
                     if not run.interrupted:
                         run.interrupted = True
                         run.deadline = now + GRACE_SECONDS
-                        _set_async_exc(ident, id(EvaluationTimeout))
+                        _set_async_exc(ident, EvaluationTimeout)
                     elif run.on_overdue is not None:
                         run.on_overdue()
                         run.on_overdue = None
