@@ -111,8 +111,39 @@ export interface ResolvedLaunch {
   runtimeSampling: number;
 }
 
+const JSON_TYPES: Record<string, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  boolean: (value) => typeof value === 'boolean',
+  number: (value) => typeof value === 'number',
+  null: (value) => value === null,
+  array: Array.isArray,
+  object: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+};
+
+function hasType(value: unknown, type: string | readonly string[]): boolean {
+  return (typeof type === 'string' ? [type] : type).some((name) => JSON_TYPES[name]?.(value));
+}
+
+/** Checks the launch attributes that are set against their schema (types, enums, list items, object values). */
+function checkAttributes(args: unknown): asserts args is LaunchArguments {
+  if (!JSON_TYPES.object(args)) throw new UserFacingError('The launch configuration must be an object of attributes.');
+  const given = args as Record<string, unknown>;
+  for (const [name, schema] of Object.entries(launchAttributes) as [string, AttributeSchema][]) {
+    const value = given[name];
+    if (value === undefined) continue;
+    const wrong = (what: string) => new UserFacingError(`"${name}" must be ${what}, not ${JSON.stringify(value)?.slice(0, 80)}. Fix it in the launch configuration.`);
+    if (!hasType(value, schema.type)) throw wrong(`a ${String(schema.type)}`);
+    if (schema.enum && !schema.enum.includes(value as string)) throw wrong(`one of ${schema.enum.join(', ')}`);
+    const items = schema.items;
+    if (items && !(value as unknown[]).every((item) => hasType(item, items.type))) throw wrong(`a list of ${items.type}s`);
+    const values = schema.additionalProperties;
+    if (values && !Object.values(value as object).every((item) => hasType(item, values.type))) throw wrong(`an object of ${values.type.join(' or ')} values`);
+  }
+}
+
 /** Checks a launch configuration and resolves it, or throws a UserFacingError saying what to fix. */
 export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaunch> {
+  checkAttributes(args);
   const settings = withDefaults(args);
   const targets = (['program', 'module', 'code'] as const).filter((name) => args[name] !== undefined && args[name] !== '');
   if (targets.length === 0) throw new UserFacingError('Nothing to debug: set "program" (a Python file), "module" or "code" in the launch configuration.');

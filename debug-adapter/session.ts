@@ -8,7 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
 import { AgentError } from '../runtime/debuggee/agentChannel';
-import { Debuggee, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
+import { Debuggee, exitMessage, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
 import { ClientConfiguration, SendToAgent } from './clientConfiguration';
 import { StackTraceBatcher } from './stackTraceBatch';
 import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
@@ -16,6 +16,7 @@ import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, MemoryLock
 import { FIX_ACTION_COMMANDS, FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 import { RuntimeSampling } from './runtimeSampling';
+import { checkArguments } from './requestArguments';
 
 const USER_ERROR = 1001;
 const AGENT_ERROR = 1002;
@@ -79,6 +80,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private readonly configuration = new ClientConfiguration();
   private readonly stackTraces = new StackTraceBatcher(async (requests) => (await this.agent('stackTraces', { requests })).answers);
   private clientRunsInTerminal = false;
+  private starting = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
   private launch?: ResolvedLaunch;
@@ -104,9 +106,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     this.setUpLog(args.logToFile ?? launchAttributes.logToFile.default);
     const launched = await this.answer(response, async () => {
+      this.startOnce();
       await this.run(await resolveLaunch(args));
       this.launched = args;
     });
+    this.starting = false;
     if (launched) this.sendEvent(new InitializedEvent());
   }
 
@@ -128,6 +132,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
     void debuggee.exit.then((exit) => {
       if (this.debuggee !== debuggee) return; // ended by a restart
       this.endWatches();
+      const message = exitMessage(exit);
+      if (message) this.sendEvent(new OutputEvent(`${message}\n`, 'console'));
       this.sendEvent(new ExitedEvent(exit.code));
       this.sendEvent(new TerminatedEvent());
     });
@@ -160,10 +166,18 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override async attachRequest(response: DebugProtocol.AttachResponse, args: AttachArguments): Promise<void> {
     const attached = await this.answer(response, async () => {
+      this.startOnce();
       this.readOnly = await ReadOnlyAttach.open(args, (event) => this.sendEvent(event));
       return undefined;
     });
+    this.starting = false;
     if (attached) this.sendEvent(new InitializedEvent());
+  }
+
+  /** One program per session: a second launch or attach (while one starts, or after) would leave the first one unwatched. */
+  private startOnce(): void {
+    if (this.starting || this.debuggee || this.readOnly) throw new UserFacingError('This debug session already has a program: start another debug session for another one.');
+    this.starting = true;
   }
 
   private startProgram(launch: ResolvedLaunch): Promise<Debuggee> {
@@ -235,8 +249,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     void this.answer(response, () => {
-      const file = args.source.path;
-      if (!file) throw new UserFacingError('Breakpoints need a source file with a path.');
+      const file = args?.source?.path;
+      if (typeof file !== 'string' || !file) throw new UserFacingError('Breakpoints need a source file with a path.');
       return this.configuration.setBreakpoints(this.sendToAgent, { path: file, breakpoints: args.breakpoints ?? [] });
     });
   }
@@ -263,6 +277,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
   /** Requests the agent answers as they come (its bodies are DAP-shaped); the others have methods here. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     const command = request.command;
+    try {
+      checkArguments(command, request.arguments);
+    } catch (error) {
+      void this.answer(new Response(request), () => Promise.reject(error));
+      return;
+    }
     const readOnly = this.readOnly;
     if (readOnly) {
       void this.answer(new Response(request), async () => readOnly.request(command, request.arguments));

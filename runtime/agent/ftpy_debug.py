@@ -21,7 +21,7 @@ def main():
     # The agent's own bytecode is cached even when the program's is not (PYTHONDONTWRITEBYTECODE):
     # compiling the agent at every launch costs more than importing it.
     dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, False
-    from ftpy_agent import channel, gil, monitor, runtime_events, session
+    from ftpy_agent import channel, deadline, gil, monitor, runtime_events, session
 
     sys.dont_write_bytecode = dont_write_bytecode
 
@@ -32,8 +32,10 @@ def main():
     debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])
     start_agent_thread = monitor.install_thread_hooks(debugger)
     debugger.install()
+    os.register_at_fork(after_in_child=lambda: (debugger.forget_after_fork(), agent_channel.abandon()))
     configured = threading.Event()
     start_agent_thread(session.Session(agent_channel, debugger, configured).serve, ())
+    deadline.watchdog.start(float(os.environ.pop("FTPY_EVALUATE_TIMEOUT", "5")), start_agent_thread, debugger.mark_agent_thread)
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)  # output reaches the client as it is printed
     configured.wait()

@@ -103,8 +103,15 @@ export class AgentChannel extends EventEmitter<{ event: [AgentEvent]; close: [] 
       buffered += chunk;
       let end: number;
       while ((end = buffered.indexOf('\n')) >= 0) {
-        this.receive(JSON.parse(buffered.slice(0, end)) as AgentMessage);
+        const line = buffered.slice(0, end);
         buffered = buffered.slice(end + 1);
+        let message: AgentMessage;
+        try {
+          message = JSON.parse(line) as AgentMessage;
+        } catch {
+          continue; // not a message (the program wrote to the socket?): the session goes on without it
+        }
+        this.receive(message);
       }
     });
     socket.on('close', () => this.onClose());

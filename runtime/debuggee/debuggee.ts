@@ -38,6 +38,24 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+/** Signals that mean the program crashed, and what they mean. */
+const CRASHES: Partial<Record<NodeJS.Signals, string>> = {
+  SIGSEGV: 'segmentation fault',
+  SIGBUS: 'bus error',
+  SIGILL: 'illegal instruction',
+  SIGFPE: 'arithmetic error',
+  SIGABRT: 'aborted',
+};
+
+/** One line for the user when the program did not end with code 0; undefined when it did. */
+export function exitMessage(exit: Exit): string | undefined {
+  if (exit.signal) {
+    const crash = CRASHES[exit.signal];
+    return crash ? `The program crashed: ${exit.signal} (${crash}).` : `The program was ended by ${exit.signal}.`;
+  }
+  return exit.code === 0 ? undefined : `The program exited with code ${exit.code}.`;
+}
+
 /** Asks the client to run a command in its terminal (DAP runInTerminal); resolves once it started. */
 export type RunInTerminal = (command: string[], cwd: string, env: Record<string, string>) => Promise<void>;
 

@@ -45,11 +45,19 @@ class Channel:
         except OSError:
             self.closed = True  # the adapter went away: the program goes on
 
+    def abandon(self):
+        """In a forked child: the connection belongs to the parent; let go of it without a word."""
+        self._send_lock = threading.Lock()  # another thread may have held it at the fork
+        self.closed = True
+        # Only this process's descriptor: the parent's connection stays. Not through the reader,
+        # whose lock the parent's agent thread, blocked reading, held at the fork.
+        os.close(self._socket.detach())
+
     def event(self, name, body):
         self.send({"type": "event", "event": name, "body": body})
 
     def reply(self, request, body=None, error=None):
-        message = {"type": "response", "id": request["id"], "ok": error is None}
+        message = {"type": "response", "id": request.get("id"), "ok": error is None}
         if error is None:
             message["body"] = body if body is not None else {}
         else:
@@ -59,5 +67,10 @@ class Channel:
     def requests(self):
         """Yields the adapter's requests until it closes the channel."""
         for line in self._reader:
-            yield json.loads(line)
+            try:
+                request = json.loads(line)
+            except ValueError:
+                continue  # not a message: the adapter never sends one, so nothing to answer
+            if isinstance(request, dict):
+                yield request
         self.closed = True

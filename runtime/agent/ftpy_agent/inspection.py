@@ -5,6 +5,7 @@ runs on the stopped thread that owns the frames (see monitor.ParkedThread.serve)
 """
 
 import builtins
+import itertools
 import re
 import reprlib
 import threading
@@ -17,6 +18,7 @@ _repr.maxlevel = 3
 
 _SCALARS = (str, bytes, bytearray, int, float, complex, bool, type(None))
 PAGE_ABOVE = 100  # containers larger than this are paged by the client (indexedVariables)
+MAX_UNPAGED = 1000  # children answered to a request that asks for no page
 
 
 class Frame:
@@ -101,15 +103,29 @@ def _size(value):
     return (0, len(_attributes(value))) if _attributes(value) else None
 
 
-def _children(value, evaluate_name):
-    """(name, child, evaluate_name) for each child of a container value."""
+def _children(value, evaluate_name, start, stop):
+    """(name, child, evaluate_name) for the children start..stop of a container value (only those are named)."""
+
+    def page(items):
+        return itertools.islice(items, start, stop)
+
     if isinstance(value, (list, tuple, range)):
-        return [(str(i), item, f"{evaluate_name}[{i}]") for i, item in enumerate(value)]
+        return [(str(i), item, f"{evaluate_name}[{i}]") for i, item in page(enumerate(value))]
     if isinstance(value, (set, frozenset)):
-        return [(str(i), item, None) for i, item in enumerate(value)]
+        return [(str(i), item, None) for i, item in page(enumerate(value))]
     if isinstance(value, dict):
-        return [(safe_repr(key), item, f"{evaluate_name}[{key!r}]" if isinstance(key, _SCALARS) else None) for key, item in value.items()]
-    return [(name, item, f"{evaluate_name}.{name}") for name, item in _attributes(value).items()]
+        return [(safe_repr(key), item, f"{evaluate_name}[{key!r}]" if isinstance(key, _SCALARS) else None) for key, item in page(value.items())]
+    return [(name, item, f"{evaluate_name}.{name}") for name, item in page(_attributes(value).items())]
+
+
+def _paged(children, total, start, count):
+    """``children(start, stop)`` for the requested page; without one, the first MAX_UNPAGED and a note of how many more there are."""
+    if count:
+        return children(start, start + count)
+    page = children(0, MAX_UNPAGED)
+    if total > MAX_UNPAGED:
+        page.append((f"... {total - MAX_UNPAGED} more", f"not shown: more than {MAX_UNPAGED} entries", None))
+    return page
 
 
 def variable(handles, owner, frame, name, value, evaluate_name):
@@ -144,10 +160,10 @@ def _hint(name, value):
 
 
 def variables(handles, owner, container, start=0, count=0):
-    children = _children(container.value, container.evaluate_name)
-    if count:
-        children = children[start : start + count]
-    return [variable(handles, owner, container.frame, name, child, evaluate) for name, child, evaluate in children]
+    value = container.value
+    total = len(value) if isinstance(value, (list, tuple, range, set, frozenset, dict)) else len(_attributes(value))
+    page = _paged(lambda first, stop: _children(value, container.evaluate_name, first, stop), total, start, count)
+    return [variable(handles, owner, container.frame, name, child, evaluate) for name, child, evaluate in page]
 
 
 def scopes(handles, owner, frame):
@@ -179,7 +195,9 @@ class Scope(Container):
 
 
 def scope_variables(handles, owner, scope):
-    return [variable(handles, owner, scope.frame, name, value, name) for name, value in scope.value.items()]
+    items = scope.value.items()
+    page = _paged(lambda first, stop: [(name, value, name) for name, value in itertools.islice(items, first, stop)], len(scope.value), 0, 0)
+    return [variable(handles, owner, scope.frame, name, value, evaluate) for name, value, evaluate in page]
 
 
 def evaluate(handles, owner, frame, expression, context):

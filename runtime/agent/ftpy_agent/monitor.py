@@ -27,7 +27,7 @@ import threading
 import time
 import weakref
 
-from . import breakpoints, disassembly, inspection, locks
+from . import breakpoints, deadline, disassembly, inspection, locks
 
 monitoring = sys.monitoring
 TOOL = monitoring.DEBUGGER_ID
@@ -528,10 +528,18 @@ class Monitor:
         self.restarts += 1
         monitoring.restart_events()
 
+    def _is_set(self, breakpoint):
+        """Whether a breakpoint is still set (holding self._lock)."""
+        placed = [*self._function_breakpoints.values(), *(bp for lines in self._file_breakpoints.values() for bp in lines.values())]
+        return any(breakpoint is other for other in placed)
+
     def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None, returned=None):
         """Stops this thread and serves requests about its frames until it is resumed."""
         state.busy = True
         with self._lock:
+            if hit is not None and not self._is_set(hit):
+                state.busy = False
+                return  # removed since this thread arrived at it: the client must not see it stop there
             if reason == "pause" and not (self._pausing and state.exempt_epoch != self._epoch) and state.ident not in self._pause_idents:
                 state.busy = False
                 return  # resumed meanwhile
@@ -621,7 +629,7 @@ class Monitor:
         with self._lock:
             state = self._parked.get(native_id)
             alone = single_thread or not self.stop_all
-            if state is None and alone:
+            if state is None and (alone or step_kind is not None):
                 raise LookupError("The thread is not stopped.")
             resumed = [state] if alone else list(self._parked.values())
             if not alone:
@@ -681,6 +689,14 @@ class Monitor:
                 state.inbox.put(Resume())
             self._parked.clear()
 
+    def forget_after_fork(self):
+        """In a forked child: the debugger stays with the parent, this process runs on without it."""
+        self._lock = threading.RLock()  # another thread may have held it at the fork
+        for event in (EVENTS.PY_START, EVENTS.PY_RESUME, EVENTS.LINE, EVENTS.RAISE, EVENTS.PY_RETURN, EVENTS.PY_UNWIND):
+            monitoring.register_callback(TOOL, event, None)
+        monitoring.set_events(TOOL, 0)
+        self._parked.clear()
+
     # ---- requests about a stopped thread's frames, served by that thread
 
     def route(self, native_id, request):
@@ -704,8 +720,10 @@ class Monitor:
         return None
 
     def _serve_request(self, state, request):
+        overdue = lambda: self.channel.reply(request, error="The thread is blocked outside Python (sleep, I/O, a lock?): it answers again once it returns.")  # noqa: E731
         try:
-            body = self._answer(state, request["command"], request.get("arguments", {}))
+            with deadline.watchdog.limit(overdue):
+                body = self._answer(state, request["command"], request.get("arguments", {}))
         except Exception as error:
             self.channel.reply(request, error=f"{type(error).__name__}: {error}" if not isinstance(error, LookupError) else str(error))
         else:

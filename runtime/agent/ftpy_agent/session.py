@@ -41,8 +41,10 @@ class Session:
 
     def _dispatch(self, request):
         """The response body, or None when a stopped thread will answer."""
-        command = request["command"]
+        command = request.get("command")
         args = request.get("arguments", {})
+        if not isinstance(args, dict):
+            raise ValueError(f"The arguments of '{command}' must be an object.")
         monitor = self.monitor
         if command == "stackTraces":
             return {"answers": [self._stack_trace(stack_args) for stack_args in args["requests"]]}
