@@ -9,6 +9,8 @@ const tiers = [
   { name: 'unit', script: 'test:unit' },
   { name: 'dap', script: 'test:dap' },
   { name: 'e2e', script: 'test:e2e' },
+  // Load, faults and fuzzing with their figures (a few minutes): issue 8 asks for it in CI.
+  { name: 'stress', script: 'stress' },
 ];
 
 /** Runs every tier (a failure does not stop the next); returns true when all passed. */
