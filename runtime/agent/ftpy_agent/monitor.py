@@ -530,7 +530,11 @@ class Monitor:
 
     def _is_set(self, breakpoint):
         """Whether a breakpoint is still set (holding self._lock)."""
-        placed = [*self._function_breakpoints.values(), *(bp for lines in self._file_breakpoints.values() for bp in lines.values())]
+        placed = [
+            *self._function_breakpoints.values(),
+            *(bp for lines in self._file_breakpoints.values() for bp in lines.values()),
+            *(bp for offsets in self._instruction_breakpoints.values() for bp in offsets.values()),
+        ]
         return any(breakpoint is other for other in placed)
 
     def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None, returned=None):
