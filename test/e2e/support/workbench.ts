@@ -63,6 +63,18 @@ export class Workbench {
     await this.quickPick(title);
   }
 
+  /** Ends any debug session and removes every breakpoint: the workbench is shared by the tests. */
+  async resetDebugging(): Promise<void> {
+    const toolbar = this.page.locator('.debug-toolbar');
+    for (let attempt = 0; attempt < 3 && (await toolbar.isVisible()); attempt++) {
+      await this.page.keyboard.press('Shift+F5');
+      await toolbar.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    }
+    if ((await this.page.locator('.codicon-debug-breakpoint, .codicon-debug-breakpoint-disabled, .codicon-debug-breakpoint-unverified').count()) > 0) {
+      await this.runCommand('Remove All Breakpoints').catch(() => this.page.keyboard.press('Escape'));
+    }
+  }
+
   /** Opens a file of the workspace by its path relative to examples/. */
   async openFile(relativePath: string): Promise<void> {
     await this.runCommand('Go to File...');
