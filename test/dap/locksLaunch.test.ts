@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DeadlockEventBody, LockInfo, LocksResponseBody } from '../../debug-adapter/protocol';
+import { EXPECTED, nameLocks, readyLine, SCENARIOS, settle } from '../support/lockScenarios';
 import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
 
 const deadlock = fixture('locks_deadlock.py');
@@ -18,14 +19,22 @@ function lockById(view: LocksResponseBody, id: string): LockInfo {
   );
 }
 
-/** What the fixture printed on its "FIXTURE {json}" line, once it printed it. */
-async function fixtureFacts<T>(output: ProgramOutput): Promise<T> {
+/** What `said` reads in the program's output, once the program printed it. */
+async function printed<T>(output: ProgramOutput, said: (text: string) => T | undefined, what: string): Promise<T> {
   for (let waited = 0; waited < 20_000; waited += 20) {
-    const line = /^FIXTURE (.*)$/m.exec(output.text);
-    if (line) return JSON.parse(line[1] as string) as T;
+    const value = said(output.text);
+    if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`no FIXTURE line in ${output.text}`);
+  throw new Error(`no ${what} line in ${output.text}`);
+}
+
+/** What the fixture printed on its "FIXTURE {json}" line, once it printed it. */
+function fixtureFacts<T>(output: ProgramOutput): Promise<T> {
+  return printed(output, (text) => {
+    const line = /^FIXTURE (.*)$/m.exec(text);
+    return line ? (JSON.parse(line[1] as string) as T) : undefined;
+  }, 'FIXTURE');
 }
 
 interface DeadlockFacts {
@@ -176,6 +185,20 @@ suite('DAP: locks (trackLocks)', () => {
     assert.equal(states.get(main), 'stopped');
     assert.equal(states.get(idents.consumer as number), 'blocked');
   });
+
+  // The scenarios the read-only attach test reads from memory alone, here with the agent's view merged in.
+  for (const name of ['dict', 'import']) {
+    test(`${name} scenario: owners, waiters and cycles from a launch session`, async () => {
+      const output = new ProgramOutput(client);
+      await launchWithBreakpoints(client, launchArgs(SCENARIOS, { args: [name] }));
+      const said = await printed(output, readyLine, 'READY');
+      const expected = defined(EXPECTED[name], `the expectation of ${name}`);
+      assert.deepEqual(await settle(async () => nameLocks(said, await locks(client)), expected), expected);
+      const view = await locks(client);
+      assert.equal(view.source, 'agent+memory');
+      assert.deepEqual(view.cycles, []);
+    });
+  }
 
   test("trackLocks false: the program's lock types are threading's and queue's own", async () => {
     const stops = new Stops(client);

@@ -18,20 +18,29 @@ export interface Scenario {
   locks: Record<string, string>;
 }
 
+/** What a scenario says about itself on its READY line. */
+export type ScenarioSaid = Pick<Scenario, 'threads' | 'locks'>;
+
+/** The scenario's READY line in its output so far, parsed, or undefined before it printed it. */
+export function readyLine(stdout: string): ScenarioSaid | undefined {
+  const line = /^READY (.*)\r?\n/m.exec(stdout); // a whole line: output can arrive in pieces
+  return line === null ? undefined : (JSON.parse(line[1] as string) as ScenarioSaid);
+}
+
 export async function startScenario(python: string, scenario: string): Promise<Scenario> {
   const child = spawn(python, ['-X', 'gil=0', SCENARIOS, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
-    const ready = await new Promise<string>((resolve, reject) => {
+    const ready = await new Promise<ScenarioSaid>((resolve, reject) => {
       let stdout = '';
       const timer = setTimeout(() => reject(new Error(`scenario ${scenario} did not get ready: ${stderr}`)), 30_000);
       child.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        const line = stdout.split('\n').find((text) => text.startsWith('READY '));
-        if (line) {
+        const said = readyLine(stdout);
+        if (said) {
           clearTimeout(timer);
-          resolve(line.slice('READY '.length));
+          resolve(said);
         }
       });
       child.once('exit', (code) => {
@@ -39,8 +48,7 @@ export async function startScenario(python: string, scenario: string): Promise<S
         reject(new Error(`scenario ${scenario} exited with ${code}: ${stderr}`));
       });
     });
-    const said = JSON.parse(ready) as { threads: Record<string, number>; locks: Record<string, string> };
-    return { child, pid: child.pid as number, ...said };
+    return { child, pid: child.pid as number, ...ready };
   } catch (error) {
     stopScenario({ child });
     throw error;
@@ -61,7 +69,7 @@ export interface NamedLocks {
   unnamed: string[];
 }
 
-export function nameLocks(scenario: Scenario, report: { threads: LockThreadInfo[]; locks: LockInfo[] }): NamedLocks {
+export function nameLocks(scenario: ScenarioSaid, report: { threads: LockThreadInfo[]; locks: LockInfo[] }): NamedLocks {
   const role = (id: number) => Object.keys(scenario.threads).find((name) => scenario.threads[name] === id) ?? `thread ${id}`;
   // Locks the scenario cannot name (runtime internals) go by their label.
   const lockName = (id: string) =>
