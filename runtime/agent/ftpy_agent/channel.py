@@ -31,19 +31,16 @@ class Channel:
         self._sending.active = True  # before taking the lock: a collection may start right after
         try:
             with self._send_lock:
-                self._send_all(data)
-                while self._deferred:
-                    self._send_all(self._deferred.pop(0))
+                # No Python function starts while the lock is held: its PY_START callback (after a
+                # restart_events) takes the monitor's lock, which a thread that parks holds while it sends.
+                while data is not None and not self.closed:
+                    try:
+                        self._socket.sendall(data)
+                    except OSError:
+                        self.closed = True  # the adapter went away: the program goes on
+                    data = self._deferred.pop(0) if self._deferred else None
         finally:
             self._sending.active = False
-
-    def _send_all(self, data):
-        if self.closed:
-            return
-        try:
-            self._socket.sendall(data)
-        except OSError:
-            self.closed = True  # the adapter went away: the program goes on
 
     def abandon(self):
         """In a forked child: the connection belongs to the parent; let go of it without a word."""
