@@ -25,7 +25,11 @@ class BytecodeProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly runtimes: RuntimeService) {}
+  constructor(
+    private readonly runtimes: RuntimeService,
+    /** The interpreter selected for the workspace; the embedded runtime when none is. */
+    private readonly selected: () => string | undefined,
+  ) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const { file, line } = sourceOf(uri);
@@ -33,7 +37,7 @@ class BytecodeProvider implements vscode.TextDocumentContentProvider {
       // The editor's text when the file is open (what the user sees), else the saved file.
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
       const source = document.getText();
-      const module = await compileSource((await this.runtimes.get()).python, file, source);
+      const module = await compileSource(this.selected() ?? (await this.runtimes.get()).python, file, source);
       return formatListing(module, listModule(module, line), source);
     } catch (error) {
       void this.runtimes.showFailure(error);
@@ -65,8 +69,8 @@ async function showBytecode(uri: vscode.Uri | undefined, atCursor: boolean): Pro
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
 }
 
-export function registerBytecodeDocuments(context: vscode.ExtensionContext, runtimes: RuntimeService): void {
-  const provider = new BytecodeProvider(runtimes);
+export function registerBytecodeDocuments(context: vscode.ExtensionContext, runtimes: RuntimeService, selected: () => string | undefined): void {
+  const provider = new BytecodeProvider(runtimes, selected);
   context.subscriptions.push(
     provider,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, provider),

@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerConfigurationProvider(),
     registerLocksView(),
   );
-  activateLanguageFeatures(context, runtimes, log);
+  activateLanguageFeatures(context, runtimes, interpreters, log);
   const sessions = new RuntimeSessions();
   const runtimePanel = new RuntimePanel(context.extensionUri, sessions);
   context.subscriptions.push(

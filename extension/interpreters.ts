@@ -20,7 +20,10 @@ type Item = vscode.QuickPickItem & { choose: () => Promise<Chosen | undefined | 
  * `python` it gives to Run Python File and to launch configurations that name none. */
 export class InterpreterSelection implements vscode.Disposable {
   private readonly statusBar = vscode.window.createStatusBarItem('ftpy.interpreter', vscode.StatusBarAlignment.Left, 100);
-  private readonly disposables: vscode.Disposable[] = [this.statusBar];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the workspace's interpreter changes. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changed];
   private pythonWorkspace = false;
 
   constructor(
@@ -82,6 +85,7 @@ export class InterpreterSelection implements vscode.Disposable {
       await this.state.update(STATE_KEY, choice === 'embedded' ? undefined : choice);
       this.log.info(`interpreter for this workspace: ${this.label()}`);
       this.updateStatusBar();
+      this.changed.fire();
     } catch (error) {
       await showFailure(error, this.log);
     }

@@ -4,17 +4,19 @@ import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { readyRuntime } from '../runtime/provision/runtime';
 import { registerBytecodeDocuments } from './bytecodeDocument';
+import type { InterpreterSelection } from './interpreters';
 import { RuntimeService } from './runtimeService';
 
-export function activateLanguageFeatures(context: vscode.ExtensionContext, runtimes: RuntimeService, log: vscode.LogOutputChannel): void {
-  registerBytecodeDocuments(context, runtimes);
-  startLanguageClient(context, log);
+export function activateLanguageFeatures(context: vscode.ExtensionContext, runtimes: RuntimeService, interpreters: InterpreterSelection, log: vscode.LogOutputChannel): void {
+  registerBytecodeDocuments(context, runtimes, () => interpreters.python);
+  startLanguageClient(context, interpreters, log);
 }
 
-/** The server (dist/language-server.js) over Node IPC. It is told the interpreter (until one
- * is selected: the embedded runtime, which the server also falls back to) and Workspace Trust:
- * untrusted, it imports nothing from the workspace. */
-function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+/** The server (dist/language-server.js) over Node IPC. It is told the selected interpreter (the
+ * embedded runtime when none is, which the server also falls back to) whenever it changes, and
+ * Workspace Trust: untrusted, it imports nothing from the workspace. */
+function startLanguageClient(context: vscode.ExtensionContext, interpreters: InterpreterSelection, log: vscode.LogOutputChannel): void {
+  const python = () => interpreters.python ?? readyRuntime()?.python;
   const module = context.asAbsolutePath('dist/language-server.js');
   const server = { module, transport: TransportKind.ipc };
   const client = new LanguageClient(
@@ -23,13 +25,14 @@ function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOu
     { run: server, debug: server },
     {
       documentSelector: [{ scheme: 'file', language: 'python' }],
-      initializationOptions: { python: readyRuntime()?.python, trusted: vscode.workspace.isTrusted },
+      initializationOptions: { python: python(), trusted: vscode.workspace.isTrusted },
       outputChannel: log,
     },
   );
   context.subscriptions.push(
     client,
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { trusted: true } })),
+    interpreters.onDidChange(() => void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { python: python() } })),
   );
   client.start().catch((error: unknown) => log.error(`the language server did not start: ${String(error)}`));
 }
