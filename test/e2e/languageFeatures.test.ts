@@ -23,6 +23,7 @@ async function openCopied(workbench: Workbench, name: string): Promise<void> {
   await row.click({ timeout: 60_000 });
   await page.locator('.tabs-container .tab.active', { hasText: new RegExp(`^${name}`) }).first().waitFor();
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+Home'); // the click may have scrolled the imports out of view
 }
 
 suite('e2e: language features', () => {

@@ -15,6 +15,7 @@ suite('e2e: Threads & Locks', () => {
     const page = workbench.page;
     await workbench.openFile('deadlock.py');
     await workbench.runCommand('Free-Threaded Python: Debug Python File');
+    await workbench.runCommand('View: Show Run and Debug'); // the view another test left open may be the Explorer
     const callStack = page.locator('.debug-call-stack');
     // VS Code shows a stop's description in place of "Paused on …": here the cycle.
     await callStack.getByText(/deadlock: .* waits/i).first().waitFor({ timeout: 60_000 });

@@ -111,7 +111,10 @@ suite('e2e: runtime panels', () => {
     // Inspect Refcount on `batch`, a list the producer thread created.
     const variable = page.locator('.debug-variables .monaco-list-row', { hasText: /^batch(?!_)/ }).first();
     await variable.click({ button: 'right' });
-    await page.locator('.context-view .action-item', { hasText: 'Inspect Refcount' }).click();
+    const inspect = page.locator('.context-view .action-item', { hasText: 'Inspect Refcount' });
+    await inspect.waitFor();
+    await page.waitForTimeout(500); // VS Code ignores a click that comes right after its context menu opened
+    await inspect.click();
     const owner = panel.locator('td[data-field="Owner thread"]');
     await owner.waitFor({ timeout: 30_000 });
     await workbench.screenshot('runtime-inspect-refcount');
