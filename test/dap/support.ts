@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchArguments } from '../../debug-adapter/launchConfig';
+import { Arrivals } from '../support/arrivals';
 import { fixtures, repoRoot } from '../support/cli';
 import { testPython } from '../support/runtime';
 
@@ -81,31 +82,19 @@ export async function launchWithBreakpoints(
 
 /** Every stopped event, in order, for tests to take one by one. */
 export class Stops {
-  private readonly events: DebugProtocol.StoppedEvent[] = [];
-  private waiter?: () => void;
+  private readonly events = new Arrivals<DebugProtocol.StoppedEvent>();
   readonly all: DebugProtocol.StoppedEvent[] = [];
 
   constructor(client: DebugClient) {
     client.on('stopped', (event: DebugProtocol.StoppedEvent) => {
-      this.events.push(event);
       this.all.push(event);
-      this.waiter?.();
+      this.events.push(event);
     });
   }
 
   /** The next stopped event, or undefined when none comes within `quietMs`. */
-  async next(quietMs = 15_000): Promise<DebugProtocol.StoppedEvent | undefined> {
-    if (this.events.length === 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, quietMs);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.waiter = undefined;
-    }
-    return this.events.shift();
+  next(quietMs = 15_000): Promise<DebugProtocol.StoppedEvent | undefined> {
+    return this.events.next(quietMs);
   }
 
   async expect(reason?: string): Promise<DebugProtocol.StoppedEvent> {

@@ -2,6 +2,7 @@
 // the debuggee's time.monotonic_ns() also reads (CLOCK_MONOTONIC), for stop latencies.
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { Arrivals } from '../support/arrivals';
 
 export interface ArrivedStop {
   event: DebugProtocol.StoppedEvent;
@@ -9,36 +10,14 @@ export interface ArrivedStop {
   at: bigint;
 }
 
-export class StopQueue {
-  private readonly queued: ArrivedStop[] = [];
-  private wake?: () => void;
+export class StopQueue extends Arrivals<ArrivedStop> {
   count = 0;
 
   constructor(client: DebugClient) {
+    super();
     client.on('stopped', (event: DebugProtocol.StoppedEvent) => {
-      this.queued.push({ event, at: process.hrtime.bigint() });
+      this.push({ event, at: process.hrtime.bigint() });
       this.count++;
-      this.wake?.();
     });
-  }
-
-  /** The next stop, or undefined after `quietMs` without one. */
-  async next(quietMs: number): Promise<ArrivedStop | undefined> {
-    if (this.queued.length === 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, quietMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
-    return this.queued.shift();
-  }
-
-  /** The stops queued now, without waiting. */
-  drain(): ArrivedStop[] {
-    return this.queued.splice(0);
   }
 }
