@@ -23,9 +23,12 @@ suite('e2e: Threads & Locks', () => {
     await header.waitFor({ timeout: 30_000 });
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     const pane = page.locator('.pane', { has: header });
+    const collapsed = [];
     for (const other of ['Variables', 'Watch', 'Breakpoints']) {
       const otherHeader = page.locator('.pane-header', { hasText: new RegExp(`^${other}$`, 'i') });
-      if ((await otherHeader.getAttribute('aria-expanded')) === 'true') await otherHeader.click(); // room for the view
+      if ((await otherHeader.getAttribute('aria-expanded')) !== 'true') continue;
+      await otherHeader.click(); // room for the view
+      collapsed.push(otherHeader);
     }
     const cycle = pane.locator('.monaco-list-row', { hasText: /Deadlock: (transfer → audit → transfer|audit → transfer → audit)/ });
     await cycle.first().waitFor({ timeout: 30_000 });
@@ -36,6 +39,7 @@ suite('e2e: Threads & Locks', () => {
     assert.match(text, new RegExp(`transfer waits for Lock \\S+\\s*held by audit at deadlock\\.py:${secondLock('audit_log')}\\b`));
     assert.match(text, new RegExp(`audit waits for Lock \\S+\\s*held by transfer at deadlock\\.py:${secondLock('accounts')}\\b`));
     assert.match(text, /transfer\s*blocked, deadlocked/);
+    for (const header of collapsed) await header.click(); // as the next tests expect them
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
   });

@@ -109,6 +109,8 @@ suite('e2e: runtime panels', () => {
     await workbench.screenshot('runtime-heaps-stopped-census');
 
     // Inspect Refcount on `batch`, a list the producer thread created.
+    const variables = page.locator('.pane-header', { hasText: /^Variables$/i });
+    if ((await variables.getAttribute('aria-expanded')) !== 'true') await variables.click();
     const variable = page.locator('.debug-variables .monaco-list-row', { hasText: /^batch(?!_)/ }).first();
     await variable.click({ button: 'right' });
     const inspect = page.locator('.context-view .action-item', { hasText: 'Inspect Refcount' });
