@@ -309,6 +309,10 @@ class Monitor:
     # ---- the callbacks (run on the program's threads, concurrently)
 
     def _on_start(self, code, _offset):
+        if sys.is_finalizing():
+            # The agent's daemon thread may have been stopped for good holding self._lock: a
+            # gc callback of the final collections must not wait for it.
+            return DISABLE
         self._see(code)
         if self._function_breakpoints:
             frame = sys._getframe(1)
@@ -321,6 +325,8 @@ class Monitor:
         return DISABLE
 
     def _on_resume(self, code, _offset):
+        if sys.is_finalizing():
+            return DISABLE  # as in _on_start
         self._see(code)
         return DISABLE
 
