@@ -24,7 +24,8 @@ suite('DAP: runtime samples', () => {
     return batches;
   }
 
-  test('batches of samples and collections while the program runs; a snapshot and a refcount at a stop', async () => {
+  test('batches of samples and collections while the program runs; a snapshot and a refcount at a stop', async function () {
+    this.timeout(180_000); // the fixture runs until it has made several full collections: slow on a loaded machine
     const batches = collectBatches();
     const stops = new Stops(client);
     const started = Date.now();
