@@ -7,6 +7,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { UserFacingError } from '../runtime/errors';
 import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
 import { readyRuntime } from '../runtime/provision/runtime';
+import { knownOffsets } from '../runtime/probe/cache';
 import type { AgentTarget } from '../runtime/agent/protocol';
 import type { DebuggeeSpec, GilMode } from '../runtime/debuggee/debuggee';
 
@@ -164,6 +165,7 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
     target = { code: args.code ?? '' };
   }
   const python = await interpreter(args.python, settings.gil);
+  const offsets = knownOffsets(python);
   return {
     spec: {
       python,
@@ -171,7 +173,15 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
       cwd,
       env: environment(args, cwd),
       args: settings.args,
-      options: { ...target, stopAll: settings.stopAll, justMyCode: settings.justMyCode, stopOnEntry: settings.stopOnEntry, showReturnValue: settings.showReturnValue, trackLocks: settings.trackLocks },
+      options: {
+        ...target,
+        stopAll: settings.stopAll,
+        justMyCode: settings.justMyCode,
+        stopOnEntry: settings.stopOnEntry,
+        showReturnValue: settings.showReturnValue,
+        trackLocks: settings.trackLocks,
+        immortalizeOffset: offsets && offsets.interpreter_state.gc + offsets.gc.immortalize,
+      },
     },
     console: settings.console,
     redirectOutput: settings.redirectOutput,

@@ -21,7 +21,7 @@ def main():
     # The agent's own bytecode is cached even when the program's is not (PYTHONDONTWRITEBYTECODE):
     # compiling the agent at every launch costs more than importing it.
     dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, False
-    from ftpy_agent import channel, deadline, gil, monitor, runtime_events, session
+    from ftpy_agent import channel, deadline, gil, immortal, monitor, runtime_events, session
 
     sys.dont_write_bytecode = dont_write_bytecode
 
@@ -34,8 +34,15 @@ def main():
     debugger.install()
     os.register_at_fork(after_in_child=lambda: (debugger.forget_after_fork(), agent_channel.abandon()))
     configured = threading.Event()
-    start_agent_thread(session.Session(agent_channel, debugger, configured).serve, ())
     deadline.watchdog.start(float(os.environ.pop("FTPY_EVALUATE_TIMEOUT", "5")), start_agent_thread, debugger.mark_agent_thread)
+    serve = session.Session(agent_channel, debugger, configured).serve
+
+    def serve_after_reset():
+        # The last agent thread, before it compiles anything (breakpoints' files).
+        immortal.leave_to_program(options.get("immortalizeOffset"))
+        serve()
+
+    start_agent_thread(serve_after_reset, ())
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)  # output reaches the client as it is printed
     configured.wait()
@@ -58,6 +65,8 @@ def _run(options, args, debugger):
     import runpy
     import types
 
+    from ftpy_agent import immortal
+
     try:
         if "module" in options:
             sys.argv = [options["module"], *args]
@@ -74,13 +83,13 @@ def _run(options, args, debugger):
             main_module.__file__ = program
             main_module.__cached__ = None
             with open(program, "rb") as source_file:
-                code = compile(source_file.read(), program, "exec", dont_inherit=True)
+                code = immortal.compile_as_python(source_file.read(), program)
         else:
             import linecache
 
             sys.argv = ["-c", *args]
             sys.path[0] = ""
-            code = compile(options["code"], "<string>", "exec", dont_inherit=True)
+            code = immortal.compile_as_python(options["code"], "<string>")
             # Tracebacks and the debugger's source requests show the code.
             linecache.cache["<string>"] = (len(options["code"]), None, options["code"].splitlines(True), "<string>")
         exec(code, main_module.__dict__)

@@ -32,6 +32,8 @@ def _run(program):
     """Executes ``program`` as __main__, with tracebacks that start at the program."""
     import types
 
+    from ftpy_agent import immortal
+
     main = types.ModuleType("__main__")
     main.__file__ = program
     main.__builtins__ = __builtins__
@@ -39,7 +41,7 @@ def _run(program):
     sys.modules["__main__"] = main
     try:
         with open(program, "rb") as source_file:
-            code = compile(source_file.read(), program, "exec", dont_inherit=True)
+            code = immortal.compile_as_python(source_file.read(), program)
         exec(code, main.__dict__)
     except SystemExit:
         raise

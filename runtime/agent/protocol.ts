@@ -7,7 +7,16 @@ import type { CensusEntry, GcCollection, GilChange } from '../model/samples';
 
 /** What the launcher is told to run, and how to debug it (its OPTIONS_JSON argument). */
 export type AgentTarget = { program: string } | { module: string } | { code: string };
-export type AgentOptions = AgentTarget & { stopAll: boolean; justMyCode: boolean; stopOnEntry: boolean; showReturnValue: boolean; trackLocks: boolean };
+export type AgentOptions = AgentTarget & {
+  stopAll: boolean;
+  justMyCode: boolean;
+  stopOnEntry: boolean;
+  showReturnValue: boolean;
+  trackLocks: boolean;
+  /** Offset of gc.immortalize in the interpreter's state, when known: the agent leaves
+   * immortalization to the program's first thread, as without a debugger (ftpy_agent/immortal.py). */
+  immortalizeOffset?: number;
+};
 
 /** The agent's first line: the one-time token it was given, and the debuggee's process id. */
 export interface AgentHello {

@@ -14,6 +14,12 @@ export async function offsetsFor(python: string): Promise<ProbeOffsets> {
   return loadProbeOffsets(file) ?? buildProbe(python, file);
 }
 
+/** The offsets if they are at hand without building the probe: the embedded runtime's always,
+ * another interpreter's once a session has built them. */
+export function knownOffsets(python: string): ProbeOffsets | undefined {
+  return loadProbeOffsets(offsetsFile(python));
+}
+
 function offsetsFile(python: string): string {
   const real = fs.realpathSync(python);
   const embedded = readyRuntime();

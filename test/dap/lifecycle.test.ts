@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { censusIn, immortalParity, plainCensus } from '../support/immortality';
+import { testPython } from '../support/runtime';
 import { defined, evaluate, fixture, isAlive, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, threadNamed, topFrames } from './support';
 
 const blocked = fixture('dap_blocked.py');
@@ -80,6 +82,15 @@ suite('DAP: blocked threads, terminate, exit code, output', () => {
     assert.match(output.text, /line 1999\n/);
     assert.match(output.text, /to stderr\n/);
     assert.match(output.text, /token None None argv \['-c', 'a1'\] path0 ''\n/);
+  });
+
+  test("the program's functions and constants are as immortal as under plain python, despite the agent's threads", async () => {
+    const output = new ProgramOutput(client);
+    await launchWithBreakpoints(client, launchArgs(immortalParity));
+    assert.equal(await output.exitCode, 0, output.text);
+    const expected = plainCensus(testPython());
+    assert.equal(expected.after["imported function's code"], true, 'the ground truth itself: the first thread immortalizes code');
+    assert.deepEqual(censusIn(output.text), expected);
   });
 
   test('stopOnEntry stops at the first line of the program', async () => {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliPath, finished, fixtures, repoRoot, runFtpy } from '../support/cli';
+import { censusIn, immortalParity, plainCensus } from '../support/immortality';
 import { buildNeedsGilProgram } from '../support/needsGil';
 import { testPython } from '../support/runtime';
 
@@ -35,6 +36,14 @@ suite('ftpy run', () => {
     assert.equal(seen.stdin, 'from stdin');
     assert.equal(seen.main_is_module, true);
     assert.ok(!seen.ftpy_env.includes('FTPY_REPORT_FD'), "ftpy's report channel does not leak into the program");
+  });
+
+  test("the program's functions and constants are as immortal as under plain python (no refcount contention between threads)", async () => {
+    const result = await runFtpy(['run', '--python', python, immortalParity]);
+    assert.equal(result.code, 0, result.stderr);
+    const expected = plainCensus(python);
+    assert.equal(expected.after["float constant"], true, 'the ground truth itself: python immortalizes the constant');
+    assert.deepEqual(censusIn(result.stdout), expected);
   });
 
   test('an uncaught exception exits 1 with a traceback that starts at the program', async () => {
