@@ -5,6 +5,7 @@
 import { errorMessage } from '../runtime/errors';
 import type { AgentLocks } from '../runtime/agent/protocol';
 import { ProcessReader } from '../runtime/inspect';
+import { readFutexWaits } from '../runtime/inspect/threadWaits';
 import { LockViews, mergeLockViews } from '../runtime/locks/mergeViews';
 import { findCycles } from '../runtime/locks/waitForGraph';
 import { offsetsFor } from '../runtime/probe/cache';
@@ -14,9 +15,10 @@ import type { LockCycle, LocksResponseBody } from './protocol';
 /**
  * How often the wait-for graph is checked while the program runs: with lock tracking, from the
  * agent (a cheap answer while no thread waits); without it, from memory (a read of the whole
- * process, about 0.1 s), less often. Either finds a cycle within a second.
+ * process, about 0.1 s), only once a thread has stayed in one wait since the last look (cheap:
+ * /proc). Either finds a cycle within a second.
  */
-export const DEADLOCK_POLL_MS = { tracked: 250, memory: 400 };
+export const DEADLOCK_POLL_MS = 250;
 
 const TRACKING_OFF_NOTE = 'Lock tracking is off ("trackLocks": false): a threading.Lock records no owner, so its holder is unknown.';
 
@@ -30,6 +32,7 @@ export function locksResponse(agentView: AgentLocks | undefined, memory: LockVie
 /** The debuggee's locks as its memory shows them; a note saying why when they cannot be read. */
 export class MemoryLocks {
   private opened?: Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string>;
+  private waits = new Map<number, bigint>();
 
   constructor(
     private readonly pid: number,
@@ -49,6 +52,18 @@ export class MemoryLocks {
     } catch (error) {
       return `The process's memory could not be read this time: ${errorMessage(error)}`;
     }
+  }
+
+  /**
+   * Whether a thread has been in the same futex wait since the last call. Every blocking wait of
+   * CPython (parking lot, RLock, thread locks) is one, so a thread in a deadlock shows this
+   * without a read of the memory.
+   */
+  waitLasted(): boolean {
+    const waits = readFutexWaits(this.pid);
+    const lasted = [...waits].some(([thread, address]) => this.waits.get(thread) === address);
+    this.waits = waits;
+    return lasted;
   }
 
   close(): void {

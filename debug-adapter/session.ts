@@ -204,9 +204,9 @@ export class FtpyDebugSession extends LoggingDebugSession {
           const tracked = await this.agent('locks', { ifWaiting: true });
           return tracked.threads.length > 0 ? locksResponse(tracked, undefined, true) : undefined;
         }
-      : () => this.locks(false);
+      : async () => (this.memoryLocks?.waitLasted() ? this.locks(false) : undefined);
     if (!trackLocks) void this.memoryLocks?.prepare();
-    this.deadlocks = new DeadlockWatch(view, trackLocks ? DEADLOCK_POLL_MS.tracked : DEADLOCK_POLL_MS.memory, {
+    this.deadlocks = new DeadlockWatch(view, DEADLOCK_POLL_MS, {
       allStopped: () => this.allStopped,
       found: (cycle, view) => {
         if (this.launch?.spec.options.stopAll) {
