@@ -6,7 +6,6 @@
 // The process is never ended or signalled: disconnect just lets go of it (whatever
 // terminateDebuggee says) and terminate is refused with a message, since ftpy did not start it.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
@@ -16,6 +15,7 @@ import type { LockInfo, LockSite } from '../runtime/model/locks';
 import { offsetsFor } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
 import { AttachArguments, launchAttributes } from './launchConfig';
+import { memoryStackTrace } from './memoryFrames';
 import { FTPY_REQUESTS, LocksArguments, LocksResponseBody } from './protocol';
 import { RuntimeSampling } from './runtimeSampling';
 
@@ -133,16 +133,7 @@ export class ReadOnlyAttach {
     const snapshot = this.paused ?? this.latest ?? this.snapshot();
     const thread = snapshot.threads.find((candidate) => candidate.nativeId === args.threadId);
     if (!thread) throw new UserFacingError(`${READ_ONLY}: thread ${args.threadId} is gone (pause again for a fresh snapshot).`);
-    const start = args.startFrame ?? 0;
-    const end = args.levels ? start + args.levels : undefined;
-    const stackFrames = thread.frames.slice(start, end).map((frame): DebugProtocol.StackFrame => ({
-      id: ++this.frameIds,
-      name: frame.function,
-      line: frame.line ?? 0,
-      column: 0,
-      ...(path.isAbsolute(frame.file) ? { source: { name: path.basename(frame.file), path: frame.file } } : {}),
-    }));
-    return { stackFrames, totalFrames: thread.frames.length };
+    return memoryStackTrace(thread, args, () => ++this.frameIds);
   }
 
   private snapshot(): RuntimeSnapshot {

@@ -12,6 +12,7 @@ import { Debuggee, exitMessage, RunInTerminal, startDebuggee, startDebuggeeInTer
 import { ClientConfiguration, SendToAgent } from './clientConfiguration';
 import { StackTraceBatcher } from './stackTraceBatch';
 import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
+import { isMemoryFrame, OutsideThreads } from './outsideThreads';
 import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, MemoryLocks } from './locks';
 import { FIX_ACTION_COMMANDS, FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
@@ -90,6 +91,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private allStopped = false;
   /** The runtime panels' data. */
   private runtime?: RuntimeSampling;
+  /** Threads started from C that the agent does not know, shown from memory at a stop. */
+  private readonly outside = new OutsideThreads(() => this.memoryLocks?.prepare() ?? Promise.resolve('The program is not running.'));
 
   constructor() {
     super();
@@ -150,6 +153,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
       this.debuggee = undefined;
       this.endWatches();
       this.allStopped = false;
+      this.outside.forget();
       await previous.terminate();
       previous.channel.close();
       for (const thread of threads.threads) this.sendEvent(new ThreadEvent('exited', thread.id));
@@ -256,7 +260,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    void this.answer(response, () => this.stackTraces.stackTrace(args));
+    void this.answer(response, async () => this.outside.stackTrace(args) ?? this.stackTraces.stackTrace(args));
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
@@ -271,7 +275,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    void this.answer(response, async () => (this.debuggee ? this.agent('threads', {}).catch(() => ({ threads: [] })) : { threads: [] }));
+    void this.answer(response, async () => {
+      if (!this.debuggee) return { threads: [] };
+      const { threads, outside } = await this.agent('threads', {}).catch(() => ({ threads: [], outside: { idents: [], hiddenFiles: [] } }));
+      return { threads: [...threads, ...(await this.outside.list(outside).catch(() => []))] };
+    });
   }
 
   /** Requests the agent answers as they come (its bodies are DAP-shaped); the others have methods here. */
@@ -293,7 +301,14 @@ export class FtpyDebugSession extends LoggingDebugSession {
       return;
     }
     logger.verbose(`From client: ${command}(${JSON.stringify(request.arguments)})`);
-    if (RESUMING.includes(command)) this.allStopped = false;
+    if (isMemoryFrame((request.arguments as { frameId?: unknown } | undefined)?.frameId)) {
+      void this.answer(new Response(request), async () => OutsideThreads.frameRequest(command));
+      return;
+    }
+    if (RESUMING.includes(command)) {
+      this.allStopped = false;
+      this.outside.forget();
+    }
     void this.answer(new Response(request), () => this.agent(command, request.arguments ?? {}));
   }
 

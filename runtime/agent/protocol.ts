@@ -18,6 +18,11 @@ export type AgentOptions = AgentTarget & {
   immortalizeOffset?: number;
 };
 
+export interface OutsideThreadsInfo {
+  idents: number[];
+  hiddenFiles: string[];
+}
+
 /** The agent's first line: the one-time token it was given, and the debuggee's process id. */
 export interface AgentHello {
   type: 'hello';
@@ -51,7 +56,8 @@ export interface AgentCommands {
   source: [DebugProtocol.SourceArguments, { content: string }];
   completions: [DebugProtocol.CompletionsArguments, { targets: DebugProtocol.CompletionItem[] }];
   configurationDone: [Empty, Empty];
-  threads: [Empty, { threads: DebugProtocol.Thread[] }];
+  /** `outside`: at a stop-all, threads started from C that the agent does not know (threading.get_ident()), and the files of their frames it hides. */
+  threads: [Empty, { threads: DebugProtocol.Thread[]; outside: OutsideThreadsInfo }];
   /** Several stackTrace requests in one message (see debug-adapter/stackTraceBatch.ts). */
   stackTraces: [{ requests: DebugProtocol.StackTraceArguments[] }, { answers: StackTraceAnswer[] }];
   scopes: [DebugProtocol.ScopesArguments, { scopes: DebugProtocol.Scope[] }];

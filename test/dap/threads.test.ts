@@ -80,3 +80,35 @@ suite('DAP: many threads at one breakpoint', () => {
     assert.match(unknown, new RegExp(`No thread ${missing}`));
   });
 });
+
+suite('DAP: a thread started from C', () => {
+  const fromC = fixture('dap_c_thread.py');
+  let client: DebugClient;
+  setup(async () => (client = await startClient()));
+  teardown(() => client.stop());
+
+  test('listed at a stop with its stack from memory (no values); later it stops at its own breakpoint under the same id', async () => {
+    const stops = new Stops(client);
+    const output = new ProgramOutput(client);
+    await launchWithBreakpoints(client, launchArgs(fromC), [{ path: fromC, lines: [marker(fromC, 'main_stops'), marker(fromC, 'c_goes_on')] }]);
+    const main = defined((await stops.expect('breakpoint')).body.threadId, 'the main thread');
+    const threads = (await client.threadsRequest()).body.threads;
+    const outside = threads.filter((thread) => thread.id !== main);
+    assert.equal(outside.length, 1, JSON.stringify(threads));
+    const cThread = defined(outside[0], 'the C thread');
+    assert.match(cThread.name, /outside threading .*from C/);
+    const [top] = await topFrames(client, cThread.id);
+    assert.deepEqual([top?.name, top?.line, top?.source?.path], ['from_c', marker(fromC, 'c_waits'), fromC]);
+    const frameId = defined(top, 'its frame').id;
+    assert.deepEqual((await client.scopesRequest({ frameId })).body.scopes, []);
+    await assert.rejects(evaluate(client, frameId, 'started'), /started outside threading \(from C\)/);
+
+    await client.continueRequest({ threadId: main });
+    const own = await stops.expect('breakpoint');
+    assert.equal(own.body.threadId, cThread.id, 'the same thread, now known to the agent');
+    assert.equal((await topFrames(client, cThread.id))[0]?.line, marker(fromC, 'c_goes_on'));
+    await client.continueRequest({ threadId: cThread.id });
+    assert.equal(await output.exitCode, 0);
+    assert.match(output.text, /the C thread goes on/);
+  });
+});

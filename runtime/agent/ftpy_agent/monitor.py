@@ -113,6 +113,7 @@ class Monitor:
         # Reentrant: code run while holding it can start new code objects, whose PY_START takes it.
         self._lock = threading.RLock()
         self._threads = {}  # native id -> ThreadState of live threads
+        self._agent_idents = set()  # the agent's own threads (never shown)
         self._parked = {}  # native id -> ThreadState
         self._pausing = False
         self._epoch = 0
@@ -152,6 +153,7 @@ class Monitor:
 
     def mark_agent_thread(self):
         self._local.state = False
+        self._agent_idents.add(threading.get_ident())
 
     def thread_started(self, report=True, thread=None):
         self._local.state = False  # an agent thread until it is set up
@@ -185,6 +187,25 @@ class Monitor:
         with self._lock:
             states = list(self._threads.values())
         return [{"id": state.native_id, "name": f"{self.thread_name(state)} [{state.native_id}]"} for state in states]
+
+    def outside_threads(self):
+        """While all threads are stopped, the Python threads the agent does not know: started
+        from C (a native library's thread calling into Python) and run no line since the stop
+        (one that does is registered, and parks). The adapter shows them from memory; their
+        frames in files the agent hides (justMyCode) are named so it hides them too."""
+        idents, hidden = [], set()
+        if self.stop_all and self._pausing:
+            with self._lock:
+                known = {state.ident for state in self._threads.values()} | self._agent_idents
+            for ident, frame in self._current_frames().items():
+                if ident in known:
+                    continue
+                idents.append(ident)
+                while frame is not None:
+                    if self._is_hidden(frame.f_code.co_filename):
+                        hidden.add(frame.f_code.co_filename)
+                    frame = frame.f_back
+        return {"idents": idents, "hiddenFiles": sorted(hidden)}
 
     @staticmethod
     def thread_name(state):

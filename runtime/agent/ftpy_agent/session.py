@@ -77,7 +77,7 @@ class Session:
             self.configured.set()
             return {}
         if command == "threads":
-            return {"threads": monitor.threads()}
+            return {"threads": monitor.threads(), "outside": monitor.outside_threads()}
         if command == "continue":
             return {"allThreadsContinued": monitor.resume(args["threadId"], single_thread=args.get("singleThread", False))}
         if command in _STEPS:
