@@ -81,6 +81,15 @@ suite('DAP: faults of the debuggee', () => {
       return ms;
     }));
 
+  test("a daemon thread holds the agent's channel at exit (as one stopped mid-send would): the program still exits", () =>
+    fault(async () => {
+      const run = await stoppedAtReady('exit_holding_channel');
+      const start = process.hrtime.bigint();
+      await run.client.continueRequest({ threadId: run.threadId });
+      assert.equal(await run.exited, 0);
+      return endsCleanly(run, start);
+    }));
+
   test('SIGKILL while stopped at a breakpoint', () =>
     fault(async () => {
       const run = await stoppedAtReady('sleep');

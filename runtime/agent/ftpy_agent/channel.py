@@ -7,7 +7,10 @@ token it was given. Any thread may send; one agent thread reads.
 import json
 import os
 import socket
+import sys
 import threading
+
+_FINALIZING_WAIT_S = 0.5
 
 
 class Channel:
@@ -22,6 +25,8 @@ class Channel:
         self.send({"type": "hello", "token": token, "pid": os.getpid()})
 
     def send(self, message):
+        if self.closed:
+            return
         data = (json.dumps(message, default=repr) + "\n").encode()
         if getattr(self._sending, "active", False):
             # A gc callback (or a signal handler) run by this thread in the middle of its own
@@ -30,7 +35,12 @@ class Channel:
             return
         self._sending.active = True  # before taking the lock: a collection may start right after
         try:
-            with self._send_lock:
+            # At exit, a daemon thread that was sending is stopped for good when it comes back
+            # from sendall, holding the lock: the final sends (a gc callback's) must not wait for it.
+            if not self._send_lock.acquire(timeout=_FINALIZING_WAIT_S if sys.is_finalizing() else -1):
+                self.closed = True  # the lock will never come back: later sends return at once
+                return
+            try:
                 # No Python function starts while the lock is held: its PY_START callback (after a
                 # restart_events) takes the monitor's lock, which a thread that parks holds while it sends.
                 while data is not None and not self.closed:
@@ -39,6 +49,8 @@ class Channel:
                     except OSError:
                         self.closed = True  # the adapter went away: the program goes on
                     data = self._deferred.pop(0) if self._deferred else None
+            finally:
+                self._send_lock.release()
         finally:
             self._sending.active = False
 
