@@ -29,8 +29,9 @@ export function locksResponse(agentView: AgentLocks | undefined, memory: LockVie
   return { source: trackLocks ? 'agent+memory' : 'memory', threads: merged.threads, locks: merged.locks, cycles: findCycles(merged.threads, merged.locks), notes };
 }
 
-/** The debuggee's locks as its memory shows them; a note saying why when they cannot be read. */
-export class MemoryLocks {
+/** The launched program's memory, opened once: its locks (a note saying why when they cannot be
+ * read), whether a thread waits, and the reader itself for other views (threads started from C). */
+export class DebuggeeMemory {
   private opened?: Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string>;
   private waits = new Map<number, bigint>();
 
@@ -44,7 +45,7 @@ export class MemoryLocks {
     return (this.opened ??= this.open());
   }
 
-  async read(): Promise<LockViews | string> {
+  async locks(): Promise<LockViews | string> {
     const opened = await this.prepare();
     if (typeof opened === 'string') return opened;
     try {

@@ -13,7 +13,7 @@ import { ClientConfiguration, SendToAgent } from './clientConfiguration';
 import { StackTraceBatcher } from './stackTraceBatch';
 import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { isMemoryFrame, OutsideThreads } from './outsideThreads';
-import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, MemoryLocks } from './locks';
+import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, DebuggeeMemory } from './locks';
 import { FIX_ACTION_COMMANDS, FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 import { RuntimeSampling } from './runtimeSampling';
@@ -86,13 +86,13 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private readOnly?: ReadOnlyAttach;
   private launch?: ResolvedLaunch;
   private deadlocks?: DeadlockWatch;
-  private memoryLocks?: MemoryLocks;
+  private debuggeeMemory?: DebuggeeMemory;
   /** Every thread is stopped (a stop-all stop, until the client resumes). */
   private allStopped = false;
   /** The runtime panels' data. */
   private runtime?: RuntimeSampling;
   /** Threads started from C that the agent does not know, shown from memory at a stop. */
-  private readonly outside = new OutsideThreads(() => this.memoryLocks?.prepare() ?? Promise.resolve('The program is not running.'));
+  private readonly outside = new OutsideThreads(() => this.debuggeeMemory?.prepare() ?? Promise.resolve('The program is not running.'));
 
   constructor() {
     super();
@@ -127,7 +127,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     const debuggee = await this.startProgram(launch);
     this.debuggee = debuggee;
     this.launch = launch;
-    this.memoryLocks = new MemoryLocks(debuggee.pid, launch.spec.python);
+    this.debuggeeMemory = new DebuggeeMemory(debuggee.pid, launch.spec.python);
     debuggee.channel.on('event', (event) => this.debuggee === debuggee && this.onAgentEvent(event));
     this.watchForDeadlocks(launch.spec.options.trackLocks);
     const toConsole = (message: string) => this.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
@@ -208,8 +208,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
           const tracked = await this.agent('locks', { ifWaiting: true });
           return tracked.threads.length > 0 ? locksResponse(tracked, undefined, true) : undefined;
         }
-      : async () => (this.memoryLocks?.waitLasted() ? this.locks(false) : undefined);
-    if (!trackLocks) void this.memoryLocks?.prepare();
+      : async () => (this.debuggeeMemory?.waitLasted() ? this.locks(false) : undefined);
+    if (!trackLocks) void this.debuggeeMemory?.prepare();
     this.deadlocks = new DeadlockWatch(view, DEADLOCK_POLL_MS, {
       allStopped: () => this.allStopped,
       found: (cycle, view) => {
@@ -232,14 +232,14 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   /** The agent's and the memory's views of the locks, merged. */
   private async locks(stacks: boolean): Promise<LocksResponseBody> {
-    const [tracked, memory] = await Promise.all([this.agent('locks', { stacks }), this.memoryLocks?.read()]);
+    const [tracked, memory] = await Promise.all([this.agent('locks', { stacks }), this.debuggeeMemory?.locks()]);
     return locksResponse(tracked, memory, this.launch?.spec.options.trackLocks ?? false);
   }
 
   /** Stops watching the program from outside (deadlocks, runtime samples). */
   private endWatches(): void {
     this.deadlocks?.dispose();
-    this.memoryLocks?.close();
+    this.debuggeeMemory?.close();
     this.runtime?.close();
   }
 

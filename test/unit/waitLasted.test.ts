@@ -1,8 +1,8 @@
 // Memory-only deadlock detection reads the whole process only once a thread has stayed in one
-// wait since the last look (MemoryLocks.waitLasted, from /proc): checked on real processes.
+// wait since the last look (DebuggeeMemory.waitLasted, from /proc): checked on real processes.
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { MemoryLocks } from '../../debug-adapter/locks';
+import { DebuggeeMemory } from '../../debug-adapter/locks';
 import { testPython } from '../support/runtime';
 
 function startPython(code: string): Promise<ChildProcess> {
@@ -16,7 +16,7 @@ suite('deadlock watch without lock tracking: the cheap look', () => {
 
   test('a thread blocked on a lock is seen at the second look, once there is a first to compare with', async () => {
     child = await startPython('import threading\nlock = threading.Lock(); lock.acquire()\nprint("ready", flush=True)\nlock.acquire()');
-    const memory = new MemoryLocks(child.pid ?? 0, testPython());
+    const memory = new DebuggeeMemory(child.pid ?? 0, testPython());
     assert.equal(memory.waitLasted(), false, 'nothing to compare with yet');
     let looks = 1;
     while (!memory.waitLasted() && looks < 40) {
@@ -30,7 +30,7 @@ suite('deadlock watch without lock tracking: the cheap look', () => {
   test('threads that only compute are never read', async () => {
     const code = 'import threading\ndef spin():\n    while True: pass\nfor _ in range(2): threading.Thread(target=spin, daemon=True).start()\nprint("ready", flush=True)\nspin()';
     child = await startPython(code);
-    const memory = new MemoryLocks(child.pid ?? 0, testPython());
+    const memory = new DebuggeeMemory(child.pid ?? 0, testPython());
     for (let look = 0; look < 5; look++) assert.equal(memory.waitLasted(), false);
     memory.close();
   });
