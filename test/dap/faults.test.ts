@@ -59,36 +59,31 @@ suite('DAP: faults of the debuggee', () => {
     return endedAfter;
   }
 
+  /** Continues from @bp:ready to the program's exit with `code`; the session must end cleanly (how long it took, in ms). */
+  async function continuedToExit(name: string, code: number) {
+    const run = await stoppedAtReady(name);
+    const start = process.hrtime.bigint();
+    await run.client.continueRequest({ threadId: run.threadId });
+    assert.equal(await run.exited, code);
+    return { run, ms: await endsCleanly(run, start) };
+  }
+
   test('a segfault (ctypes): exit code 139 and a message naming SIGSEGV', () =>
     fault(async () => {
-      const run = await stoppedAtReady('segfault');
-      const start = process.hrtime.bigint();
-      await run.client.continueRequest({ threadId: run.threadId });
-      assert.equal(await run.exited, 139);
-      const ms = await endsCleanly(run, start);
+      const { run, ms } = await continuedToExit('segfault', 139);
       assert.match(run.console(), /The program crashed: SIGSEGV \(segmentation fault\)/);
       return ms;
     }));
 
   test('os._exit(3): exit code 3, said in the console', () =>
     fault(async () => {
-      const run = await stoppedAtReady('os_exit');
-      const start = process.hrtime.bigint();
-      await run.client.continueRequest({ threadId: run.threadId });
-      assert.equal(await run.exited, 3);
-      const ms = await endsCleanly(run, start);
+      const { run, ms } = await continuedToExit('os_exit', 3);
       assert.match(run.console(), /The program exited with code 3/);
       return ms;
     }));
 
   test("a daemon thread holds the agent's channel at exit (as one stopped mid-send would): the program still exits", () =>
-    fault(async () => {
-      const run = await stoppedAtReady('exit_holding_channel');
-      const start = process.hrtime.bigint();
-      await run.client.continueRequest({ threadId: run.threadId });
-      assert.equal(await run.exited, 0);
-      return endsCleanly(run, start);
-    }));
+    fault(async () => (await continuedToExit('exit_holding_channel', 0)).ms));
 
   test('SIGKILL while stopped at a breakpoint', () =>
     fault(async () => {
