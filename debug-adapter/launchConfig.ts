@@ -149,7 +149,7 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
   const targets = (['program', 'module', 'code'] as const).filter((name) => args[name] !== undefined && args[name] !== '');
   if (targets.length === 0) throw new UserFacingError('Nothing to debug: set "program" (a Python file), "module" or "code" in the launch configuration.');
   if (targets.length > 1) throw new UserFacingError(`Set only one of "program", "module" and "code" in the launch configuration (it has ${targets.join(', ')}).`);
-  if (typeof settings.runtimeSampling !== 'number' || !(settings.runtimeSampling >= 0 && settings.runtimeSampling <= MAX_SAMPLING_HZ)) {
+  if (!(settings.runtimeSampling >= 0 && settings.runtimeSampling <= MAX_SAMPLING_HZ)) {
     throw new UserFacingError(`"runtimeSampling" is ${JSON.stringify(args.runtimeSampling)}: set it to a number of samples a second from 0 (off) to ${MAX_SAMPLING_HZ}.`);
   }
   const cwd = path.resolve(args.cwd ?? (args.program ? path.dirname(path.resolve(args.program)) : process.cwd()));

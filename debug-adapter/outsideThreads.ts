@@ -12,7 +12,7 @@ import { memoryStackTrace } from './memoryFrames';
 /** Frame ids from here on are memory's (the agent numbers its frames and values from 1 up, per session). */
 const MEMORY_FRAME_IDS = 2 ** 30;
 
-export const OUTSIDE_FRAME_MESSAGE =
+const OUTSIDE_FRAME_MESSAGE =
   'This thread was started outside threading (from C) and has not run Python code since the stop: ftpy shows its stack from memory, not its values.';
 
 export function isMemoryFrame(frameId: unknown): boolean {

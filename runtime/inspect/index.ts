@@ -30,8 +30,7 @@ export type { RuntimeLocation } from './runtimeLocation';
 export { takeSnapshot } from './snapshot';
 export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
 export type { FrameSnapshot } from './frames';
-export { readLocks } from './locks/readLocks';
-export type { LocksReport, LockTarget } from './locks/readLocks';
+export type { LocksReport } from './locks/readLocks';
 export { RuntimeSampler } from './runtimeSample';
 export type { AbandonedPool } from './heaps';
 

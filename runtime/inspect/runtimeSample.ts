@@ -114,7 +114,7 @@ export class RuntimeSampler {
 }
 
 /** struct _gc_runtime_state, from its bytes. */
-export function readGcState(raw: Buffer, layout: ProbeOffsets['gc']): GcSample {
+function readGcState(raw: Buffer, layout: ProbeOffsets['gc']): GcSample {
   const { generations, generation_stats: stats } = layout;
   const result: GcGenerationSample[] = [];
   for (let i = 0; i < generations.length; i++) {

@@ -178,7 +178,7 @@ export function threadList(reader: ObjectReader, interpreter: bigint, readSize =
   });
 }
 
-export function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
+function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
   const { gil_runtime_state, gil_runtime_state_enabled } = reader.offsets.interpreter_state;
   // FT: `_gil.enabled` counts reasons to hold the GIL; the field offset is relative to `_gil`.
   return reader.memory.read(interpreter + BigInt(gil_runtime_state + gil_runtime_state_enabled), 4).readInt32LE(0) !== 0;

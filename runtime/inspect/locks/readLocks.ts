@@ -46,8 +46,8 @@ interface ThreadView {
   frames: FrameView[];
 }
 
-export const LOCK_TYPE = '_thread.lock';
-export const RLOCK_TYPE = '_thread.RLock';
+const LOCK_TYPE = '_thread.lock';
+const RLOCK_TYPE = '_thread.RLock';
 
 export function readLocks(memory: Memory, target: LockTarget, probe: ProbeOffsets, snapshot?: RuntimeSnapshot): LocksReport {
   return new LockReader(memory, target, probe, snapshot).read();
