@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { trusted } from './trust';
 
 /** Starts ftpy's debug adapter for `ftpy` sessions: `dist/debug-adapter.js` on the extension
  * host's own runtime, or, with FTPY_DEBUG_SERVER=PORT, the adapter you started yourself with
@@ -32,18 +33,22 @@ function debugFileConfiguration(program: string): vscode.DebugConfiguration {
 }
 
 /** F5 with no launch.json on a Python file: debug that file. */
+function fileConfiguration(): vscode.DebugConfiguration | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor?.document.languageId !== 'python') {
+    void vscode.window.showErrorMessage('Open a Python file to debug it with Free-Threaded Python, or add an "ftpy" configuration to launch.json.');
+    return undefined;
+  }
+  return debugFileConfiguration(editor.document.fileName);
+}
+
+/** Resolves ftpy configurations: F5 without launch.json, then the Restricted Mode gate on every launch. */
 export function registerConfigurationProvider(): vscode.Disposable {
   return vscode.debug.registerDebugConfigurationProvider('ftpy', {
     resolveDebugConfiguration(_folder, config) {
-      if (!config.type && !config.request && !config.name) {
-        const editor = vscode.window.activeTextEditor;
-        if (editor?.document.languageId !== 'python') {
-          void vscode.window.showErrorMessage('Open a Python file to debug it with Free-Threaded Python, or add an "ftpy" configuration to launch.json.');
-          return undefined;
-        }
-        return debugFileConfiguration(editor.document.fileName);
-      }
-      return config;
+      const resolved = config.type || config.request || config.name ? config : fileConfiguration();
+      // Restricted Mode starts nothing; judged on the configuration as resolved (F5 without launch.json becomes a launch only here).
+      return resolved?.request !== 'launch' || trusted('start programs') ? resolved : undefined;
     },
   });
 }

@@ -12,7 +12,6 @@ import { RUNTIME_VIEW_ID, RuntimePanel } from './runtimePanel';
 import { RuntimeSessions } from './runtimeSessions';
 import { RuntimeService } from './runtimeService';
 import { runPythonFile } from './runFile';
-import { registerLaunchTrustGate } from './trust';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Free-Threaded Python', { log: true });
@@ -27,7 +26,6 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('ftpy.pickProcess', pickPythonProcess),
     vscode.commands.registerCommand('ftpy.openLog', () => log.show()),
     registerDapTrace(log),
-    registerLaunchTrustGate(),
     registerDebugAdapter(),
     registerConfigurationProvider(),
     registerLocksView(),

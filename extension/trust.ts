@@ -10,10 +10,3 @@ export function trusted(what: string): boolean {
     .then((chosen) => chosen === manage && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
 }
-
-/** Launch configurations start nothing in Restricted Mode. */
-export function registerLaunchTrustGate(): vscode.Disposable {
-  return vscode.debug.registerDebugConfigurationProvider('ftpy', {
-    resolveDebugConfiguration: (_folder, config) => (config.request !== 'launch' || trusted('start programs') ? config : undefined),
-  });
-}
