@@ -10,7 +10,6 @@ object's instructions are answered with "invalid" placeholders, as DAP asks. Ins
 breakpoints name their instruction the same way.
 """
 
-import dis
 import threading
 
 _OFFSET_BITS = 32
@@ -53,6 +52,8 @@ class CodeAddresses:
         """`count` instructions starting `instruction_offset` instructions from the reference
         (plus `offset` bytes); `source_of(filename)` gives a DAP source for a file name."""
         code, byte_offset = self.locate(memory_reference, offset)
+        import dis  # here: the listing is asked for rarely, and importing dis costs a program's start ~10 ms
+
         instructions = [i for i in dis.get_instructions(code) if i.opname != "CACHE"]
         start = next((index for index, i in enumerate(instructions) if i.offset >= byte_offset), len(instructions))
         first = start + instruction_offset

@@ -325,22 +325,9 @@ def uninstall():
 
 # ---- the snapshot (run on the agent's thread)
 
-_KINDS = {
-    Lock: "Lock",
-    RLock: "RLock",
-    Condition: "Condition",
-    Semaphore: "Semaphore",
-    BoundedSemaphore: "BoundedSemaphore",
-    Event: "Event",
-    Barrier: "Barrier",
-}
-
-
 def _kind(obj):
-    kind = _KINDS.get(type(obj))
-    if kind is None:
-        return "Queue" if isinstance(obj, queue.Queue) else type(obj).__name__
-    return kind
+    """The tracked classes are named as the kinds they are; every queue is a "Queue"."""
+    return "Queue" if isinstance(obj, queue.Queue) else type(obj).__name__
 
 
 def _outermost(obj):

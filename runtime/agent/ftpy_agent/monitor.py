@@ -360,9 +360,7 @@ class Monitor:
     def _see(self, code):
         """Records a code object that started and gives it LINE events if its file has breakpoints."""
         filename = code.co_filename
-        canonical = self._canonical.get(filename)
-        if canonical is None:
-            canonical = self._canonical[filename] = breakpoints.canonical_path(filename)
+        canonical = self._canonical_path(filename)
         with self._lock:
             codes = self._codes.get(canonical)
             if codes is None:
@@ -428,8 +426,8 @@ class Monitor:
         if state is None or state.busy:
             return None
         step = state.step
-        frame = sys._getframe(1)
         if step is not None and step.instruction_offset is not None:
+            frame = sys._getframe(1)
             if step.leaving_origin:
                 step.leaving_origin = False
                 if frame is step.origin and offset == step.instruction_offset:
@@ -441,6 +439,7 @@ class Monitor:
         offsets = self._instruction_breakpoints.get(id(code))
         breakpoint = offsets.get(offset) if offsets else None
         if breakpoint is not None:
+            frame = sys._getframe(1)
             if breakpoint.fires(frame, self.output):
                 self._park(state, self._frames(frame), "instruction breakpoint", hit=breakpoint)
             return None
@@ -648,7 +647,14 @@ class Monitor:
             self._restart_events()  # offsets DISABLEd by instruction breakpoints must report to the stepper
 
     def _has_breakpoints(self, code):
-        return breakpoints.canonical_path(code.co_filename) in self._file_breakpoints
+        return self._canonical_path(code.co_filename) in self._file_breakpoints
+
+    def _canonical_path(self, filename):
+        """breakpoints.canonical_path (file system calls), once per file name."""
+        canonical = self._canonical.get(filename)
+        if canonical is None:
+            canonical = self._canonical[filename] = breakpoints.canonical_path(filename)
+        return canonical
 
     def start_on_entry(self):
         """Makes the main thread stop at the program's first line."""
