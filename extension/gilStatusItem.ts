@@ -53,7 +53,10 @@ export class GilStatusItem implements vscode.Disposable {
       return;
     }
     const { history } = model;
-    this.shown = gilStatus(interpreter.version, history.latest?.gilEnabled ?? interpreter.gilEnabled, history.gilChanges);
+    const next = gilStatus(interpreter.version, history.latest?.gilEnabled ?? interpreter.gilEnabled, history.gilChanges);
+    // Called for every batch of samples: the item (each setter a message to the window) changes only when its text does.
+    if (this.shown && next.text === this.shown.text && next.tooltip === this.shown.tooltip && next.warning === this.shown.warning) return;
+    this.shown = next;
     this.item.text = this.shown.warning ? `$(warning) ${this.shown.text}` : this.shown.text;
     this.item.tooltip = this.shown.tooltip;
     this.item.backgroundColor = this.shown.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -3,10 +3,11 @@
 // built by locksTree.ts.
 import * as vscode from 'vscode';
 import { FTPY_EVENTS, FTPY_REQUESTS, type LocksResponseBody } from '../debug-adapter/protocol';
+import { ftpyRequest } from './ftpyRequest';
 import { lockTree, type LockTreeNode, type NodeIcon } from './locksTree';
+import { RESUMING_REQUESTS } from './runtimeSessions';
 
 const REFRESH_MS = 1000;
-const RESUMING = new Set(['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack']);
 
 const ICONS: Record<NodeIcon, string> = {
   deadlock: 'error',
@@ -61,7 +62,7 @@ export function registerLocksView(): vscode.Disposable {
     if (pending) return;
     pending = true;
     try {
-      provider.show((await session.customRequest(FTPY_REQUESTS.locks, { stacks: false })) as LocksResponseBody);
+      provider.show(await ftpyRequest(session, FTPY_REQUESTS.locks, { stacks: false }));
     } catch {
       // the session is ending, or cannot answer now: keep the last picture until the next refresh
     } finally {
@@ -75,7 +76,7 @@ export function registerLocksView(): vscode.Disposable {
   const tracker = vscode.debug.registerDebugAdapterTrackerFactory('ftpy', {
     createDebugAdapterTracker: (session) => ({
       onWillReceiveMessage: (message: { type?: string; command?: string }) => {
-        if (message.type === 'request' && message.command && RESUMING.has(message.command)) stopped.delete(session.id);
+        if (message.type === 'request' && message.command && RESUMING_REQUESTS.has(message.command)) stopped.delete(session.id);
       },
       onDidSendMessage: (message: { type?: string; event?: string; body?: { allThreadsStopped?: boolean } }) => {
         if (message.type !== 'event') return;

@@ -19,7 +19,8 @@ export interface SessionRuntime extends SessionView {
   session: vscode.DebugSession;
 }
 
-const RESUMING_REQUESTS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack', 'goto']);
+/** DAP requests after which the program runs again. */
+export const RESUMING_REQUESTS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack', 'goto']);
 
 export class RuntimeSessions implements vscode.Disposable {
   private readonly models = new Map<string, SessionRuntime>();
