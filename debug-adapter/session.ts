@@ -89,6 +89,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private debuggeeMemory?: DebuggeeMemory;
   /** Every thread is stopped (a stop-all stop, until the client resumes). */
   private allStopped = false;
+  /** Threads announced by a 'started' event that have not yet said 'exited'. */
+  private readonly startedThreads = new Set<number>();
   /** The runtime panels' data. */
   private runtime?: RuntimeSampling;
   /** Threads started from C that the agent does not know, shown from memory at a stop. */
@@ -137,6 +139,9 @@ export class FtpyDebugSession extends LoggingDebugSession {
       this.endWatches();
       const message = exitMessage(exit);
       if (message) this.sendEvent(new OutputEvent(`${message}\n`, 'console'));
+      // A thread's last word comes as it ends, which may be after the program saw it end and exited.
+      for (const threadId of this.startedThreads) this.sendEvent(new ThreadEvent('exited', threadId));
+      this.startedThreads.clear();
       this.sendEvent(new ExitedEvent(exit.code));
       this.sendEvent(new TerminatedEvent());
     });
@@ -243,8 +248,14 @@ export class FtpyDebugSession extends LoggingDebugSession {
     this.runtime?.close();
   }
 
+  private noteThread({ reason, threadId }: { reason: string; threadId: number }): void {
+    if (reason === 'started') this.startedThreads.add(threadId);
+    else this.startedThreads.delete(threadId);
+  }
+
   private onAgentEvent(event: AgentEvent): void {
     if (event.event === 'stopped' && event.body.allThreadsStopped) this.allStopped = true;
+    if (event.event === 'thread') this.noteThread(event.body);
     if (event.event === 'gcCollection' || event.event === 'gilChange') this.runtime?.record(event);
     else if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
     else if (event.event === 'stopped' && event.body.hitBreakpointIds) this.sendEvent(new Event('stopped', { ...event.body, hitBreakpointIds: this.configuration.clientIds(event.body.hitBreakpointIds) }));

@@ -30,11 +30,10 @@ def main():
     runtime_events.watch_collections(agent_channel)
     gil.watch(runtime_events.gil_reporter(agent_channel), gil_forced_off=sys.flags.gil == 0)
     debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])
-    start_agent_thread = monitor.install_thread_hooks(debugger)
     debugger.install()
-    os.register_at_fork(after_in_child=lambda: (debugger.forget_after_fork(), agent_channel.abandon()))
+    _register_at_fork(debugger, agent_channel)
     configured = threading.Event()
-    deadline.watchdog.start(float(os.environ.pop("FTPY_EVALUATE_TIMEOUT", "5")), start_agent_thread, debugger.mark_agent_thread)
+    deadline.watchdog.start(float(os.environ.pop("FTPY_EVALUATE_TIMEOUT", "5")), debugger.start_agent_thread)
     serve = session.Session(agent_channel, debugger, configured).serve
 
     def serve_after_reset():
@@ -42,7 +41,7 @@ def main():
         immortal.leave_to_program(options.get("immortalizeOffset"))
         serve()
 
-    start_agent_thread(serve_after_reset, ())
+    debugger.start_agent_thread(serve_after_reset)
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)  # output reaches the client as it is printed
     configured.wait()
@@ -59,6 +58,25 @@ def main():
         agent_channel.event("exiting", {"exitCode": code})
         raise
     agent_channel.event("exiting", {"exitCode": 0})
+
+
+def _register_at_fork(debugger, agent_channel):
+    """The agent's locks are held across a fork (parent: released after it; child: the forking
+    thread owns them), so nothing in the child waits for a thread the fork left behind."""
+
+    def before():
+        debugger.before_fork()
+        agent_channel.before_fork()
+
+    def after_in_parent():
+        agent_channel.after_fork_in_parent()
+        debugger.after_fork_in_parent()
+
+    def after_in_child():
+        debugger.forget_after_fork()
+        agent_channel.abandon()
+
+    os.register_at_fork(before=before, after_in_parent=after_in_parent, after_in_child=after_in_child)
 
 
 def _run(options, args, debugger):

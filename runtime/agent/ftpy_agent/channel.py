@@ -43,21 +43,40 @@ class Channel:
             try:
                 # No Python function starts while the lock is held: its PY_START callback (after a
                 # restart_events) takes the monitor's lock, which a thread that parks holds while it sends.
-                while data is not None and not self.closed:
-                    try:
-                        self._socket.sendall(data)
-                    except OSError:
-                        self.closed = True  # the adapter went away: the program goes on
-                    data = self._deferred.pop(0) if self._deferred else None
+                self._deferred.insert(0, data)
+                self._send_deferred()
             finally:
                 self._send_lock.release()
         finally:
             self._sending.active = False
 
+    def _send_deferred(self):
+        """Sends what waits in self._deferred (holding the send lock)."""
+        while self._deferred and not self.closed:
+            try:
+                self._socket.sendall(self._deferred.pop(0))
+            except OSError:
+                self.closed = True  # the adapter went away: the program goes on
+
+    def before_fork(self):
+        """Holds the send lock across a fork: a send cut in half would reach neither side."""
+        self._send_lock.acquire()
+        # This thread's own sends until the fork is done (a gc callback's) wait for the lock it holds: deferred.
+        self._sending.active = True
+
+    def after_fork_in_parent(self):
+        self._sending.active = False
+        self._send_lock.release()
+        if self._deferred:
+            with self._send_lock:
+                self._send_deferred()
+
     def abandon(self):
         """In a forked child: the connection belongs to the parent; let go of it without a word."""
-        self._send_lock = threading.Lock()  # another thread may have held it at the fork
         self.closed = True
+        self._send_lock = threading.Lock()
+        self._sending.active = False
+        self._deferred = []
         # Only this process's descriptor: the parent's connection stays. Not through the reader,
         # whose lock the parent's agent thread, blocked reading, held at the fork.
         os.close(self._socket.detach())

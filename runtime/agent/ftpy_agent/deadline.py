@@ -49,10 +49,10 @@ class Watchdog:
         self._wake = threading.Condition(threading.Lock())
         self._running = {}  # thread ident -> _Run
 
-    def start(self, seconds, start_thread, mark_agent_thread):
-        """Watches with this deadline, on an agent thread (``start_thread`` is not seen by the program's thread hooks)."""
+    def start(self, seconds, start_agent_thread):
+        """Watches with this deadline, on an agent thread."""
         self._seconds = EvaluationTimeout.seconds = seconds
-        start_thread(self._watch, (mark_agent_thread,))
+        start_agent_thread(self._watch)
 
     @contextlib.contextmanager
     def limit(self, on_overdue):
@@ -68,8 +68,7 @@ class Watchdog:
                 if self._running.pop(ident).interrupted:
                     _set_async_exc(ident, None)  # not delivered yet: it must not land in the agent's own code
 
-    def _watch(self, mark_agent_thread):
-        mark_agent_thread()
+    def _watch(self):
         with self._wake:
             while True:
                 now = time.monotonic()

@@ -41,6 +41,22 @@ _LIBRARY_DIRS = tuple(
 
 # Library code whose callee's exception ends the thread or program (not user-unhandled).
 _ENTRY_CODES = (threading.Thread.run.__code__,)
+# Where threading threads begin, and where threading hands a thread's uncaught exception to
+# threading.excepthook: their PY_START events stay on (one callback per thread), so threads
+# are learnt without wrapping the program's functions or hooks.
+_THREAD_BOOTSTRAP = threading.Thread._bootstrap_inner.__code__
+_THREAD_EXCEPTHOOK = threading._make_invoke_excepthook().__code__
+
+# Every callback, for install() and forget_after_fork() alike.
+_CALLBACKS = (
+    (EVENTS.PY_START, "_on_start"),
+    (EVENTS.PY_RESUME, "_on_resume"),
+    (EVENTS.LINE, "_on_line"),
+    (EVENTS.RAISE, "_on_raise"),
+    (EVENTS.PY_RETURN, "_on_return"),
+    (EVENTS.PY_UNWIND, "_on_unwind"),
+    (EVENTS.INSTRUCTION, "_on_instruction"),
+)
 
 
 class ThreadState:
@@ -58,6 +74,13 @@ class ThreadState:
         # callbacks leave the thread alone, or they would park it inside the agent, holding its locks.
         self.busy = False
         self.stop = None
+        self.end = None  # a weak reference to the thread's _ThreadEnd
+
+
+class _ThreadEnd:
+    """Kept in the agent's thread-local storage of one program thread: it dies when the thread ends."""
+
+    __slots__ = ("__weakref__",)
 
 
 class Stop:
@@ -140,26 +163,32 @@ class Monitor:
 
     def install(self):
         monitoring.use_tool_id(TOOL, "ftpy")
-        monitoring.register_callback(TOOL, EVENTS.PY_START, self._on_start)
-        monitoring.register_callback(TOOL, EVENTS.PY_RESUME, self._on_resume)
-        monitoring.register_callback(TOOL, EVENTS.LINE, self._on_line)
-        monitoring.register_callback(TOOL, EVENTS.RAISE, self._on_raise)
-        monitoring.register_callback(TOOL, EVENTS.PY_RETURN, self._on_return)
-        monitoring.register_callback(TOOL, EVENTS.PY_UNWIND, self._on_unwind)
-        monitoring.register_callback(TOOL, EVENTS.INSTRUCTION, self._on_instruction)
-        self.thread_started(report=False)
+        for event, name in _CALLBACKS:
+            monitoring.register_callback(TOOL, event, getattr(self, name))
+        self.thread_started(report=False, main=True)
         with self._lock:
             self._apply_events()
 
-    def mark_agent_thread(self):
+    def start_agent_thread(self, function):
+        """Starts one of the agent's own threads: never shown, never stopped."""
+        _thread.start_new_thread(self._agent_thread_main, (function,))
+
+    def _agent_thread_main(self, function):
+        # Marked before it starts any other code: the first PY_START of an unknown thread registers it.
         self._local.state = False
         self._agent_idents.add(threading.get_ident())
+        function()
 
-    def thread_started(self, report=True, thread=None):
+    def thread_started(self, report=True, thread=None, main=False):
         self._local.state = False  # an agent thread until it is set up
         state = ThreadState(thread)
         state.busy = True
         self._local.state = state
+        if not main:
+            # CPython drops a thread's thread-local values when the thread ends, in that thread:
+            # the weak reference's callback is the thread's last word, whoever started it.
+            end = self._local.end = _ThreadEnd()
+            state.end = weakref.ref(end, lambda _end: self._thread_exited(state))
         with self._lock:
             self._threads[state.native_id] = state
         if report:
@@ -167,8 +196,7 @@ class Monitor:
         state.busy = False
         return state
 
-    def thread_exited(self):
-        state = self._local.state
+    def _thread_exited(self, state):
         state.busy = True
         if state.step is not None:
             self._step_ended(state)
@@ -176,10 +204,16 @@ class Monitor:
             self._threads.pop(state.native_id, None)
         self.channel.event("thread", {"reason": "exited", "threadId": state.native_id})
 
+    def _thread_starts(self, frame):
+        """PY_START of Thread._bootstrap_inner: a threading thread begins (named before it
+        registers in threading._active, so a thread stopped that early still shows its name)."""
+        if getattr(self._local, "state", None) is None:
+            self.thread_started(thread=frame.f_locals.get("self"))
+
     def _state(self):
         """This thread's state; None for the agent's own threads."""
         state = getattr(self._local, "state", None)
-        if state is None:  # a thread started outside threading/_thread (C code)
+        if state is None:  # a thread started from C, or with _thread running code seen before
             state = self.thread_started()
         return state or None
 
@@ -334,6 +368,18 @@ class Monitor:
             # The agent's daemon thread may have been stopped for good holding self._lock: a
             # gc callback of the final collections must not wait for it.
             return DISABLE
+        if self.channel.closed:
+            return DISABLE  # a forked child, or the adapter is gone: no thread to learn
+        if code is _THREAD_BOOTSTRAP:
+            self._thread_starts(sys._getframe(1))
+            return None
+        if getattr(self._local, "state", None) is None and not code.co_filename.startswith(AGENT_DIR):
+            self.thread_started()  # a thread started with _thread, at the first code it starts
+        if code is _THREAD_EXCEPTHOOK:
+            exception = sys.exception()  # the one _bootstrap_inner's except clause handles
+            if exception is not None:
+                self.report_uncaught(exception)
+            return None
         self._see(code)
         if self._function_breakpoints:
             frame = sys._getframe(1)
@@ -726,13 +772,35 @@ class Monitor:
                 state.inbox.put(Resume())
             self._parked.clear()
 
+    def before_fork(self):
+        """Holds the monitor's lock across a fork: the child's callbacks, run by the forking
+        thread (the RLock is its own there), never wait for a thread the fork left behind."""
+        self._lock.acquire()
+
+    def after_fork_in_parent(self):
+        self._lock.release()
+
     def forget_after_fork(self):
-        """In a forked child: the debugger stays with the parent, this process runs on without it."""
-        self._lock = threading.RLock()  # another thread may have held it at the fork
-        for event in (EVENTS.PY_START, EVENTS.PY_RESUME, EVENTS.LINE, EVENTS.RAISE, EVENTS.PY_RETURN, EVENTS.PY_UNWIND):
-            monitoring.register_callback(TOOL, event, None)
-        monitoring.set_events(TOOL, 0)
+        """In a forked child: the debugger stays with the parent, this process runs on without it.
+
+        No sys.monitoring call here: on 3.13t each one stops the world, and a child can inherit
+        the interpreter's stop-the-world mutex held by a parent thread that was starting a
+        collection at the fork (seen: register_callback waited forever). With nothing left to
+        stop at, every callback returns DISABLE at its first event (those that cannot, at once)."""
+        self._lock = threading.RLock()
+        self._file_breakpoints.clear()
+        self._bp_lines = {}
+        self._function_breakpoints = {}
+        self._instruction_breakpoints = {}
+        self._instruction_breakpoint_codes = []
+        self._instruction_steps = {}
+        self.exception_filters = frozenset()
+        self._pausing = False
+        self._pause_idents = frozenset()
+        self._steppers = 0
+        self.slow = False
         self._parked.clear()
+        self._threads.clear()
 
     # ---- requests about a stopped thread's frames, served by that thread
 
@@ -879,44 +947,3 @@ def _native_state(native_id):
     except (OSError, IndexError):
         return "blocked"
     return "running" if state == b"R" else "blocked"
-
-
-def install_thread_hooks(monitor):
-    """Tells the monitor about every thread the program starts (threading or _thread)."""
-
-    def wrap(function):
-        # threading starts Thread._bootstrap: its Thread is named before it registers in
-        # threading._active, so a thread stopped that early still shows its name.
-        thread = getattr(function, "__self__", None)
-        thread = thread if isinstance(thread, threading.Thread) else None
-
-        def thread_main(*args, **kwargs):
-            monitor.thread_started(thread=thread)
-            try:
-                return function(*args, **kwargs)
-            finally:
-                monitor.thread_exited()
-
-        return thread_main
-
-    start_new_thread = _thread.start_new_thread
-    start_joinable_thread = _thread.start_joinable_thread
-
-    def start_new_thread_hooked(function, args, kwargs=None):
-        return start_new_thread(wrap(function), args, kwargs or {})
-
-    def start_joinable_thread_hooked(function, *args, **kwargs):
-        return start_joinable_thread(wrap(function), *args, **kwargs)
-
-    _thread.start_new_thread = _thread.start_new = start_new_thread_hooked
-    _thread.start_joinable_thread = threading._start_joinable_thread = start_joinable_thread_hooked
-
-    excepthook = threading.excepthook
-
-    def excepthook_reporting(args):
-        if args.exc_value is not None:
-            monitor.report_uncaught(args.exc_value)
-        excepthook(args)
-
-    threading.excepthook = excepthook_reporting
-    return start_new_thread

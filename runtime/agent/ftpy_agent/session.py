@@ -22,7 +22,6 @@ class Session:
         self.detached = False
 
     def serve(self):
-        self.monitor.mark_agent_thread()
         try:
             for request in self.channel.requests():
                 try:
