@@ -20,7 +20,8 @@ import type { LockCycle, LocksResponseBody } from './protocol';
  */
 export const DEADLOCK_POLL_MS = 250;
 
-const TRACKING_OFF_NOTE = 'Lock tracking is off ("trackLocks": false): a threading.Lock records no owner, so its holder is unknown.';
+const TRACKING_OFF_NOTE =
+  'Owners read from memory ("trackLocks": false): locks held in with blocks, RLocks, critical sections. A Lock taken by a bare acquire() leaves no owner in memory ("trackLocks": true tracks those).';
 
 /** The locks response from the agent's view and the memory's (either may be missing). */
 export function locksResponse(agentView: AgentLocks | undefined, memory: LockViews | string | undefined, trackLocks: boolean): LocksResponseBody {

@@ -38,7 +38,7 @@ export function lockTree(view: LocksResponseBody): LockTreeNode[] {
         return {
           id: `cycle:${edge.threadId}>${edge.waitsFor}`,
           label: `${name(edge.threadId)} waits for ${lock?.label ?? edge.waitsFor}`,
-          description: `held by ${name(edge.heldBy)}${where(site)}`,
+          description: `held by ${name(edge.heldBy)}${howKnown(lock)}${where(site)}`,
           icon: 'waits',
           deadlocked: true,
           site,
@@ -87,9 +87,14 @@ function threadNode(thread: LockThreadInfo, locks: ReadonlyMap<string, LockInfo>
 
 function ownerText(lock: LockInfo | undefined, name: (threadId: number) => string): string {
   if (!lock) return 'owner unknown';
-  if (!lock.ownerKnown) return lock.kind === 'Lock' && lock.held ? 'held, owner unknown (a Lock records no owner: launch with "trackLocks": true)' : 'owner unknown';
+  if (!lock.ownerKnown) return lock.kind === 'Lock' && lock.held ? 'held, owner unknown (no thread holds it in a with block: launch with "trackLocks": true)' : 'owner unknown';
   if (lock.owners.length === 0) return lock.kind === 'Event' || lock.kind === 'Condition' || lock.kind === 'Queue' || lock.kind === 'Barrier' ? 'no owner (waits to be woken)' : 'free';
-  return `held by ${lock.owners.map(name).join(', ')}`;
+  return `held by ${lock.owners.map(name).join(', ')}${howKnown(lock)}`;
+}
+
+/** A Lock's owner read from memory is the thread inside a `with` block on it: said, as it is not the lock's own record. */
+function howKnown(lock: LockInfo | undefined): string {
+  return lock?.ownerFrom === 'with-block' ? ' (in a with block)' : '';
 }
 
 function where(site: LockSite | undefined): string {

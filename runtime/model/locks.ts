@@ -38,9 +38,12 @@ export interface LockInfo {
   owners: number[];
   /**
    * Whether `owners` is known. A plain threading.Lock records no owner in memory: without the
-   * agent's tracking a held Lock has ownerKnown false and no owners, and the view says so.
+   * agent's tracking a held Lock's owner is known only when it holds it in a `with` block
+   * (ownerFrom); else ownerKnown is false, owners empty, and the view says so.
    */
   ownerKnown: boolean;
+  /** How a Lock's owner is known from memory: its frames are inside a `with` block on the lock. */
+  ownerFrom?: 'with-block';
   held: boolean;
   /** RLock recursion count, Semaphore value, …: the kind's own counter, when it has one. */
   count?: number;

@@ -128,6 +128,19 @@ const schema = {
   },
   /** _PyInterpreterFrame fields _Py_DebugOffsets lacks. */
   interpreter_frame: { globals: int },
+  /** PyCodeObject fields _Py_DebugOffsets lacks: co_exceptiontable (bytes), co_stacksize (int). */
+  code_object: { exceptiontable: int, stacksize: int },
+  /** The bound `__exit__` a `with` block keeps on its frame's value stack, and what it is bound to. */
+  bound_methods: {
+    /** builtin_function_or_method (PyCFunctionObject): m_ml points to its PyMethodDef. */
+    cfunction: { size: int, m_ml: int, m_self: int },
+    /** PyMethodDef: ml_name is a C string. */
+    method_def: { size: int, ml_name: int },
+    /** A bound Python method (PyMethodObject). */
+    method: { size: int, im_func: int, im_self: int },
+    /** PyFunctionObject. */
+    function: { size: int, func_code: int },
+  },
   /** struct _gc_runtime_state (int fields are C ints, counts Py_ssize_t). */
   gc: {
     size: int,

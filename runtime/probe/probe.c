@@ -304,6 +304,43 @@ static void print_interpreter_frame(void)
     end();
 }
 
+/* PyCodeObject fields _Py_DebugOffsets lacks */
+static void print_code_object(void)
+{
+    begin("code_object");
+    OFFSET("exceptiontable", PyCodeObject, co_exceptiontable);
+    OFFSET("stacksize", PyCodeObject, co_stacksize);
+    end();
+}
+
+/* What a `with` block leaves on its frame's value stack: the bound __exit__,
+ * a C method (a lock's) or a Python method (threading.Condition's). */
+static void print_bound_methods(void)
+{
+    begin("bound_methods");
+    /* builtin_function_or_method */
+    begin("cfunction");
+    SIZE(PyCFunctionObject);
+    OFFSET("m_ml", PyCFunctionObject, m_ml);
+    OFFSET("m_self", PyCFunctionObject, m_self);
+    end();
+    begin("method_def");
+    SIZE(PyMethodDef);
+    OFFSET("ml_name", PyMethodDef, ml_name);
+    end();
+    /* a bound Python method */
+    begin("method");
+    SIZE(PyMethodObject);
+    OFFSET("im_func", PyMethodObject, im_func);
+    OFFSET("im_self", PyMethodObject, im_self);
+    end();
+    begin("function");
+    SIZE(PyFunctionObject);
+    OFFSET("func_code", PyFunctionObject, func_code);
+    end();
+    end();
+}
+
 static void print_gc(void)
 {
     typedef struct _gc_runtime_state gc_state;
@@ -633,6 +670,8 @@ int main(void)
     print_runtime_state();
     print_interpreter_state();
     print_interpreter_frame();
+    print_code_object();
+    print_bound_methods();
     print_gc();
     print_stop_the_world();
     print_locks();

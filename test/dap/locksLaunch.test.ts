@@ -46,7 +46,7 @@ interface DeadlockFacts {
 
 const site = (line: string) => ({ path: deadlock, line: marker(deadlock, line) });
 
-suite('DAP: locks (trackLocks)', () => {
+suite('DAP: locks (trackLocks, and from memory by default)', () => {
   let client: DebugClient;
   setup(async () => (client = await startClient()));
   teardown(() => client.stop());
@@ -56,10 +56,10 @@ suite('DAP: locks (trackLocks)', () => {
     ['rlocks', ['RLock', 'RLock']],
     ['mixed', ['Lock', 'RLock']],
   ] as const) {
-    test(`AB-BA deadlock with ${variant}: the session stops with reason 'deadlock', owners, waiters, sites and the cycle`, async () => {
+    test(`trackLocks: AB-BA deadlock with ${variant}: the session stops with reason 'deadlock', owners, waiters, sites and the cycle`, async () => {
       const stops = new Stops(client);
       const output = new ProgramOutput(client);
-      await launchWithBreakpoints(client, launchArgs(deadlock, { args: [variant] }));
+      await launchWithBreakpoints(client, launchArgs(deadlock, { args: [variant], trackLocks: true }));
       const stop = await stops.expect('deadlock');
       const stoppedAt = Date.now() / 1000;
       const facts = await fixtureFacts<DeadlockFacts>(output);
@@ -117,25 +117,34 @@ suite('DAP: locks (trackLocks)', () => {
     });
   }
 
-  test("trackLocks false: an AB-BA deadlock of two RLocks is found from memory (RLocks record their owner)", async () => {
-    const stops = new Stops(client);
-    const output = new ProgramOutput(client);
-    await launchWithBreakpoints(client, launchArgs(deadlock, { args: ['rlocks'], trackLocks: false }));
-    const stop = await stops.expect('deadlock');
-    const stoppedAt = Date.now() / 1000;
-    const facts = await fixtureFacts<DeadlockFacts>(output);
-    console.log(`      deadlock from memory reported ${((stoppedAt - Math.max(facts.blockingAt.forward, facts.blockingAt.backward)) * 1000).toFixed(0)} ms after the cycle formed`);
-    const view = await locks(client);
-    assert.equal(view.source, 'memory');
-    assert.equal(view.cycles.length, 1);
-    const cycle = defined(view.cycles[0], 'the cycle');
-    assert.deepEqual(cycle.edges.map((edge) => [edge.threadId, edge.waitsFor, edge.heldBy]).sort(), [
-      [facts.threads.backward, facts.first, facts.threads.forward],
-      [facts.threads.forward, facts.second, facts.threads.backward],
-    ].sort());
-    assert.equal(stop.body.description, cycle.description);
-    assert.match(cycle.description, new RegExp(`locks_deadlock\\.py:${marker(deadlock, 'forward_awaits')}\\b`));
-  });
+  for (const variant of ['locks', 'rlocks', 'mixed']) {
+    test(`default settings: an AB-BA deadlock with ${variant} in with blocks is found from memory, nothing of the program replaced`, async () => {
+      const stops = new Stops(client);
+      const output = new ProgramOutput(client);
+      await launchWithBreakpoints(client, launchArgs(deadlock, { args: [variant] }));
+      const stop = await stops.expect('deadlock');
+      const stoppedAt = Date.now() / 1000;
+      const facts = await fixtureFacts<DeadlockFacts>(output);
+      console.log(`      deadlock (${variant}) from memory reported ${((stoppedAt - Math.max(facts.blockingAt.forward, facts.blockingAt.backward)) * 1000).toFixed(0)} ms after the cycle formed`);
+      const view = await locks(client);
+      assert.equal(view.source, 'memory');
+      assert.equal(view.cycles.length, 1);
+      const cycle = defined(view.cycles[0], 'the cycle');
+      assert.deepEqual(cycle.edges.map((edge) => [edge.threadId, edge.waitsFor, edge.heldBy]).sort(), [
+        [facts.threads.backward, facts.first, facts.threads.forward],
+        [facts.threads.forward, facts.second, facts.threads.backward],
+      ].sort());
+      assert.deepEqual(
+        [facts.first, facts.second].map((id) => [lockById(view, id).ownerKnown, lockById(view, id).owners]),
+        [
+          [true, [facts.threads.forward]],
+          [true, [facts.threads.backward]],
+        ],
+      );
+      assert.equal(stop.body.description, cycle.description);
+      assert.match(cycle.description, new RegExp(`locks_deadlock\\.py:${marker(deadlock, 'forward_awaits')}\\b`));
+    });
+  }
 
   test('stopAll false: a deadlock is announced (ftpy/deadlock event and a message), nothing stops', async () => {
     const stops = new Stops(client);
@@ -153,9 +162,9 @@ suite('DAP: locks (trackLocks)', () => {
     assert.equal(await stops.next(500), undefined);
   });
 
-  test('Condition.wait, an exhausted Semaphore, Event.wait and a blocked queue.Queue.get', async () => {
+  test('trackLocks: Condition.wait, an exhausted Semaphore, Event.wait and a blocked queue.Queue.get', async () => {
     const stops = new Stops(client);
-    await launchWithBreakpoints(client, launchArgs(waits), [{ path: waits, lines: [marker(waits, 'all_waiting')] }]);
+    await launchWithBreakpoints(client, launchArgs(waits, { trackLocks: true }), [{ path: waits, lines: [marker(waits, 'all_waiting')] }]);
     const stop = await stops.expect('breakpoint');
     const frame = defined((await topFrames(client, defined(stop.body.threadId, 'a thread')))[0], 'a frame');
     const idents = JSON.parse(await evaluate(client, frame.id, 'json.dumps(idents)').then(unquote)) as Record<string, number>;
@@ -188,9 +197,9 @@ suite('DAP: locks (trackLocks)', () => {
 
   // The scenarios the read-only attach test reads from memory alone, here with the agent's view merged in.
   for (const name of ['dict', 'import']) {
-    test(`${name} scenario: owners, waiters and cycles from a launch session`, async () => {
+    test(`trackLocks: ${name} scenario: owners, waiters and cycles from a launch session`, async () => {
       const output = new ProgramOutput(client);
-      await launchWithBreakpoints(client, launchArgs(SCENARIOS, { args: [name] }));
+      await launchWithBreakpoints(client, launchArgs(SCENARIOS, { args: [name], trackLocks: true }));
       const said = await printed(output, readyLine, 'READY');
       const expected = defined(EXPECTED[name], `the expectation of ${name}`);
       assert.deepEqual(await settle(async () => nameLocks(said, await locks(client)), expected), expected);
@@ -200,9 +209,9 @@ suite('DAP: locks (trackLocks)', () => {
     });
   }
 
-  test("trackLocks false: the program's lock types are threading's and queue's own", async () => {
+  test("default settings: the program's lock types are threading's and queue's own", async () => {
     const stops = new Stops(client);
-    await launchWithBreakpoints(client, launchArgs(waits, { trackLocks: false }), [{ path: waits, lines: [marker(waits, 'all_waiting')] }]);
+    await launchWithBreakpoints(client, launchArgs(waits), [{ path: waits, lines: [marker(waits, 'all_waiting')] }]);
     const stop = await stops.expect('breakpoint');
     const frame = defined((await topFrames(client, defined(stop.body.threadId, 'a thread')))[0], 'a frame');
     assert.deepEqual(JSON.parse(unquote(await evaluate(client, frame.id, 'json.dumps(kinds)'))), { lock: '_thread.lock', condition: 'threading.Condition', jobs: 'queue.Queue' });

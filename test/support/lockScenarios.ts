@@ -63,7 +63,7 @@ export function stopScenario(scenario: { child: ChildProcess } | undefined): voi
 /** A lock report in the scenario's names: what the tests compare. Unnamed threads and locks are left out. */
 export interface NamedLocks {
   threads: Record<string, { holds: string[]; waitsFor?: string }>;
-  locks: Record<string, { kind: string; held: boolean; ownerKnown: boolean; owners: string[]; waiters: string[]; count?: number }>;
+  locks: Record<string, { kind: string; held: boolean; ownerKnown: boolean; owners: string[]; waiters: string[]; count?: number; ownerFrom?: string }>;
   cycles: string[][];
   /** Labels of the locks the scenario did not name (runtime internals; none for the threading scenarios). */
   unnamed: string[];
@@ -94,6 +94,7 @@ export function nameLocks(scenario: ScenarioSaid, report: { threads: LockThreadI
       owners: lock.owners.map(role).sort(),
       waiters: lock.waiters.map(role).sort(),
       ...(lock.count === undefined ? {} : { count: lock.count }),
+      ...(lock.ownerFrom === undefined ? {} : { ownerFrom: lock.ownerFrom }),
     };
   }
   named.unnamed.sort();
@@ -125,14 +126,14 @@ export async function settle<T>(read: () => T | Promise<T>, expected: T, ms = 10
 
 /** What the memory reader must see for each scenario. */
 export const EXPECTED: Record<string, NamedLocks> = {
-  // Plain Locks record no owner: both waits are seen, the holders are not, so no cycle.
+  // Plain Locks record no owner: each holder is the thread whose frame is inside a `with` block on it.
   locks: {
-    threads: { first: { holds: [], waitsFor: 'b' }, second: { holds: [], waitsFor: 'a' } },
+    threads: { first: { holds: ['a'], waitsFor: 'b' }, second: { holds: ['b'], waitsFor: 'a' } },
     locks: {
-      a: { kind: 'Lock', held: true, ownerKnown: false, owners: [], waiters: ['second'] },
-      b: { kind: 'Lock', held: true, ownerKnown: false, owners: [], waiters: ['first'] },
+      a: { kind: 'Lock', held: true, ownerKnown: true, owners: ['first'], waiters: ['second'], ownerFrom: 'with-block' },
+      b: { kind: 'Lock', held: true, ownerKnown: true, owners: ['second'], waiters: ['first'], ownerFrom: 'with-block' },
     },
-    cycles: [],
+    cycles: [['first -> b', 'second -> a']],
     unnamed: [],
   },
   rlocks: {
@@ -145,18 +146,49 @@ export const EXPECTED: Record<string, NamedLocks> = {
     unnamed: [],
   },
   mixed: {
-    threads: { first: { holds: [], waitsFor: 'b' }, second: { holds: ['b'], waitsFor: 'a' } },
+    threads: { first: { holds: ['a'], waitsFor: 'b' }, second: { holds: ['b'], waitsFor: 'a' } },
     locks: {
-      a: { kind: 'Lock', held: true, ownerKnown: false, owners: [], waiters: ['second'] },
+      a: { kind: 'Lock', held: true, ownerKnown: true, owners: ['first'], waiters: ['second'], ownerFrom: 'with-block' },
       b: { kind: 'RLock', held: true, ownerKnown: true, owners: ['second'], waiters: ['first'], count: 1 },
     },
-    cycles: [],
+    cycles: [['first -> b', 'second -> a']],
+    unnamed: [],
+  },
+  // Conditions on plain Locks, taken by `with condition:`: the Locks' holders, and the cycle.
+  conditions: {
+    threads: { first: { holds: ['a'], waitsFor: 'b' }, second: { holds: ['b'], waitsFor: 'a' } },
+    locks: {
+      a: { kind: 'Lock', held: true, ownerKnown: true, owners: ['first'], waiters: ['second'], ownerFrom: 'with-block' },
+      b: { kind: 'Lock', held: true, ownerKnown: true, owners: ['second'], waiters: ['first'], ownerFrom: 'with-block' },
+    },
+    cycles: [['first -> b', 'second -> a']],
     unnamed: [],
   },
   // The waiter waits for the Condition (not its private waiter lock); the Condition's RLock is free meanwhile.
   condition: {
     threads: { waiter: { holds: [], waitsFor: 'cond' } },
     locks: { cond: { kind: 'Condition', held: false, ownerKnown: true, owners: [], waiters: ['waiter'] } },
+    cycles: [],
+    unnamed: [],
+  },
+  // The waiter's `with cond:` block does not hold the Lock while cond.wait() has let it go: the holder's does.
+  'condition-lock': {
+    threads: { holder: { holds: ['cond', 'lock'] }, waiter: { holds: [], waitsFor: 'cond' } },
+    locks: {
+      cond: { kind: 'Condition', held: true, ownerKnown: true, owners: ['holder'], waiters: ['waiter'], ownerFrom: 'with-block' },
+      lock: { kind: 'Lock', held: true, ownerKnown: true, owners: ['holder'], waiters: [], ownerFrom: 'with-block' },
+    },
+    cycles: [],
+    unnamed: [],
+  },
+  // An ended `with a:` block's __exit__ lingers in a stale stack slot: it makes no owner of `stale`;
+  // `holder` took a by a bare acquire(), so a's holder is unknown.
+  'stale-with': {
+    threads: { holder: { holds: [] }, stale: { holds: [], waitsFor: 'b' } },
+    locks: {
+      a: { kind: 'Lock', held: true, ownerKnown: false, owners: [], waiters: [] },
+      b: { kind: 'Lock', held: true, ownerKnown: false, owners: [], waiters: ['stale'] },
+    },
     cycles: [],
     unnamed: [],
   },

@@ -1,7 +1,12 @@
 // Lock state read from memory alone (runtime/inspect/locks) on the real runtime: each
 // scenario's owners, waiters and cycles, compared with what the program says it set up.
 import * as assert from 'node:assert/strict';
-import { ProcessReader } from '../../runtime/inspect';
+import { locateRuntime, ProcessMemory, ProcessReader, readProcMaps } from '../../runtime/inspect';
+import { FrameObjects, WithBlock } from '../../runtime/inspect/locks/frameObjects';
+import { PyObjects } from '../../runtime/inspect/locks/pyObjects';
+import { ObjectReader } from '../../runtime/inspect/objects';
+import { interpreterList, readDebugOffsets, threadList } from '../../runtime/inspect/snapshot';
+import type { ProbeOffsets } from '../../runtime/probe/offsets';
 import { EXPECTED, nameLocks, Scenario, settle, startScenario, stopScenario } from '../support/lockScenarios';
 import { testPython } from '../support/runtime';
 import { probeFor } from './inspectFixture';
@@ -29,6 +34,22 @@ suite('inspect: lock state from memory', () => {
     });
   }
 
+  // RLocks record their owner: the `with` blocks read from the stacks must name the same threads.
+  test('`with` blocks read from the value stacks agree with the RLocks\' own owners', async () => {
+    const { offsets } = await probeFor(testPython());
+    const running = (scenario = await startScenario(testPython(), 'rlocks'));
+    const reader = ProcessReader.attach(running.pid);
+    try {
+      assert.deepEqual(await settle(() => nameLocks(running, reader.locks(offsets)), EXPECTED.rlocks), EXPECTED.rlocks);
+    } finally {
+      reader.close();
+    }
+    // Each thread holds its first lock in a `with` block and waits to enter the second: only the first is live.
+    const blocks = withBlocksByThread(running.pid, offsets);
+    assert.deepEqual(blocks.get(running.threads.first), [{ manager: BigInt(running.locks.a), exit: 'c-method' }]);
+    assert.deepEqual(blocks.get(running.threads.second), [{ manager: BigInt(running.locks.b), exit: 'c-method' }]);
+  });
+
   test("the interpreter's import lock: owner and hold count", async () => {
     const { offsets } = await probeFor(testPython());
     const running = (scenario = await startScenario(testPython(), 'imp-lock'));
@@ -42,3 +63,24 @@ suite('inspect: lock state from memory', () => {
     }
   });
 });
+
+/** Each thread's live `with` blocks, all its frames' together (innermost frame's first). */
+function withBlocksByThread(pid: number, probe: ProbeOffsets): Map<number, WithBlock[]> {
+  const memory = ProcessMemory.open(pid);
+  try {
+    const runtime = locateRuntime(readProcMaps(pid)).address;
+    const reader = new ObjectReader(memory, readDebugOffsets(memory, runtime));
+    const frames = new FrameObjects(new PyObjects(reader), probe);
+    const layout = reader.offsets.thread_state;
+    const blocks = new Map<number, WithBlock[]>();
+    for (const interpreter of interpreterList(reader, runtime)) {
+      for (const { raw } of threadList(reader, interpreter)) {
+        const stack = frames.frames(raw.readBigUInt64LE(layout.current_frame));
+        blocks.set(Number(raw.readBigUInt64LE(layout.thread_id)), stack.flatMap((frame) => frame.withBlocks));
+      }
+    }
+    return blocks;
+  } finally {
+    memory.close();
+  }
+}

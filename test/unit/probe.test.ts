@@ -60,6 +60,11 @@ suite('offsets probe: build and schema', () => {
     assertLayout(o.object, ['ob_tid', 'ob_mutex', 'ob_gc_bits', 'ob_ref_local', 'ob_ref_shared', 'ob_type']);
     assert.equal(o.locks.lock_object.lock, o.object.size, 'the PyMutex follows the object header');
     assertLayout(o.locks.rlock_object, ['rlock_lock', 'rlock_owner', 'rlock_count']);
+    const { cfunction, method, method_def: methodDef, function: functionLayout } = o.bound_methods;
+    assertLayout(cfunction, ['m_ml', 'm_self']);
+    assertLayout(method, ['im_func', 'im_self']);
+    for (const section of [cfunction, method, functionLayout]) assert.ok(Math.min(...Object.values(section)) >= o.object.size, 'fields lie after the object header');
+    assert.equal(methodDef.ml_name, 0, 'a PyMethodDef starts with its name');
     assertLayout(o.parking_lot.wait_entry, ['park_arg', 'addr', 'sema', 'node', 'is_unparking']);
     assertLayout(o.mimalloc.heap, ['tld', 'thread_id', 'page_count', 'next', 'tag', 'debug_offset']);
     assert.equal(o.mimalloc.thread_state.heaps.length, Object.keys(o.mimalloc.heap_ids).length);
@@ -72,11 +77,15 @@ suite('offsets probe: build and schema', () => {
     assert.ok(pool.segment_next < o.mimalloc.segment.slices, 'the list link lies in the segment header');
   });
 
-  test('offsets from an older probe, without an optional section, still load; a damaged one does not', () => {
+  test('offsets from an older probe, without an optional section, still load; a damaged one, or one without a required section, does not', () => {
     const { abandoned_pool: pool, ...mimalloc } = offsets.mimalloc;
     assert.deepEqual(parseProbeOffsets(JSON.stringify({ ...offsets, mimalloc })).mimalloc.abandoned_pool, undefined);
     const damaged = { ...offsets, mimalloc: { ...mimalloc, abandoned_pool: { ...pool, tag_mask: -1 } } };
     assert.throws(() => parseProbeOffsets(JSON.stringify(damaged)), /offsets\.mimalloc\.abandoned_pool\.tag_mask is not a non-negative integer/);
+    // A required section an older probe lacks makes its cache invalid: offsetsFor builds the probe again.
+    const older: Partial<ProbeOffsets> = { ...offsets };
+    delete older.bound_methods;
+    assert.throws(() => parseProbeOffsets(JSON.stringify(older)), /offsets\.bound_methods is not an object/);
   });
 
   test('agrees with the live _Py_DebugOffsets table wherever both cover a field', () => {

@@ -1,5 +1,6 @@
 // Lock state from memory alone: who holds what, who waits for what (the parking lot, and
-// futex waits for semaphore-based locks), and what each waited-on address is.
+// futex waits for semaphore-based locks), and what each waited-on address is. A plain Lock
+// records no owner: its holder is known when that thread's frames are inside a `with` block on it.
 // Ids follow Python's id(): '0x' + the hex address of the lock object (or of the object
 // whose ob_mutex is taken); internal mutexes use their own address.
 import type { LockInfo, LockKind, LockSite, LockThreadInfo } from '../../model/locks';
@@ -10,7 +11,7 @@ import { ObjectReader } from '../objects';
 import type { MapEntry } from '../procMaps';
 import { interpreterList, readDebugOffsets, retry, RuntimeSnapshot, threadList } from '../snapshot';
 import { readThreadNames } from '../threadNames';
-import { FrameObjects, FrameView } from './frameObjects';
+import { FrameObjects, FrameView, isThreadingFunction, WithBlock } from './frameObjects';
 import { hex, KnownLock, runtimeMutexes } from './runtimeMutexes';
 import { readWaitEntries } from './parkingLot';
 import { awaitedPrimitive } from './primitives';
@@ -63,6 +64,10 @@ class LockReader {
   private readonly names = new Map<bigint, string>();
   /** RLock semaphores (rlock_lock) -> the RLock. */
   private readonly semaphores = new Map<bigint, KnownLock>();
+  /** Lock and RLock objects -> the threads whose frames are inside a `with` block on them. */
+  private readonly withHolders = new Map<bigint, Set<number>>();
+  /** Locks held by `with condition:` blocks -> their Condition (to name them after it). */
+  private readonly conditions = new Map<bigint, bigint>();
 
   constructor(
     memory: Memory,
@@ -77,8 +82,9 @@ class LockReader {
   read(): LocksReport {
     const interpreters = retry(() => interpreterList(this.reader, this.target.runtime));
     for (const interpreter of interpreters) this.readThreads(interpreter);
-    const frames = new FrameObjects(this.objects, this.probe.interpreter_frame.globals);
+    const frames = new FrameObjects(this.objects, this.probe);
     for (const thread of this.threads) thread.frames = frames.frames(thread.currentFrame);
+    for (const thread of this.threads) this.readWithBlocks(thread);
     this.findLockObjects();
     this.readCriticalSections();
     for (const interpreter of interpreters) this.readImportLock(interpreter);
@@ -97,8 +103,39 @@ class LockReader {
     if (unknown.length === 0) return;
     this.notes.push(
       `Who holds ${unknown.map((lock) => lock.label).join(', ')} is unknown: a threading.Lock (or Semaphore) records no owner in memory. ` +
-        'Launch the program with ftpy (lock tracking on) to know the holders and find deadlocks through them.',
+        "The holder of a Lock taken in a `with` block is read from its frames; one taken by a bare acquire() call is not. " +
+        'Launch the program with ftpy and "trackLocks": true to know every holder and find deadlocks through them.',
     );
+  }
+
+  /**
+   * The locks `thread` holds by `with` blocks: `with lock:`, or `with condition:` (its lock),
+   * except those of a Condition it waits in (Condition.wait lets its lock go until it returns).
+   */
+  private readWithBlocks(thread: ThreadView): void {
+    const releasedByWait = new Set(
+      thread.frames.filter((frame) => isThreadingFunction(frame, 'Condition.wait') && frame.locals.length > 0).map((frame) => this.conditionLock(frame.locals[0])),
+    );
+    for (const block of thread.frames.flatMap((frame) => frame.withBlocks)) {
+      const lock = this.withBlockLock(block);
+      if (lock === undefined || releasedByWait.has(lock)) continue;
+      if (block.exit === 'threading.Condition') this.conditions.set(lock, block.manager);
+      const holders = this.withHolders.get(lock) ?? new Set<number>();
+      holders.add(thread.info.threadId);
+      this.withHolders.set(lock, holders);
+    }
+  }
+
+  /** The Lock or RLock a `with` block holds, if it holds one. */
+  private withBlockLock(block: WithBlock): bigint | undefined {
+    const lock = block.exit === 'threading.Condition' ? this.conditionLock(block.manager) : block.manager;
+    const type = lock === undefined ? undefined : this.objects.typeName(lock);
+    return type === LOCK_TYPE || type === RLOCK_TYPE ? lock : undefined;
+  }
+
+  /** A threading.Condition's lock (its `_lock`). */
+  private conditionLock(condition: bigint): bigint | undefined {
+    return this.objects.attribute(condition, '_lock');
   }
 
   private readThreads(interpreter: bigint): void {
@@ -171,10 +208,10 @@ class LockReader {
     };
   }
 
-  /** Locks reachable from the threads' frames (locals and globals): held Locks, RLocks with their owners. */
+  /** Locks reachable from the threads' frames (locals, globals, `with` blocks): held Locks, RLocks with their owners. */
   private findLockObjects(): void {
     const seenGlobals = new Set<bigint>();
-    const candidates = new Set<bigint>();
+    const candidates = new Set<bigint>(this.withHolders.keys());
     for (const thread of this.threads) {
       for (const frame of thread.frames) {
         frame.locals.forEach((local, index) => {
@@ -190,6 +227,10 @@ class LockReader {
           if (!this.names.has(value)) this.names.set(value, key);
         }
       }
+    }
+    for (const [lock, condition] of this.conditions) {
+      const name = this.names.get(condition);
+      if (name !== undefined && !this.names.has(lock)) this.names.set(lock, `${name}._lock`);
     }
     for (const object of candidates) {
       const type = this.objects.typeName(object);
@@ -221,11 +262,22 @@ class LockReader {
     return `${kind}${name ? ` '${name}'` : ''} at ${hex(object)}`;
   }
 
-  /** A threading.Lock: held or free; its holder is not recorded. Free and unwaited ones are left out. */
+  /** A threading.Lock: held or free. Free and unwaited ones are left out. */
   private lockObject(object: bigint, waited = false): LockInfo | undefined {
+    const state = this.lockState(object);
+    if (!state.held && !waited) return undefined;
+    return this.addLock({ id: hex(object), kind: 'Lock', label: this.label('Lock', object), ...state });
+  }
+
+  /**
+   * A Lock records no holder: a held one's is the thread inside a `with` block on it, if one is
+   * (one taken by a bare acquire() has none; two would mean a block that released it early).
+   */
+  private lockState(object: bigint): Pick<LockInfo, 'owners' | 'ownerKnown' | 'held' | 'ownerFrom'> {
     const held = this.lockHeld(object);
-    if (!held && !waited) return undefined;
-    return this.addLock({ id: hex(object), kind: 'Lock', label: this.label('Lock', object), owners: [], ownerKnown: false, held });
+    const holders = [...(this.withHolders.get(object) ?? [])];
+    if (!held || holders.length !== 1) return { owners: [], ownerKnown: false, held };
+    return { owners: holders, ownerKnown: true, held, ownerFrom: 'with-block' };
   }
 
   private lockHeld(object: bigint): boolean {
@@ -285,11 +337,11 @@ class LockReader {
     return base;
   }
 
-  /** A Condition's lock: an RLock says who holds it; a Lock only whether it is held. */
-  private underlyingLock(lock: bigint | undefined): Pick<LockInfo, 'owners' | 'ownerKnown' | 'held' | 'count'> {
+  /** A Condition's lock: an RLock says who holds it; a Lock, whether it is held (and by whom, in a `with` block). */
+  private underlyingLock(lock: bigint | undefined): Pick<LockInfo, 'owners' | 'ownerKnown' | 'held' | 'count' | 'ownerFrom'> {
     const type = lock === undefined ? undefined : this.objects.typeName(lock);
     if (lock !== undefined && type === RLOCK_TYPE) return this.rlockState(lock).lock;
-    if (lock !== undefined && type === LOCK_TYPE) return { owners: [], ownerKnown: false, held: this.lockHeld(lock) };
+    if (lock !== undefined && type === LOCK_TYPE) return this.lockState(lock);
     return { owners: [], ownerKnown: false, held: false };
   }
 
