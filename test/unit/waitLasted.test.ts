@@ -3,11 +3,17 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { DebuggeeMemory } from '../../debug-adapter/locks';
+import { readFutexWaits } from '../../runtime/inspect/threadWaits';
 import { testPython } from '../support/runtime';
 
 function startPython(code: string): Promise<ChildProcess> {
   const child = spawn(testPython(), ['-X', 'gil=0', '-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve) => child.stdout.once('data', () => resolve(child)));
+}
+
+/** Resolves once the process's main thread sleeps in a futex wait (printing "ready" comes just before it). */
+async function inFutexWait(pid: number): Promise<void> {
+  while (!readFutexWaits(pid).has(pid)) await new Promise((resolve) => setImmediate(resolve));
 }
 
 suite('deadlock watch without lock tracking: the cheap look', () => {
@@ -16,15 +22,12 @@ suite('deadlock watch without lock tracking: the cheap look', () => {
 
   test('a thread blocked on a lock is seen at the second look, once there is a first to compare with', async () => {
     child = await startPython('import threading\nlock = threading.Lock(); lock.acquire()\nprint("ready", flush=True)\nlock.acquire()');
-    const memory = new DebuggeeMemory(child.pid ?? 0, testPython());
+    const pid = child.pid ?? 0;
+    await inFutexWait(pid);
+    const memory = new DebuggeeMemory(pid, testPython());
     assert.equal(memory.waitLasted(), false, 'nothing to compare with yet');
-    let looks = 1;
-    while (!memory.waitLasted() && looks < 40) {
-      looks++;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    assert.equal(memory.waitLasted(), true, 'seen at the second look');
     memory.close();
-    assert.ok(looks <= 2, `seen at look ${looks + 1}`);
   });
 
   test('threads that only compute are never read', async () => {
