@@ -27,11 +27,15 @@ class Channel:
     def send(self, message):
         if self.closed:
             return
-        data = (json.dumps(message, default=repr) + "\n").encode()
+        self._write((json.dumps(message, default=repr) + "\n").encode())
+
+    def _write(self, data):
+        """Sends ``data`` (None: only what was deferred), then whatever was deferred meanwhile."""
         if getattr(self._sending, "active", False):
             # A gc callback (or a signal handler) run by this thread in the middle of its own
             # send: taking the lock again would deadlock. The outer send sends this after its own.
-            self._deferred.append(data)
+            if data is not None:
+                self._deferred.append(data)
             return
         self._sending.active = True  # before taking the lock: a collection may start right after
         try:
@@ -43,20 +47,16 @@ class Channel:
             try:
                 # No Python function starts while the lock is held: its PY_START callback (after a
                 # restart_events) takes the monitor's lock, which a thread that parks holds while it sends.
-                self._deferred.insert(0, data)
-                self._send_deferred()
+                while not self.closed and (data is not None or self._deferred):
+                    try:
+                        self._socket.sendall(data if data is not None else self._deferred.pop(0))
+                    except OSError:
+                        self.closed = True  # the adapter went away: the program goes on
+                    data = None
             finally:
                 self._send_lock.release()
         finally:
             self._sending.active = False
-
-    def _send_deferred(self):
-        """Sends what waits in self._deferred (holding the send lock)."""
-        while self._deferred and not self.closed:
-            try:
-                self._socket.sendall(self._deferred.pop(0))
-            except OSError:
-                self.closed = True  # the adapter went away: the program goes on
 
     def before_fork(self):
         """Holds the send lock across a fork: a send cut in half would reach neither side."""
@@ -68,8 +68,7 @@ class Channel:
         self._sending.active = False
         self._send_lock.release()
         if self._deferred:
-            with self._send_lock:
-                self._send_deferred()
+            self._write(None)
 
     def abandon(self):
         """In a forked child: the connection belongs to the parent; let go of it without a word."""
