@@ -1,4 +1,4 @@
-"""Breakpoints, stepping and stopping threads with sys.monitoring (tool DEBUGGER), no settrace.
+"""Breakpoints, stepping and stopping threads with sys.monitoring, no settrace.
 
 Cost model: a PY_START callback runs once per code object (it returns DISABLE) and turns on
 local LINE events only for code objects of files holding breakpoints; the LINE callback returns
@@ -30,7 +30,10 @@ import weakref
 from . import breakpoints, deadline, disassembly, inspection, locks
 
 monitoring = sys.monitoring
-TOOL = monitoring.DEBUGGER_ID
+# A tool id CPython names for no kind of tool (DEBUGGER_ID, COVERAGE_ID, PROFILER_ID and
+# OPTIMIZER_ID are 0, 1, 2 and 5): a program that takes DEBUGGER_ID itself (an embedded
+# debugger, 3.14's pdb) gets it, as without ftpy.
+TOOL = 3
 EVENTS = monitoring.events
 DISABLE = monitoring.DISABLE
 AGENT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
