@@ -4,14 +4,17 @@ On a free-threaded build, importing an extension module that does not declare
 ``Py_mod_gil = Py_MOD_GIL_NOT_USED`` turns the GIL back on for the rest of the run,
 unless the GIL was forced off (``-X gil=0``), in which case the module runs without
 the GIL it asked for. Either way the user needs the module's name and the import that
-loaded it. Only extension modules can do this, so only their loader is wrapped: pure
-Python imports are not slowed down.
+loaded it. Only extension modules can do this, so only their loader's create_module is
+watched, with a sys.monitoring PY_RETURN event local to its code: pure Python imports
+are not slowed down, and nothing of the import machinery is replaced.
 """
 
 import sys
 from importlib.machinery import ExtensionFileLoader
 
 _FROZEN_IMPORTLIB = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
+# A sys.monitoring tool id CPython names for no kind of tool (the debugger's monitor has 3).
+TOOL = 4
 
 
 def watch(report, gil_forced_off):
@@ -22,31 +25,33 @@ def watch(report, gil_forced_off):
     turned the GIL on, "forced-off" when the module asked for the GIL but -X gil=0 kept
     it off.
     """
+    monitoring = sys.monitoring
     declares_gil_free = _gil_declaration_reader() if gil_forced_off else None
-    create_module = ExtensionFileLoader.create_module
+    # Once on, the GIL stays on: the first create_module to return with it on turned it on
+    # (a module's own extension imports return before it does).
+    enabled = [sys._is_gil_enabled()]
 
-    def create_module_watched(loader, spec):
-        gil_was_enabled = sys._is_gil_enabled()
-        module = create_module(loader, spec)
-        if not gil_was_enabled and sys._is_gil_enabled():
-            report(_event(spec, "enabled"))
+    def on_return(_code, _offset, module):
+        loading = sys._getframe(1)  # ExtensionFileLoader.create_module
+        if not enabled[0] and sys._is_gil_enabled():
+            enabled[0] = True
+            report(_event(loading, "enabled"))
         elif declares_gil_free is not None and declares_gil_free(module) is False:
-            report(_event(spec, "forced-off"))
-        return module
+            report(_event(loading, "forced-off"))
 
-    ExtensionFileLoader.create_module = create_module_watched
-
-
-def _event(spec, gil):
-    return {"module": spec.name, "origin": spec.origin, "importer": _importer(), "gil": gil}
+    monitoring.use_tool_id(TOOL, "ftpy gil watch")
+    monitoring.register_callback(TOOL, monitoring.events.PY_RETURN, on_return)
+    monitoring.set_local_events(TOOL, ExtensionFileLoader.create_module.__code__, monitoring.events.PY_RETURN)
 
 
-def _importer():
-    """The file:line of the first frame outside importlib and this module."""
-    frame = sys._getframe(2)
-    while frame is not None and (
-        frame.f_code.co_filename in _FROZEN_IMPORTLIB or frame.f_code.co_filename == __file__
-    ):
+def _event(loading, gil):
+    spec = loading.f_locals["spec"]
+    return {"module": spec.name, "origin": spec.origin, "importer": _importer(loading), "gil": gil}
+
+
+def _importer(frame):
+    """The file:line of the first frame outside importlib."""
+    while frame is not None and frame.f_code.co_filename in _FROZEN_IMPORTLIB:
         frame = frame.f_back
     if frame is None:
         return None
