@@ -133,6 +133,7 @@ class Monitor:
         self.show_return_value = show_return_value
         self.handles = inspection.Handles()
         self.addresses = disassembly.CodeAddresses()
+        self._pid = os.getpid()
         self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
         self.restarts = 0  # read on the hot path: counts restart_events() calls
         self._local = threading.local()
@@ -371,8 +372,8 @@ class Monitor:
             # The agent's daemon thread may have been stopped for good holding self._lock: a
             # gc callback of the final collections must not wait for it.
             return DISABLE
-        if self.channel.closed:
-            return DISABLE  # a forked child, or the adapter is gone: no thread to learn
+        if self.channel.closed or self._in_forked_child():
+            return DISABLE  # the adapter is gone, or a forked child (see _in_forked_child): nothing to learn
         if code is _THREAD_BOOTSTRAP:
             self._thread_starts(sys._getframe(1))
             return None
@@ -395,7 +396,7 @@ class Monitor:
         return DISABLE
 
     def _on_resume(self, code, _offset):
-        if sys.is_finalizing():
+        if sys.is_finalizing() or self._in_forked_child():
             return DISABLE  # as in _on_start
         self._see(code)
         return DISABLE
@@ -424,7 +425,8 @@ class Monitor:
         """LINE events where breakpoints are, INSTRUCTION events where a thread steps by instruction (holding self._lock)."""
         by_instruction = code in self._instruction_steps or self._has_instruction_breakpoints(code)
         events = (EVENTS.LINE if has_breakpoints else 0) | (EVENTS.INSTRUCTION if by_instruction else 0)
-        monitoring.set_local_events(TOOL, code, events)
+        if not self._in_forked_child():
+            monitoring.set_local_events(TOOL, code, events)
 
     def _on_line(self, code, line):
         if self.slow:
@@ -440,6 +442,8 @@ class Monitor:
         return None
 
     def _on_line_slow(self, code, line, frame):
+        if self._in_forked_child():
+            return DISABLE
         restarts = self.restarts
         state = self._state()
         if state is None or state.busy:
@@ -591,7 +595,7 @@ class Monitor:
             events |= EVENTS.RAISE
         if "userUnhandled" in self.exception_filters:
             events |= EVENTS.PY_UNWIND
-        if events != self._events:
+        if events != self._events and not self._in_forked_child():
             monitoring.set_events(TOOL, events)
             if events & ~self._events & EVENTS.LINE:
                 self._restart_events()  # lines DISABLEd earlier must report again
@@ -601,7 +605,16 @@ class Monitor:
         """Re-enables every DISABLEd location. A callback that began before returns None instead
         of DISABLE (see self.restarts), or its DISABLE, applied after the restart, would undo it."""
         self.restarts += 1
-        monitoring.restart_events()
+        if not self._in_forked_child():
+            monitoring.restart_events()
+
+    def _in_forked_child(self):
+        """In a forked child (before forget_after_fork, which threading's own after-fork hook
+        precedes, and after it) the agent touches neither sys.monitoring nor its shared state: on
+        3.13t a child can inherit, held by a thread the fork left behind, the interpreter's
+        stop-the-world mutex (every sys.monitoring call stops the world) or a dict's mutex (seen
+        in _see, both, under CPython's test_reinit_tls_after_fork)."""
+        return os.getpid() != self._pid
 
     def _is_set(self, breakpoint):
         """Whether a breakpoint is still set (holding self._lock)."""
@@ -614,6 +627,8 @@ class Monitor:
 
     def _park(self, state, frames, reason, hit=None, exception=None, break_mode=None, returned=None):
         """Stops this thread and serves requests about its frames until it is resumed."""
+        if self._in_forked_child():
+            return  # the debugger stays with the parent
         state.busy = True
         with self._lock:
             if hit is not None and not self._is_set(hit):
@@ -786,13 +801,14 @@ class Monitor:
     def forget_after_fork(self):
         """In a forked child: the debugger stays with the parent, this process runs on without it.
 
-        No sys.monitoring call here: on 3.13t each one stops the world, and a child can inherit
-        the interpreter's stop-the-world mutex held by a parent thread that was starting a
-        collection at the fork (seen: register_callback waited forever). With nothing left to
-        stop at, every callback returns DISABLE at its first event (those that cannot, at once)."""
+        No sys.monitoring call here (see _in_forked_child; seen: register_callback waited
+        forever). With nothing left to stop at, every callback returns DISABLE at its first
+        event (those that cannot, at once)."""
+        # Fresh containers, not clear(): a parent thread may have held one's mutex at the fork.
         self._lock = threading.RLock()
-        self._file_breakpoints.clear()
+        self._file_breakpoints = {}
         self._bp_lines = {}
+        self._codes = {}
         self._function_breakpoints = {}
         self._instruction_breakpoints = {}
         self._instruction_breakpoint_codes = []
@@ -802,8 +818,8 @@ class Monitor:
         self._pause_idents = frozenset()
         self._steppers = 0
         self.slow = False
-        self._parked.clear()
-        self._threads.clear()
+        self._parked = {}
+        self._threads = {}
 
     # ---- requests about a stopped thread's frames, served by that thread
 
