@@ -2,7 +2,7 @@
 // running free-threaded CPython, read from outside without stopping it.
 // --offsets: the offsets probe's JSON to use instead of the interpreter's own.
 // --locks: also who holds and who waits for which lock, and the deadlocks among them.
-import { isInspectError, LocksReport, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
+import { isFtpyAgentThread, isInspectError, LocksReport, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
 import { findCycles } from '../runtime/locks/waitForGraph';
 import type { LockCycle } from '../runtime/model/locks';
 import { offsetsFor } from '../runtime/probe/cache';
@@ -133,6 +133,7 @@ export function toJson(pid: number, snapshot: RuntimeSnapshot): object {
       state: thread.state,
       eval_breaker: thread.evalBreaker,
       frames: thread.frames,
+      ...(isFtpyAgentThread(thread) ? { ftpy_agent: true } : {}),
       ...(thread.torn === undefined ? {} : { torn: thread.torn }),
     })),
   };
@@ -148,7 +149,7 @@ function toText(pid: number, snapshot: RuntimeSnapshot): string {
 }
 
 function threadText(thread: ThreadSnapshot): string[] {
-  const name = thread.name === null ? '' : ` "${thread.name}"`;
+  const name = `${thread.name === null ? '' : ` "${thread.name}"`}${isFtpyAgentThread(thread) ? ' [ftpy agent]' : ''}`;
   const state = thread.state === null ? '' : ` (${thread.state})`;
   const breaker = thread.evalBreaker.length === 0 ? '' : ` eval_breaker: ${thread.evalBreaker.join(', ')}`;
   const header = `Thread ${thread.nativeId} [0x${thread.threadId.toString(16)}]${name}${state}${breaker}`;

@@ -7,6 +7,7 @@ import type { AgentLocks } from '../runtime/agent/protocol';
 import { ProcessReader } from '../runtime/inspect';
 import { readFutexWaits } from '../runtime/inspect/threadWaits';
 import { LockViews, mergeLockViews } from '../runtime/locks/mergeViews';
+import { AgentThreads } from '../runtime/debuggee/agentThreads';
 import { findCycles } from '../runtime/locks/waitForGraph';
 import { offsetsFor } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
@@ -35,10 +36,13 @@ export function locksResponse(agentView: AgentLocks | undefined, memory: LockVie
 export class DebuggeeMemory {
   private opened?: Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string>;
   private waits = new Map<number, bigint>();
+  /** The lasting waits when waitLasted() last said yes (the memory was read for them). */
+  private readFor = new Map<number, bigint>();
 
   constructor(
     private readonly pid: number,
     private readonly python: string,
+    private readonly agentThreads = new AgentThreads(),
   ) {}
 
   /** Opens the process (and finds its probe offsets) ahead of the first read. */
@@ -46,26 +50,32 @@ export class DebuggeeMemory {
     return (this.opened ??= this.open());
   }
 
+  /** The program's locks and threads (the agent's own threads left out). */
   async locks(): Promise<LockViews | string> {
     const opened = await this.prepare();
     if (typeof opened === 'string') return opened;
+    await this.agentThreads.ready;
     try {
-      return opened.reader.locks(opened.probe);
+      return this.agentThreads.fromLocks(opened.reader.locks(opened.probe));
     } catch (error) {
       return `The process's memory could not be read this time: ${errorMessage(error)}`;
     }
   }
 
   /**
-   * Whether a thread has been in the same futex wait since the last call. Every blocking wait of
-   * CPython (parking lot, RLock, thread locks) is one, so a thread in a deadlock shows this
-   * without a read of the memory.
+   * Whether a program thread has been in the same futex wait since the last call, and that wait
+   * is new since the last time this said yes. Every blocking wait of CPython (parking lot, RLock,
+   * thread locks) is one, so a thread in a deadlock shows this without a read of the memory; a
+   * cycle can only form when some thread enters a new wait, so threads that keep waiting where
+   * they were (an idle pool, the agent's own threads) cost no read.
    */
   waitLasted(): boolean {
     const waits = readFutexWaits(this.pid);
-    const lasted = [...waits].some(([thread, address]) => this.waits.get(thread) === address);
+    const lasting = new Map([...waits].filter(([thread, address]) => this.waits.get(thread) === address && !this.agentThreads.hasNative(thread)));
     this.waits = waits;
-    return lasted;
+    const fresh = [...lasting].some(([thread, address]) => this.readFor.get(thread) !== address);
+    if (fresh) this.readFor = lasting;
+    return fresh;
   }
 
   close(): void {

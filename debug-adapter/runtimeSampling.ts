@@ -10,6 +10,7 @@ import { isInspectError, ProcessReader, RuntimeSampler } from '../runtime/inspec
 import type { CensusEntry, GcCollection, GilChange } from '../runtime/model/samples';
 import { offsetsFor } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
+import { AgentThreads } from '../runtime/debuggee/agentThreads';
 import { FTPY_EVENTS, RefcountArguments, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from './protocol';
 
 const BATCH_MS = 100;
@@ -43,9 +44,11 @@ export class RuntimeSampling {
     hz: number,
     private readonly send: (event: Event) => void,
     private readonly log: (message: string) => void,
+    private readonly agentThreads = new AgentThreads(),
   ) {
     this.batchTimer = setInterval(() => this.flush(), BATCH_MS);
-    this.memory = attach(pid, python);
+    // Once the agent's threads are known: no sample may show one.
+    this.memory = agentThreads.ready.then(() => attach(pid, python));
     this.memory.then(
       (view) => {
         if (!this.closed) this.startSampling(view, hz); // else close() ends the reader
@@ -76,7 +79,7 @@ export class RuntimeSampling {
   async snapshot(census?: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
     const { reader, probe, sampler } = await this.open();
     const notes: string[] = [];
-    const body: RuntimeSnapshotResponseBody = { sample: sampler.sample(), heaps: reader.heaps(probe), abandoned: null, notes };
+    const body: RuntimeSnapshotResponseBody = { sample: this.agentThreads.fromSample(sampler.sample()), heaps: this.agentThreads.fromHeaps(reader.heaps(probe)), abandoned: null, notes };
     try {
       body.abandoned = reader.abandonedPool(probe);
     } catch (error) {
@@ -131,7 +134,7 @@ export class RuntimeSampling {
   /** Adds a sample to the batch; false when sampling must stop. A torn read just skips one. */
   private take({ sampler, reader }: MemoryView): boolean {
     try {
-      this.batch.samples.push(sampler.sample());
+      this.batch.samples.push(this.agentThreads.fromSample(sampler.sample()));
       return true;
     } catch (error) {
       // Torn reads happen while the program runs; reads of an exited process fail the same way.

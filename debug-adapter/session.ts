@@ -129,11 +129,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
     const debuggee = await this.startProgram(launch);
     this.debuggee = debuggee;
     this.launch = launch;
-    this.debuggeeMemory = new DebuggeeMemory(debuggee.pid, launch.spec.python);
+    const agentThreads = debuggee.channel.agentThreads;
+    this.debuggeeMemory = new DebuggeeMemory(debuggee.pid, launch.spec.python, agentThreads);
     debuggee.channel.on('event', (event) => this.debuggee === debuggee && this.onAgentEvent(event));
     this.watchForDeadlocks(launch.spec.options.trackLocks);
     const toConsole = (message: string) => this.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
-    this.runtime = new RuntimeSampling(debuggee.pid, launch.spec.python, launch.runtimeSampling, (event) => this.sendEvent(event), toConsole);
+    this.runtime = new RuntimeSampling(debuggee.pid, launch.spec.python, launch.runtimeSampling, (event) => this.sendEvent(event), toConsole, agentThreads);
     void debuggee.exit.then((exit) => {
       if (this.debuggee !== debuggee) return; // ended by a restart
       this.endWatches();

@@ -26,7 +26,7 @@ def main():
     sys.dont_write_bytecode = dont_write_bytecode
 
     options = json.loads(options)
-    agent_channel = channel.Channel(socket_path, token)
+    agent_channel = channel.Channel(socket_path, token, agent_threads=2)  # the request loop and the evaluation watchdog
     runtime_events.watch_collections(agent_channel)
     gil.watch(runtime_events.gil_reporter(agent_channel), gil_forced_off=sys.flags.gil == 0)
     debugger = monitor.Monitor(agent_channel, options["stopAll"], options["justMyCode"], options["showReturnValue"])

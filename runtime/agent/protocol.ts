@@ -23,11 +23,12 @@ export interface OutsideThreadsInfo {
   hiddenFiles: string[];
 }
 
-/** The agent's first line: the one-time token it was given, and the debuggee's process id. */
+/** The agent's first line: the one-time token it was given, the debuggee's process id, and how many threads of its own it starts (each then sends an agentThread event). */
 export interface AgentHello {
   type: 'hello';
   token: string;
   pid: number;
+  agentThreads: number;
 }
 
 type Empty = Record<string, never>;
@@ -103,6 +104,8 @@ export interface AgentEvents {
   gcCollection: GcCollection;
   /** An extension module that asked for the GIL was imported. */
   gilChange: GilChange;
+  /** One of the agent's own threads started: never shown to the user. */
+  agentThread: { threadId: number; nativeId: number };
 }
 export type AgentEvent = { [E in keyof AgentEvents]: { type: 'event'; event: E; body: AgentEvents[E] } }[keyof AgentEvents];
 

@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentCommand, AgentCommands, AgentEvent, AgentMessage, AgentRequest } from '../agent/protocol';
+import { AgentThreads } from './agentThreads';
 
 /** A request the agent refused; its message is written for the user. */
 export class AgentError extends Error {}
@@ -53,7 +54,7 @@ export class AgentListener {
             return;
           }
           this.accepted = true;
-          resolve(new AgentChannel(socket, hello.pid));
+          resolve(new AgentChannel(socket, hello.pid, new AgentThreads(hello.agentThreads)));
         });
       });
     });
@@ -95,6 +96,8 @@ export class AgentChannel extends EventEmitter<{ event: [AgentEvent]; close: [] 
     private readonly socket: net.Socket,
     /** The debuggee's process id, as its agent reported it. */
     readonly pid: number,
+    /** The agent's own threads, as they report themselves. */
+    readonly agentThreads: AgentThreads,
   ) {
     super();
     let buffered = '';
@@ -133,7 +136,9 @@ export class AgentChannel extends EventEmitter<{ event: [AgentEvent]; close: [] 
   }
 
   private receive(message: AgentMessage): void {
-    if (message.type === 'event') {
+    if (message.type === 'event' && message.event === 'agentThread') {
+      this.agentThreads.add(message.body);
+    } else if (message.type === 'event') {
       this.emit('event', message);
     } else if (message.type === 'response') {
       const pending = this.pending.get(message.id);

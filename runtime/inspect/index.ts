@@ -27,7 +27,7 @@ export { listPythonProcesses } from './processes';
 export type { PythonProcess } from './processes';
 export { locateRuntime } from './runtimeLocation';
 export type { RuntimeLocation } from './runtimeLocation';
-export { takeSnapshot } from './snapshot';
+export { isFtpyAgentThread, takeSnapshot } from './snapshot';
 export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
 export type { FrameSnapshot } from './frames';
 export type { LocksReport } from './locks/readLocks';

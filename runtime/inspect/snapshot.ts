@@ -268,3 +268,9 @@ export function runState(raw: Buffer, probe: ThreadStateProbe | undefined): Pick
     .map(([name]) => name);
   return { state: state ?? null, evalBreaker };
 }
+
+/** Whether a thread is one of ftpy's own agent threads (a debugged program's): its outermost frame is the agent's thread main. */
+export function isFtpyAgentThread(thread: Pick<ThreadSnapshot, 'frames'>): boolean {
+  const outermost = thread.frames[thread.frames.length - 1];
+  return outermost !== undefined && outermost.function === 'Monitor._agent_thread_main' && outermost.file.endsWith('/ftpy_agent/monitor.py');
+}

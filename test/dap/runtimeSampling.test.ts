@@ -9,6 +9,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FTPY_EVENTS, FTPY_REQUESTS, GilChange, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
 import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
 import { buildNeedsGilProgram } from '../support/needsGil';
+import { runFtpy } from '../support/cli';
 import { testPython } from '../support/runtime';
 
 const program = fixture('dap_runtime.py');
@@ -60,6 +61,13 @@ suite('DAP: runtime samples', () => {
     assert.ok(census.some((entry) => entry.type === 'list' && entry.count > 0 && entry.bytes > 0), JSON.stringify(census.slice(0, 5)));
 
     const frame = defined((await topFrames(client, defined(stop.body.threadId, 'thread')))[0], 'a frame');
+    // The agent's own threads are in no view: ftpy dump marks them, and they are in no sample nor heap list.
+    const dumped = await runFtpy(['dump', '--json', await evaluate(client, frame.id, "__import__('os').getpid()")]);
+    const agentThreads = (JSON.parse(dumped.stdout) as { threads: { thread_id: number; ftpy_agent?: boolean }[] }).threads.filter((thread) => thread.ftpy_agent);
+    assert.equal(agentThreads.length, 2, dumped.stdout);
+    const agentIds = new Set(agentThreads.map((thread) => thread.thread_id));
+    const shown = [...samples.flatMap((sample) => sample.threads), ...snapshot.sample.threads, ...snapshot.heaps];
+    assert.deepEqual(shown.filter((thread) => agentIds.has(thread.threadId)), []);
     const anatomy = (await client.customRequest(FTPY_REQUESTS.refcount, { expression: 'fresh', frameId: frame.id })).body as RefcountResponseBody;
     assert.equal(anatomy.type, 'list');
     assert.equal(anatomy.ownerName, 'MainThread');

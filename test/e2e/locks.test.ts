@@ -36,8 +36,9 @@ suite('e2e: Threads & Locks', () => {
     const rows = await pane.locator('.monaco-list-row').allInnerTexts();
     await workbench.screenshot('threads-and-locks-deadlock');
     const text = rows.join('\n');
-    assert.match(text, new RegExp(`transfer waits for Lock \\S+\\s*held by audit at deadlock\\.py:${secondLock('audit_log')}\\b`));
-    assert.match(text, new RegExp(`audit waits for Lock \\S+\\s*held by transfer at deadlock\\.py:${secondLock('accounts')}\\b`));
+    // Owners from memory (the default): each lock is held in a with block of its holder.
+    assert.match(text, new RegExp(`transfer waits for Lock 'audit_log' at \\S+\\s*held by audit \\(in a with block\\) at deadlock\\.py:${secondLock('audit_log')}\\b`));
+    assert.match(text, new RegExp(`audit waits for Lock 'accounts' at \\S+\\s*held by transfer \\(in a with block\\) at deadlock\\.py:${secondLock('accounts')}\\b`));
     assert.match(text, /transfer\s*blocked, deadlocked/);
     for (const header of collapsed) await header.click(); // as the next tests expect them
     await page.keyboard.press('Shift+F5');

@@ -14,7 +14,7 @@ _FINALIZING_WAIT_S = 0.5
 
 
 class Channel:
-    def __init__(self, socket_path, token):
+    def __init__(self, socket_path, token, agent_threads):
         self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._socket.connect(socket_path)
         self._reader = self._socket.makefile("rb")
@@ -22,7 +22,8 @@ class Channel:
         self._sending = threading.local()
         self._deferred = []
         self.closed = False
-        self.send({"type": "hello", "token": token, "pid": os.getpid()})
+        # How many threads of its own the agent starts: the adapter hides them from every view.
+        self.send({"type": "hello", "token": token, "pid": os.getpid(), "agentThreads": agent_threads})
 
     def send(self, message):
         if self.closed:

@@ -181,6 +181,8 @@ class Monitor:
         # Marked before it starts any other code: the first PY_START of an unknown thread registers it.
         self._local.state = False
         self._agent_idents.add(threading.get_ident())
+        # The adapter leaves the agent's threads out of every view it reads from memory.
+        self.channel.event("agentThread", {"threadId": threading.get_ident(), "nativeId": threading.get_native_id()})
         function()
 
     def thread_started(self, report=True, thread=None, main=False):
@@ -726,7 +728,9 @@ class Monitor:
         self._step_started(step)
 
     def resume(self, native_id, step_kind=None, single_thread=False, by_instruction=False):
-        """Continues (or steps) a thread and, unless single_thread, every parked thread."""
+        """Continues (or steps) a thread and, unless single_thread, every parked thread. Returns
+        whether all threads continued, and release(), which lets them run: called once the
+        request is answered, or a program that ends at once could end before its answer is sent."""
         with self._lock:
             state = self._parked.get(native_id)
             alone = single_thread or not self.stop_all
@@ -740,8 +744,13 @@ class Monitor:
                 self._apply_events()
             for other in resumed:
                 del self._parked[other.native_id]
-                other.inbox.put(Resume(step_kind, alone, by_instruction) if other is state else Resume(None, alone))
-        return not alone
+        resumes = [(other, Resume(step_kind, alone, by_instruction) if other is state else Resume(None, alone)) for other in resumed]
+
+        def release():
+            for other, resume in resumes:
+                other.inbox.put(resume)
+
+        return not alone, release
 
     def pause(self, native_id):
         state = self.thread(native_id)

@@ -78,11 +78,12 @@ class Session:
         if command == "threads":
             return {"threads": monitor.threads(), "outside": monitor.outside_threads()}
         if command == "continue":
-            return {"allThreadsContinued": monitor.resume(args["threadId"], single_thread=args.get("singleThread", False))}
+            everyone, release = monitor.resume(args["threadId"], single_thread=args.get("singleThread", False))
+            return self._answer_then(request, {"allThreadsContinued": everyone}, release)
         if command in _STEPS:
             by_instruction = args.get("granularity") == "instruction"
-            monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False), by_instruction)
-            return {}
+            _everyone, release = monitor.resume(args["threadId"], _STEPS[command], args.get("singleThread", False), by_instruction)
+            return self._answer_then(request, {}, release)
         if command == "locks":
             if args.get("ifWaiting") and not locks.anyone_waiting():
                 return {"threads": [], "locks": []}
@@ -105,6 +106,12 @@ class Session:
             locks.uninstall()
             return {}
         raise ValueError(f"The agent does not know the request '{command}'.")
+
+    def _answer_then(self, request, body, release):
+        """Answers the request, then releases the threads it resumed (None: nothing left to send)."""
+        self.channel.reply(request, body)
+        release()
+        return None
 
     def _stack_trace(self, args):
         """One answer of a stackTraces batch: {"body": ...} or {"error": why}."""
