@@ -12,9 +12,9 @@ are not slowed down, and nothing of the import machinery is replaced.
 import sys
 from importlib.machinery import ExtensionFileLoader
 
+from . import tools
+
 _FROZEN_IMPORTLIB = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
-# A sys.monitoring tool id CPython names for no kind of tool (the debugger's monitor has 3).
-TOOL = 4
 
 
 def watch(report, gil_forced_off):
@@ -39,9 +39,9 @@ def watch(report, gil_forced_off):
         elif declares_gil_free is not None and declares_gil_free(module) is False:
             report(_event(loading, "forced-off"))
 
-    monitoring.use_tool_id(TOOL, "ftpy gil watch")
-    monitoring.register_callback(TOOL, monitoring.events.PY_RETURN, on_return)
-    monitoring.set_local_events(TOOL, ExtensionFileLoader.create_module.__code__, monitoring.events.PY_RETURN)
+    tool = tools.take("ftpy gil watch")
+    monitoring.register_callback(tool, monitoring.events.PY_RETURN, on_return)
+    monitoring.set_local_events(tool, ExtensionFileLoader.create_module.__code__, monitoring.events.PY_RETURN)
 
 
 def _event(loading, gil):

@@ -27,13 +27,9 @@ import threading
 import time
 import weakref
 
-from . import breakpoints, deadline, disassembly, inspection, locks
+from . import breakpoints, deadline, disassembly, inspection, locks, tools
 
 monitoring = sys.monitoring
-# A tool id CPython names for no kind of tool (DEBUGGER_ID, COVERAGE_ID, PROFILER_ID and
-# OPTIMIZER_ID are 0, 1, 2 and 5): a program that takes DEBUGGER_ID itself (an embedded
-# debugger, 3.14's pdb) gets it, as without ftpy.
-TOOL = 3
 EVENTS = monitoring.events
 DISABLE = monitoring.DISABLE
 AGENT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -134,6 +130,7 @@ class Monitor:
         self.handles = inspection.Handles()
         self.addresses = disassembly.CodeAddresses()
         self._pid = os.getpid()
+        self._tool = None  # the sys.monitoring tool id, taken at install
         self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
         self.restarts = 0  # read on the hot path: counts restart_events() calls
         self._local = threading.local()
@@ -166,9 +163,9 @@ class Monitor:
     # ---- installation and threads
 
     def install(self):
-        monitoring.use_tool_id(TOOL, "ftpy")
+        self._tool = tools.take("ftpy")
         for event, name in _CALLBACKS:
-            monitoring.register_callback(TOOL, event, getattr(self, name))
+            monitoring.register_callback(self._tool, event, getattr(self, name))
         self.thread_started(report=False, main=True)
         with self._lock:
             self._apply_events()
@@ -428,7 +425,7 @@ class Monitor:
         by_instruction = code in self._instruction_steps or self._has_instruction_breakpoints(code)
         events = (EVENTS.LINE if has_breakpoints else 0) | (EVENTS.INSTRUCTION if by_instruction else 0)
         if not self._in_forked_child():
-            monitoring.set_local_events(TOOL, code, events)
+            monitoring.set_local_events(self._tool, code, events)
 
     def _on_line(self, code, line):
         if self.slow:
@@ -598,7 +595,7 @@ class Monitor:
         if "userUnhandled" in self.exception_filters:
             events |= EVENTS.PY_UNWIND
         if events != self._events and not self._in_forked_child():
-            monitoring.set_events(TOOL, events)
+            monitoring.set_events(self._tool, events)
             if events & ~self._events & EVENTS.LINE:
                 self._restart_events()  # lines DISABLEd earlier must report again
             self._events = events
