@@ -10,6 +10,8 @@ const tiers = [
   { name: 'check (tsc + eslint)', script: 'check' },
   { name: 'unit', script: 'test:unit' },
   { name: 'dap', script: 'test:dap' },
+  // CPython's own thread, lock, tracing and monitoring tests, plain vs ftpy run vs debug (about 2 minutes).
+  { name: 'conformance', script: 'test:conformance' },
   { name: 'e2e', script: 'test:e2e' },
   // Load, faults and fuzzing with their figures (a few minutes): issue 8 asks for it in CI.
   { name: 'stress', script: 'stress' },
