@@ -140,8 +140,27 @@ export function signalColumns(history: RuntimeHistory): string[] {
   return [...EVAL_BREAKER_SIGNALS, ...extra];
 }
 
-/** The charts' common time range, ms: the window, ending at the newest sample or collection (or now, before any). */
+/** The shortest time axis, ms: a run of a second or two still reads as a stretch of time. */
+const MIN_RANGE_MS = 5_000;
+
+/**
+ * The charts' common time range, ms, ending at the newest sample or collection (or now, before
+ * any): the window once the data fills it; before that, from the oldest data on (at least
+ * MIN_RANGE_MS), so a short run spans the charts instead of being crammed into their right edge.
+ */
 export function historyRange(history: RuntimeHistory, now = Date.now()): [number, number] {
   const end = Math.max(history.latest?.time ?? 0, ...history.collections.map((collection) => collection.end)) || now;
-  return [end - history.windowMs, end];
+  const oldest = Math.min(history.times[0] ?? end, ...history.collections.map((collection) => collection.start));
+  const shortest = Math.min(MIN_RANGE_MS, history.windowMs);
+  const start = history.latest === null && history.collections.length === 0 ? end - history.windowMs : Math.min(Math.max(end - history.windowMs, oldest), end - shortest);
+  return [start, end];
+}
+
+/**
+ * A GC generation's count as the GC tab shows it. 3.13t counts the young generation as
+ * allocations minus deallocations since the last collection: negative when more objects were
+ * freed than made, which is said rather than shown bare.
+ */
+export function generationCount(count: number): string {
+  return count < 0 ? `${count} (more freed than allocated since the last collection)` : String(count);
 }

@@ -4,27 +4,17 @@
 // fire in stdlib hot paths, so that code runs the monitoring path); the tests run and each
 // one's outcome must be the same in all three.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterPath, defined } from '../dap/support';
-import { testPython } from '../support/runtime';
+import { adapterPath } from '../dap/support';
 import { knownDifferences } from './known-differences';
 import { differences, parseReport, Report } from './regrtest';
-import { Breakpoints, debugRun, ftpyRun, plainRun, Run } from './runs';
-
-interface Module {
-  /** As `python -m test` takes it. */
-  name: string;
-  /** Where the never-reached breakpoint goes, when not in the main guard of the module's own file. */
-  unreached?: { module?: string; function?: string };
-}
+import { Breakpoints, breakpointsByModule, ConformanceModule, debugRun, ftpyRun, plainRun, Run } from './runs';
 
 // Plain, they take about 35 s together on 2 cores (test_threading 16 s, test_queue 9 s,
 // test_free_threading 5 s, the others 1 s or less); the tier, three runs each, about 2 minutes.
-const MODULES: Module[] = [
+const MODULES: ConformanceModule[] = [
   { name: 'test_threading' },
   { name: 'test_thread' },
   { name: 'test_threading_local' },
@@ -43,23 +33,6 @@ const RUN_LIMIT_MS = 90_000;
 const REGRTEST_TIMEOUT_S = 150;
 const TAIL_LINES = 40;
 const logs = path.join(os.tmpdir(), 'ftpy-conformance');
-
-/** The conditional breakpoint in threading.Thread.run and each module's never-reached line. */
-function breakpointsByModule(): Map<string, Breakpoints> {
-  const wanted = MODULES.map(({ name, unreached }) => ({ module: unreached?.module ?? name, function: unreached?.function ?? null }));
-  const located = JSON.parse(execFileSync(testPython(), [path.join(__dirname, 'breakpoint_lines.py'), JSON.stringify(wanted)], { encoding: 'utf8' })) as {
-    threadRun: { path: string; line: number };
-    unreached: { path: string; line: number }[];
-  };
-  // Evaluated on every pass through Thread.run, never true.
-  const threadRun: DebugProtocol.SourceBreakpoint = { line: located.threadRun.line, condition: 'self is None' };
-  return new Map(
-    MODULES.map((module, index) => {
-      const unreached = defined(located.unreached[index], `a never-reached line for ${module.name}`);
-      return [module.name, { [located.threadRun.path]: [threadRun], [unreached.path]: [{ line: unreached.line }] }];
-    }),
-  );
-}
 
 function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -101,7 +74,7 @@ suite('conformance: CPython tests behave under ftpy as under python', () => {
   let breakpoints: Map<string, Breakpoints>;
   suiteSetup(() => {
     adapterPath(); // rebuilds dist/ (every bundle) when the adapter's or the runtime's sources changed
-    breakpoints = breakpointsByModule();
+    breakpoints = breakpointsByModule(MODULES);
   });
 
   for (const module of MODULES) {

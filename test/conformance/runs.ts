@@ -3,7 +3,7 @@
 // directory within a time limit; a run past its limit has every process it started dumped
 // (`ftpy dump --locks`) and killed, so a hang costs one limit and shows where it hung.
 // Runs go one at a time.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +34,29 @@ export interface Run {
 export interface Breakpoints {
   /** Line breakpoints by file; a line may carry a condition. */
   [file: string]: DebugProtocol.SourceBreakpoint[];
+}
+
+/** A CPython test module as `python -m test` takes it, and where its never-reached breakpoint goes when not in the main guard of its own file. */
+export interface ConformanceModule {
+  name: string;
+  unreached?: { module?: string; function?: string };
+}
+
+/** The conditional breakpoint in threading.Thread.run and each module's never-reached line. */
+export function breakpointsByModule(modules: ConformanceModule[]): Map<string, Breakpoints> {
+  const wanted = modules.map(({ name, unreached }) => ({ module: unreached?.module ?? name, function: unreached?.function ?? null }));
+  const located = JSON.parse(execFileSync(testPython(), [path.join(__dirname, 'breakpoint_lines.py'), JSON.stringify(wanted)], { encoding: 'utf8' })) as {
+    threadRun: { path: string; line: number };
+    unreached: { path: string; line: number }[];
+  };
+  // Evaluated on every pass through Thread.run, never true.
+  const threadRun: DebugProtocol.SourceBreakpoint = { line: located.threadRun.line, condition: 'self is None' };
+  return new Map(
+    modules.map((module, index) => {
+      const unreached = defined(located.unreached[index], `a never-reached line for ${module.name}`);
+      return [module.name, { [located.threadRun.path]: [threadRun], [unreached.path]: [{ line: unreached.line }] }];
+    }),
+  );
 }
 
 // The adapter ends its program within a second or two of a disconnect.

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { GcCollection, RuntimeSample, ThreadSample } from '../../debug-adapter/protocol';
-import { addBatch, emptyHistory, historyRange, signalColumns } from '../../extension/model/runtimeHistory';
+import { addBatch, emptyHistory, generationCount, historyRange, signalColumns } from '../../extension/model/runtimeHistory';
 
 function thread(threadId: number, brcQueue: number, evalBreaker: string[] = []): ThreadSample {
   return { threadId, nativeId: threadId + 100, name: `T${threadId}`, state: 'attached', evalBreaker, brcQueue, gcAllocBuffered: 0 };
@@ -69,6 +69,20 @@ suite('runtime history', () => {
     assert.deepEqual(history.collections, [collection(2100, 2110)]);
     assert.equal(history.sampleCount, 3);
     assert.deepEqual(historyRange(history), [1200, 2200]);
+  });
+
+  test('a run shorter than the window spans the charts from its first data on (at least 5 s)', () => {
+    const history = emptyHistory(60_000);
+    addBatch(history, { samples: [sample(100_000, [thread(1, 0)]), sample(110_000, [thread(1, 0)])], collections: [collection(99_000, 99_100)], gilChanges: [] });
+    assert.deepEqual(historyRange(history), [99_000, 110_000]);
+    const short = emptyHistory(60_000);
+    addBatch(short, { samples: [sample(100_000, [thread(1, 0)]), sample(101_000, [thread(1, 0)])], collections: [], gilChanges: [] });
+    assert.deepEqual(historyRange(short), [96_000, 101_000]);
+  });
+
+  test("a negative young-generation count (3.13t: allocations minus frees) is explained, not shown bare", () => {
+    assert.equal(generationCount(-12), '-12 (more freed than allocated since the last collection)');
+    assert.equal(generationCount(7), '7');
   });
 
   test('before any sample the charts show the window up to now', () => {

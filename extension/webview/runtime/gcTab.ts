@@ -3,7 +3,7 @@
 import type { SessionView } from '../messages';
 import { el, table } from './dom';
 import { TimeChart } from './timeChart';
-import { historyRange } from '../../model/runtimeHistory';
+import { generationCount, historyRange } from '../../model/runtimeHistory';
 
 export class GcTab {
   private readonly state = el('div', { class: 'state' });
@@ -62,7 +62,7 @@ export class GcTab {
               { text: 'Collected', title: 'gc.get_stats()[gen]["collected"]' },
               { text: 'Uncollectable', title: 'gc.get_stats()[gen]["uncollectable"]' },
             ],
-        gc.generations.map((generation, index) => [index, generation.count, generation.threshold, generation.collections, generation.collected, generation.uncollectable]),
+        gc.generations.map((generation, index) => [index, generationCount(generation.count), generation.threshold, generation.collections, generation.collected, generation.uncollectable]),
       ),
     );
   }
