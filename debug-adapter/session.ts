@@ -81,6 +81,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private readonly configuration = new ClientConfiguration();
   private readonly stackTraces = new StackTraceBatcher(async (requests) => (await this.agent('stackTraces', { requests })).answers);
   private clientRunsInTerminal = false;
+  /** The launch request's work, until it has answered. */
+  private launching?: Promise<boolean>;
   private starting = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
@@ -110,11 +112,13 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     this.setUpLog(args.logToFile ?? launchAttributes.logToFile.default);
-    const launched = await this.answer(response, async () => {
+    const launching = this.answer(response, async () => {
       this.startOnce();
       await this.run(await resolveLaunch(args));
       this.launched = args;
     });
+    this.launching = launching;
+    const launched = await launching;
     this.starting = false;
     if (launched) this.sendEvent(new InitializedEvent());
   }
@@ -321,7 +325,10 @@ export class FtpyDebugSession extends LoggingDebugSession {
       this.allStopped = false;
       this.outside.forget();
     }
-    void this.answer(new Response(request), () => this.agent(command, request.arguments ?? {}));
+    void this.answer(new Response(request), async () => {
+      await this.launching; // a client that does not wait for 'initialized' (configurationDone early) must not be lost
+      return this.agent(command, request.arguments ?? {});
+    });
   }
 
   private async runtimeRequest(command: string, args: unknown): Promise<DebugProtocol.Response['body']> {

@@ -46,6 +46,16 @@ suite('DAP: blocked threads, terminate, exit code, output', () => {
     assert.ok(!isAlive(defined(pid, 'pid')) && !isAlive(defined(childPid, 'child pid')), 'no process left');
   });
 
+  test('configurationDone sent before the launch has answered (no wait for initialized) still starts the program', async () => {
+    const output = new ProgramOutput(client);
+    await client.initializeRequest();
+    const launched = client.launchRequest(launchArgs(undefined, { code: "print('ran')" }));
+    await client.configurationDoneRequest();
+    await launched;
+    assert.equal(await output.exitCode, 0);
+    assert.match(output.text, /^ran$/m);
+  });
+
   test('threads started with _thread are listed, with started and exited events', async () => {
     const program = fixture('dap_raw_thread.py');
     const stops = new Stops(client);
