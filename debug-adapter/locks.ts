@@ -108,9 +108,14 @@ export class DeadlockWatch {
   /** The cycles seen at the last look: a cycle is reported when it forms, not again while it lasts. */
   private known = new Set<string>();
 
-  /** `view` answers the current locks, or undefined when no thread waits. */
+  /**
+   * `view` answers the current locks, or undefined when no thread waits; `confirm` reads them
+   * again at once. A cycle is reported only when the second reading has it too: memory read
+   * while the program runs can be torn (an owner read before a release, a waiter after).
+   */
   constructor(
     private readonly view: () => Promise<LocksResponseBody | undefined>,
+    private readonly confirm: () => Promise<LocksResponseBody | undefined>,
     periodMs: number,
     private readonly handlers: DeadlockHandlers,
   ) {
@@ -126,12 +131,14 @@ export class DeadlockWatch {
     if (this.looking || this.handlers.allStopped()) return;
     this.looking = true;
     try {
-      const view = await this.view();
+      const first = await this.view();
+      const fresh = (first?.cycles ?? []).filter((cycle) => !this.known.has(cycleKey(cycle)));
+      const view = fresh.length > 0 ? await this.confirm() : first;
       const current = new Set<string>();
       for (const cycle of view?.cycles ?? []) {
         const key = cycleKey(cycle);
         current.add(key);
-        if (view && !this.known.has(key)) this.handlers.found(cycle, view);
+        if (view && !this.known.has(key) && fresh.some((seen) => cycleKey(seen) === key)) this.handlers.found(cycle, view);
       }
       this.known = current;
     } catch {

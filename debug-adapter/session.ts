@@ -213,14 +213,14 @@ export class FtpyDebugSession extends LoggingDebugSession {
     });
 
   private watchForDeadlocks(trackLocks: boolean): void {
-    const view = trackLocks
-      ? async () => {
-          const tracked = await this.agent('locks', { ifWaiting: true });
-          return tracked.threads.length > 0 ? locksResponse(tracked, undefined, true) : undefined;
-        }
-      : async () => (this.debuggeeMemory?.waitLasted() ? this.locks(false) : undefined);
+    const tracked = async () => {
+      const agentView = await this.agent('locks', { ifWaiting: true });
+      return agentView.threads.length > 0 ? locksResponse(agentView, undefined, true) : undefined;
+    };
+    const view = trackLocks ? tracked : async () => (this.debuggeeMemory?.waitLasted() ? this.locks(false) : undefined);
+    const confirm = trackLocks ? tracked : () => this.locks(false);
     if (!trackLocks) void this.debuggeeMemory?.prepare();
-    this.deadlocks = new DeadlockWatch(view, DEADLOCK_POLL_MS, {
+    this.deadlocks = new DeadlockWatch(view, confirm, DEADLOCK_POLL_MS, {
       allStopped: () => this.allStopped,
       found: (cycle, view) => {
         if (this.launch?.spec.options.stopAll) {
