@@ -2,7 +2,11 @@
 // out of every view read from memory. The agent says how many it starts (in its hello) and each
 // reports itself as it starts: readers wait until all are known, so no view ever shows one.
 import type { LockViews } from '../locks/mergeViews';
+import type { LockInfo } from '../model/locks';
 import type { RuntimeSample, ThreadHeaps } from '../model/samples';
+
+/** A file of the agent's own package (runtime/agent/ftpy_agent/). */
+const AGENT_FILE = /[\\/]ftpy_agent[\\/][^\\/]+\.py$/;
 
 export interface AgentThread {
   /** threading.get_ident() */
@@ -39,12 +43,25 @@ export class AgentThreads {
     return heaps.filter((thread) => !this.threadIds.has(thread.threadId));
   }
 
-  /** The view without the agent's threads, nor the locks only they hold or wait for (its own). */
+  /**
+   * The view without the agent's threads, nor its own locks: those only its threads hold or wait
+   * for, and those every known waiter waits for inside the agent (a program thread running one
+   * of the agent's callbacks).
+   */
   fromLocks(view: LockViews): LockViews {
     const program = (ids: number[]) => ids.filter((id) => !this.threadIds.has(id));
+    const inAgent = (lock: LockInfo) => {
+      const sites = Object.values(lock.awaitedAt ?? {});
+      return sites.length > 0 && sites.every((site) => AGENT_FILE.test(site.path));
+    };
     const locks = view.locks
+      .filter((lock) => !inAgent(lock))
       .filter((lock) => [...lock.owners, ...lock.waiters].length === 0 || program([...lock.owners, ...lock.waiters]).length > 0)
       .map((lock) => ({ ...lock, owners: program(lock.owners), waiters: program(lock.waiters) }));
-    return { ...view, threads: view.threads.filter((thread) => !this.threadIds.has(thread.threadId)), locks };
+    const kept = new Set(locks.map((lock) => lock.id));
+    const threads = view.threads
+      .filter((thread) => !this.threadIds.has(thread.threadId))
+      .map(({ waitsFor, ...thread }) => ({ ...thread, holds: thread.holds.filter((id) => kept.has(id)), ...(waitsFor !== undefined && kept.has(waitsFor) ? { waitsFor } : {}) }));
+    return { ...view, threads, locks };
   }
 }
