@@ -114,6 +114,8 @@ suite('e2e: the editor experience', () => {
       const enterPath = async (python: string) => {
         await select();
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter interpreter path' }).click();
+        // The picker becomes an input box: typing before it has would go to the picker's filter.
+        await page.locator('.quick-input-title', { hasText: 'Enter Interpreter Path' }).waitFor();
         await page.locator('.quick-input-widget input').fill(python);
         await page.keyboard.press('Enter');
       };
