@@ -78,7 +78,10 @@ export class Workbench {
   /** Opens a file of the workspace by its path relative to examples/. */
   async openFile(relativePath: string): Promise<void> {
     await this.runCommand('Go to File...');
-    await this.page.locator('.quick-input-widget input').fill(relativePath);
+    // The command palette becomes the file picker: typing before it has would go to the palette.
+    const picker = this.page.locator('.quick-input-widget input[placeholder*="Search files by name"]');
+    await picker.waitFor();
+    await picker.fill(relativePath);
     await this.quickPick(path.basename(relativePath));
     await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relativePath) }).waitFor();
     // Leave the keyboard focus in the editor, as a user would: commands whose `when`
