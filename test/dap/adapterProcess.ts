@@ -80,7 +80,8 @@ export class AdapterProcess {
    *  (nothing left running in it); kills it after `graceMs`. */
   async stop(graceMs = 2000): Promise<AdapterExit | 'killed'> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
-    await this.client.disconnectRequest({}).catch(() => undefined);
+    // An adapter that is dying (killed by the test, not yet reaped) never answers: its exit ends the wait.
+    await Promise.race([this.client.disconnectRequest({}).catch(() => undefined), this.exited]);
     this.child.stdin?.end();
     const timer = new Promise<'killed'>((resolve) => setTimeout(() => resolve('killed'), graceMs));
     const outcome = await Promise.race([this.exited, timer]);
