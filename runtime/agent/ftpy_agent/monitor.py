@@ -73,13 +73,6 @@ class ThreadState:
         # callbacks leave the thread alone, or they would park it inside the agent, holding its locks.
         self.busy = False
         self.stop = None
-        self.end = None  # a weak reference to the thread's _ThreadEnd
-
-
-class _ThreadEnd:
-    """Kept in the agent's thread-local storage of one program thread: it dies when the thread ends."""
-
-    __slots__ = ("__weakref__",)
 
 
 class Stop:
@@ -133,7 +126,11 @@ class Monitor:
         self._tool = None  # the sys.monitoring tool id, taken at install
         self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
         self.restarts = 0  # read on the hot path: counts restart_events() calls
-        self._local = threading.local()
+        # ident -> ThreadState, or False for the agent's own threads. Not a threading.local: every
+        # thread start and end would take its shared dict's mutex, and on 3.13t a forked child
+        # clearing the dead threads' locals waits forever on it if a thread the fork left behind
+        # held it (seen under CPython's test_reinit_tls_after_fork).
+        self._states = {}
         # Reentrant: code run while holding it can start new code objects, whose PY_START takes it.
         self._lock = threading.RLock()
         self._threads = {}  # native id -> ThreadState of live threads
@@ -166,8 +163,9 @@ class Monitor:
         self._tool = tools.take("ftpy")
         for event, name in _CALLBACKS:
             monitoring.register_callback(self._tool, event, getattr(self, name))
-        self.thread_started(report=False, main=True)
+        self.thread_started(report=False)
         with self._lock:
+            self._set_local_events(_THREAD_BOOTSTRAP, False)
             self._apply_events()
 
     def start_agent_thread(self, function):
@@ -176,22 +174,18 @@ class Monitor:
 
     def _agent_thread_main(self, function):
         # Marked before it starts any other code: the first PY_START of an unknown thread registers it.
-        self._local.state = False
+        self._states[threading.get_ident()] = False
         self._agent_idents.add(threading.get_ident())
         # The adapter leaves the agent's threads out of every view it reads from memory.
         self.channel.event("agentThread", {"threadId": threading.get_ident(), "nativeId": threading.get_native_id()})
         function()
 
-    def thread_started(self, report=True, thread=None, main=False):
-        self._local.state = False  # an agent thread until it is set up
+    def thread_started(self, report=True, thread=None):
+        ident = threading.get_ident()
+        self._states[ident] = False  # an agent thread until it is set up
         state = ThreadState(thread)
         state.busy = True
-        self._local.state = state
-        if not main:
-            # CPython drops a thread's thread-local values when the thread ends, in that thread:
-            # the weak reference's callback is the thread's last word, whoever started it.
-            end = self._local.end = _ThreadEnd()
-            state.end = weakref.ref(end, lambda _end: self._thread_exited(state))
+        self._states[ident] = state
         with self._lock:
             self._threads[state.native_id] = state
         if report:
@@ -200,27 +194,42 @@ class Monitor:
         return state
 
     def _thread_exited(self, state):
+        """A thread ended: at the return of its Thread._bootstrap_inner, or found gone (a _thread thread)."""
         state.busy = True
         if state.step is not None:
             self._step_ended(state)
         with self._lock:
             self._threads.pop(state.native_id, None)
+            if self._states.get(state.ident) is state:
+                del self._states[state.ident]
         self.channel.event("thread", {"reason": "exited", "threadId": state.native_id})
 
     def _thread_starts(self, frame):
         """PY_START of Thread._bootstrap_inner: a threading thread begins (named before it
         registers in threading._active, so a thread stopped that early still shows its name)."""
-        if getattr(self._local, "state", None) is None:
+        if self._states.get(threading.get_ident()) is None:
             self.thread_started(thread=frame.f_locals.get("self"))
 
     def _state(self):
         """This thread's state; None for the agent's own threads."""
-        state = getattr(self._local, "state", None)
+        state = self._states.get(threading.get_ident())
+        if state and state.native_id != threading.get_native_id():
+            self._thread_exited(state)  # a _thread thread that ended unseen, its ident reused
+            state = None
         if state is None:  # a thread started from C, or with _thread running code seen before
             state = self.thread_started()
         return state or None
 
+    def _forget_ended_threads(self):
+        """Threads started with _thread end unseen: gone from the kernel's list, they are said to have exited."""
+        with self._lock:
+            states = list(self._threads.values())
+        for state in states:
+            if not os.path.exists(f"/proc/self/task/{state.native_id}"):
+                self._thread_exited(state)
+
     def threads(self):
+        self._forget_ended_threads()
         with self._lock:
             states = list(self._threads.values())
         return [{"id": state.native_id, "name": f"{self.thread_name(state)} [{state.native_id}]"} for state in states]
@@ -376,7 +385,7 @@ class Monitor:
         if code is _THREAD_BOOTSTRAP:
             self._thread_starts(sys._getframe(1))
             return None
-        if getattr(self._local, "state", None) is None and not code.co_filename.startswith(AGENT_DIR):
+        if self._states.get(threading.get_ident()) is None and not code.co_filename.startswith(AGENT_DIR):
             self.thread_started()  # a thread started with _thread, at the first code it starts
         if code is _THREAD_EXCEPTHOOK:
             exception = sys.exception()  # the one _bootstrap_inner's except clause handles
@@ -424,10 +433,14 @@ class Monitor:
         """LINE events where breakpoints are, INSTRUCTION events where a thread steps by instruction (holding self._lock)."""
         by_instruction = code in self._instruction_steps or self._has_instruction_breakpoints(code)
         events = (EVENTS.LINE if has_breakpoints else 0) | (EVENTS.INSTRUCTION if by_instruction else 0)
+        if code is _THREAD_BOOTSTRAP:
+            events |= EVENTS.PY_RETURN  # where a threading thread ends
         if not self._in_forked_child():
             monitoring.set_local_events(self._tool, code, events)
 
     def _on_line(self, code, line):
+        if self._in_forked_child():
+            return DISABLE
         if self.slow:
             return self._on_line_slow(code, line, sys._getframe(1))
         restarts = self.restarts
@@ -441,8 +454,6 @@ class Monitor:
         return None
 
     def _on_line_slow(self, code, line, frame):
-        if self._in_forked_child():
-            return DISABLE
         restarts = self.restarts
         state = self._state()
         if state is None or state.busy:
@@ -473,6 +484,8 @@ class Monitor:
     def _on_instruction(self, code, offset):
         """Instruction breakpoints, and the thread stepping by instruction; other threads running
         the same code go on (and DISABLE the offset unless some thread steps by instruction)."""
+        if self._in_forked_child():
+            return DISABLE
         restarts = self.restarts
         state = self._state()
         if state is None or state.busy:
@@ -500,7 +513,15 @@ class Monitor:
         return DISABLE
 
     def _on_return(self, code, _offset, value):
-        """A step that leaves its frame ends in the caller, on the line of the call."""
+        """A step that leaves its frame ends in the caller, on the line of the call; a threading
+        thread ends where its Thread._bootstrap_inner returns."""
+        if self._in_forked_child():
+            return DISABLE
+        if code is _THREAD_BOOTSTRAP:
+            state = self._states.get(threading.get_ident())
+            if state:
+                self._thread_exited(state)
+            return None
         state = self._state()
         if state is None or state.busy or state.step is None or state.step.kind == "entry":
             return None
@@ -514,7 +535,7 @@ class Monitor:
         return None
 
     def _on_raise(self, code, _offset, exception):
-        if "raised" not in self.exception_filters or self._is_hidden(code.co_filename):
+        if self._in_forked_child() or "raised" not in self.exception_filters or self._is_hidden(code.co_filename):
             return
         state = self._state()
         if state is None or state.busy:
@@ -529,7 +550,7 @@ class Monitor:
 
     def _on_unwind(self, code, _offset, exception):
         """An exception leaving the user's code for library code that called it (which may handle it)."""
-        if "userUnhandled" not in self.exception_filters or self._is_hidden(code.co_filename):
+        if self._in_forked_child() or "userUnhandled" not in self.exception_filters or self._is_hidden(code.co_filename):
             return
         state = self._state()
         frame = sys._getframe(1)
@@ -609,7 +630,8 @@ class Monitor:
 
     def _in_forked_child(self):
         """In a forked child (before forget_after_fork, which threading's own after-fork hook
-        precedes, and after it) the agent touches neither sys.monitoring nor its shared state: on
+        precedes, and after it) the agent touches neither sys.monitoring nor its shared state (every
+        callback asks first; a syscall, once per location or per hit of a breakpoint): on
         3.13t a child can inherit, held by a thread the fork left behind, the interpreter's
         stop-the-world mutex (every sys.monitoring call stops the world) or a dict's mutex (seen
         in _see, both, under CPython's test_reinit_tls_after_fork)."""
@@ -826,6 +848,7 @@ class Monitor:
         self.slow = False
         self._parked = {}
         self._threads = {}
+        self._states = {}
 
     # ---- requests about a stopped thread's frames, served by that thread
 
