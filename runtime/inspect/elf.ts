@@ -163,34 +163,27 @@ export class ElfFile {
 
   /** A defined symbol's link-time value, from .symtab (static symbols too) or else .dynsym. */
   symbol(name: string): ElfSymbol | undefined {
-    for (const type of [SHT_SYMTAB, SHT_DYNSYM]) {
-      const found = this.symbols(type).find((symbol) => symbol.name === name);
-      if (found) return found;
-    }
-    return undefined;
+    if (!this.symbolCache.has(name)) this.symbolCache.set(name, this.findSymbol(SHT_SYMTAB, name) ?? this.findSymbol(SHT_DYNSYM, name));
+    return this.symbolCache.get(name);
   }
 
-  private readonly symbolCache = new Map<number, ElfSymbol[]>();
+  /** Symbols looked up so far, by name. The tables are scanned, not kept: a -g build's symbol table as objects takes tens of MiB. */
+  private readonly symbolCache = new Map<string, ElfSymbol | undefined>();
 
-  private symbols(type: number): ElfSymbol[] {
-    const cached = this.symbolCache.get(type);
-    if (cached) return cached;
-    const symbols: ElfSymbol[] = [];
+  private findSymbol(type: number, name: string): ElfSymbol | undefined {
     const table = this.sections.find((section) => section.type === type);
-    if (table && table.link < this.sections.length) {
-      const entries = this.sectionBytes(table);
-      const names = this.sectionBytes(this.sections[table.link]);
-      for (let at = 0; at + SYMBOL_SIZE <= entries.length; at += SYMBOL_SIZE) {
-        // Undefined symbols (section index 0) are imports from another file.
-        if (entries.readUInt16LE(at + 6) === SHN_UNDEF) continue;
-        symbols.push({
-          name: cString(names, entries.readUInt32LE(at)),
-          value: entries.readBigUInt64LE(at + 8),
-          size: entries.readBigUInt64LE(at + 16),
-        });
+    if (!table || table.link >= this.sections.length) return undefined;
+    const entries = this.sectionBytes(table);
+    const names = this.sectionBytes(this.sections[table.link]);
+    const wanted = Buffer.from(`${name}\0`, 'latin1');
+    for (let at = 0; at + SYMBOL_SIZE <= entries.length; at += SYMBOL_SIZE) {
+      // Undefined symbols (section index 0) are imports from another file.
+      if (entries.readUInt16LE(at + 6) === SHN_UNDEF) continue;
+      const nameAt = entries.readUInt32LE(at);
+      if (nameAt + wanted.length <= names.length && names.compare(wanted, 0, wanted.length, nameAt, nameAt + wanted.length) === 0) {
+        return { name, value: entries.readBigUInt64LE(at + 8), size: entries.readBigUInt64LE(at + 16) };
       }
     }
-    this.symbolCache.set(type, symbols);
-    return symbols;
+    return undefined;
   }
 }

@@ -31,10 +31,17 @@ export function futexAddress(syscall: string, futex: number | undefined): bigint
   return BigInt(first);
 }
 
+/** One buffer for every read: a look reads one short file per thread, several times a second. */
+const line = Buffer.alloc(256);
+
 function readOrEmpty(file: string): string {
+  let descriptor: number | undefined;
   try {
-    return fs.readFileSync(file, 'latin1');
+    descriptor = fs.openSync(file, 'r');
+    return line.toString('latin1', 0, fs.readSync(descriptor, line, 0, line.length, 0));
   } catch {
     return ''; // the thread exited meanwhile
+  } finally {
+    if (descriptor !== undefined) fs.closeSync(descriptor);
   }
 }
