@@ -217,8 +217,10 @@ export class FtpyDebugSession extends LoggingDebugSession {
       const agentView = await this.agent('locks', { ifWaiting: true });
       return agentView.threads.length > 0 ? locksResponse(agentView, undefined, true) : undefined;
     };
-    const view = trackLocks ? tracked : async () => (this.debuggeeMemory?.waitLasted() ? this.locks(false) : undefined);
-    const confirm = trackLocks ? tracked : () => this.locks(false);
+    // From memory alone: with tracking off the agent has nothing to add, and it need not answer at every look.
+    const fromMemory = async () => locksResponse(undefined, await this.debuggeeMemory?.locks(), false);
+    const view = trackLocks ? tracked : async () => (this.debuggeeMemory?.waitLasted() ? fromMemory() : undefined);
+    const confirm = trackLocks ? tracked : fromMemory;
     if (!trackLocks) void this.debuggeeMemory?.prepare();
     this.deadlocks = new DeadlockWatch(view, confirm, DEADLOCK_POLL_MS, {
       allStopped: () => this.allStopped,

@@ -416,14 +416,22 @@ class Monitor:
         return by_name.get(qualname) or by_name.get(f"{frame.f_globals.get('__name__')}.{qualname}") or by_name.get(code.co_name)
 
     def _see(self, code):
-        """Records a code object that started and gives it LINE events if its file has breakpoints."""
+        """Records a code object that started and gives it LINE events if its file has breakpoints.
+
+        Without the monitor's lock unless the file has breakpoints: every new code object of every
+        thread comes here, and threads queueing on that lock while the program stops the world
+        (sys.settrace, sys.setprofile) hung CPython's test_free_threading. The code is recorded
+        before the check, and set_breakpoints places breakpoints before it walks the recorded
+        code: whichever comes second sees the other."""
         filename = code.co_filename
         canonical = self._canonical_path(filename)
+        codes = self._codes.get(canonical)
+        if codes is None:
+            codes = self._codes.setdefault(canonical, weakref.WeakValueDictionary())  # exec'd code may die
+        codes[id(code)] = code
+        if canonical not in self._file_breakpoints:
+            return
         with self._lock:
-            codes = self._codes.get(canonical)
-            if codes is None:
-                codes = self._codes[canonical] = weakref.WeakValueDictionary()  # exec'd code may die
-            codes[id(code)] = code
             lines = self._file_breakpoints.get(canonical)
             if lines is not None:
                 self._bp_lines[filename] = lines
