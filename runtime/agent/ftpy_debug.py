@@ -55,9 +55,9 @@ def main():
         _run(options, args, debugger)
     except SystemExit as exit:
         code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
-        agent_channel.event("exiting", {"exitCode": code})
+        agent_channel.event("exiting", {"exitCode": code}, wait=True)
         raise
-    agent_channel.event("exiting", {"exitCode": 0})
+    agent_channel.event("exiting", {"exitCode": 0}, wait=True)
 
 
 def _register_at_fork(debugger, agent_channel):
