@@ -46,7 +46,8 @@ _ENTRY_CODES = (threading.Thread.run.__code__,)
 _THREAD_BOOTSTRAP = threading.Thread._bootstrap_inner.__code__
 _THREAD_EXCEPTHOOK = threading._make_invoke_excepthook().__code__
 
-# Every callback, for install() and forget_after_fork() alike.
+# Every callback, registered once. A forked child keeps them registered (unregistering stops the
+# world there, see _in_forked_child): each returns at once in a child.
 _CALLBACKS = (
     (EVENTS.PY_START, "_on_start"),
     (EVENTS.PY_RESUME, "_on_resume"),
