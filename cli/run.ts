@@ -3,12 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UserFacingError } from '../runtime/errors';
-import { agentDir } from '../runtime/packageRoot';
+import { agentStartEnvironment, type GilMode, pythonArguments } from '../runtime/agent/agentStart';
 import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
 import { provisionWithProgress } from './runtimeCommand';
 import { UsageError } from './usage';
-
-export type GilMode = 'off' | 'on' | 'default';
 
 interface RunRequest {
   python: string | undefined;
@@ -46,8 +44,6 @@ export function parseRunArgs(args: string[]): RunRequest {
   return { python, gil, file, args: args.slice(index + 1) };
 }
 
-const GIL_FLAGS: Record<GilMode, string[]> = { off: ['-X', 'gil=0'], on: ['-X', 'gil=1'], default: [] };
-
 /** `ftpy run`: runs the file with stdio, exit code and Ctrl-C passed through. */
 export async function runCommand(args: string[]): Promise<number> {
   const request = parseRunArgs(args);
@@ -56,9 +52,9 @@ export async function runCommand(args: string[]): Promise<number> {
   if (!fs.statSync(file).isFile()) throw new UsageError(`ftpy run: ${request.file} is not a file`);
   const python = request.python ? requireFreeThreaded(await describeInterpreter(request.python)).path : (await provisionWithProgress()).python;
 
-  const child = spawn(python, [...GIL_FLAGS[request.gil], path.join(agentDir(), 'ftpy_run.py'), request.file, ...request.args], {
+  const child = spawn(python, pythonArguments(request.gil, { program: request.file }, request.args), {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-    env: { ...process.env, FTPY_REPORT_FD: '3' },
+    env: agentStartEnvironment(process.env, { mode: 'run', reportFd: 3 }),
   });
   const gilEvents: GilEvent[] = [];
   readline.createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {

@@ -266,7 +266,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     if (event.event === 'gcCollection' || event.event === 'gilChange') this.runtime?.record(event);
     else if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
     else if (event.event === 'stopped' && event.body.hitBreakpointIds) this.sendEvent(new Event('stopped', { ...event.body, hitBreakpointIds: this.configuration.clientIds(event.body.hitBreakpointIds) }));
-    else if (event.event !== 'exiting') this.sendEvent(new Event(event.event, event.body));
+    else this.sendEvent(new Event(event.event, event.body));
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {

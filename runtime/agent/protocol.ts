@@ -1,11 +1,11 @@
 // The private channel between the debug adapter and the agent inside the debuggee
-// (runtime/agent/ftpy_debug.py): JSON lines both ways, typed here once.
+// (runtime/agent/ftpy_agent, started by runtime/agent/start/sitecustomize.py): JSON lines both ways, typed here once.
 // Bodies are DAP-shaped, so the adapter forwards most of them unchanged.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LockInfo, LockThreadInfo } from '../model/locks';
 import type { CensusEntry, GcCollection, GilChange } from '../model/samples';
 
-/** What the launcher is told to run, and how to debug it (its OPTIONS_JSON argument). */
+/** What python is told to run (agentStart.ts), and how the agent debugs it. */
 export type AgentTarget = { program: string } | { module: string } | { code: string };
 export type AgentOptions = AgentTarget & {
   stopAll: boolean;
@@ -98,8 +98,6 @@ export interface AgentEvents {
   stopped: DebugProtocol.StoppedEvent['body'];
   thread: DebugProtocol.ThreadEvent['body'];
   output: DebugProtocol.OutputEvent['body'];
-  /** The program is ending with this code (threads may still run before the process exits). */
-  exiting: { exitCode: number };
   /** A finished garbage collection (from gc.callbacks). */
   gcCollection: GcCollection;
   /** An extension module that asked for the GIL was imported. */

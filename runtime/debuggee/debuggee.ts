@@ -2,17 +2,19 @@
 // The debuggee runs in its own process group, so ending it ends the children it started too.
 // It starts either as our child (output piped to us) or in the client's terminal (runInTerminal).
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserFacingError } from '../errors';
-import { agentDir } from '../packageRoot';
+import { agentStartEnvironment, type GilMode, pythonArguments } from '../agent/agentStart';
 import type { AgentOptions } from '../agent/protocol';
 import { AgentChannel, AgentListener } from './agentChannel';
 
-export type GilMode = 'off' | 'on' | 'default';
-const GIL_FLAGS: Record<GilMode, string[]> = { off: ['-X', 'gil=0'], on: ['-X', 'gil=1'], default: [] };
+export type { GilMode } from '../agent/agentStart';
 const HANDSHAKE_TIMEOUT_MS = 15_000;
 const TERMINATE_GRACE_MS = 1_000;
+/** How long after the agent's channel closes the terminal's shell may take to report the exit status. */
+const EXIT_STATUS_WAIT_MS = 2_000;
 
 export interface DebuggeeSpec {
   python: string;
@@ -59,9 +61,9 @@ export function exitMessage(exit: Exit): string | undefined {
 /** Asks the client to run a command in its terminal (DAP runInTerminal); resolves once it started. */
 export type RunInTerminal = (command: string[], cwd: string, env: Record<string, string>) => Promise<void>;
 
-/** The command line that runs a program under the agent (the token goes in the environment). */
-export function debuggeeCommand(spec: DebuggeeSpec, socketPath: string): string[] {
-  return [...GIL_FLAGS[spec.gil], path.join(agentDir(), 'ftpy_debug.py'), socketPath, JSON.stringify(spec.options), ...spec.args];
+/** python's arguments and environment that run the program with the agent connecting to `socket` with `token`. */
+export function debuggeeCommand(spec: DebuggeeSpec, socket: string, token: string): { args: string[]; env: NodeJS.ProcessEnv } {
+  return { args: pythonArguments(spec.gil, spec.options, spec.args), env: agentStartEnvironment(spec.env, { mode: 'debug', socket, token, options: spec.options }) };
 }
 
 export class Debuggee {
@@ -111,9 +113,10 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export async function startDebuggee(spec: DebuggeeSpec, output: DebuggeeOutput): Promise<Debuggee> {
   const listener = new AgentListener(output.log);
   await listener.listen();
-  const child = spawn(spec.python, debuggeeCommand(spec, listener.socketPath), {
+  const command = debuggeeCommand(spec, listener.socketPath, listener.token);
+  const child = spawn(spec.python, command.args, {
     cwd: spec.cwd,
-    env: { ...spec.env, FTPY_AGENT_TOKEN: listener.token },
+    env: command.env,
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true, // its own process group
   });
@@ -141,23 +144,59 @@ export async function startDebuggee(spec: DebuggeeSpec, output: DebuggeeOutput):
   return new Debuggee(child.pid ?? 0, channel, exit);
 }
 
-/** Starts the program under the agent in the client's terminal; its exit code comes from the agent. */
+/** Starts the program under the agent in the client's terminal. Not our child, so its exit
+ * status comes from the shell that runs it there: sh writes it to a file in a private folder. */
 export async function startDebuggeeInTerminal(spec: DebuggeeSpec, runInTerminal: RunInTerminal, log: (message: string) => void): Promise<Debuggee> {
   const listener = new AgentListener(log);
   await listener.listen();
-  const env = { ...changedVariables(spec.env), FTPY_AGENT_TOKEN: listener.token };
-  const started = runInTerminal([spec.python, ...debuggeeCommand(spec, listener.socketPath)], spec.cwd, env);
+  const command = debuggeeCommand(spec, listener.socketPath, listener.token);
+  const statusDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-exit-'));
+  const statusFile = path.join(statusDir, 'status');
+  // Ctrl-C in the terminal reaches python; sh only waits through it (the trap is not inherited).
+  const shell = ['/bin/sh', '-c', 'trap : INT; "$@"; echo $? > "$0"', statusFile];
+  const started = runInTerminal([...shell, spec.python, ...command.args], spec.cwd, changedVariables(command.env));
   const failedToStart = started.then(
     () => new Promise<never>(() => undefined),
     (error: Error) => Promise.reject(new UserFacingError(`The terminal could not start the program: ${error.message}`)),
   );
-  const channel = await handshake(listener, spec, [failedToStart], async () => undefined);
-  let exitCode = 0;
-  channel.on('event', (event) => {
-    if (event.event === 'exiting') exitCode = event.body.exitCode;
-  });
-  const exit = new Promise<Exit>((resolve) => channel.on('close', () => resolve({ code: exitCode, signal: null })));
+  let channel: AgentChannel;
+  try {
+    channel = await handshake(listener, spec, [failedToStart], async () => undefined);
+  } catch (error) {
+    fs.rmSync(statusDir, { recursive: true, force: true });
+    throw error;
+  }
+  const exit = new Promise<Exit>((resolve) => channel.on('close', () => resolve(exitStatus(statusDir, statusFile))));
   return new Debuggee(channel.pid, channel, exit);
+}
+
+/** The exit status sh wrote once the program ended (a signal as 128 + its number); 0 when
+ * none came soon after the agent's channel closed (a detached program runs on). */
+async function exitStatus(statusDir: string, statusFile: string): Promise<Exit> {
+  const read = (): Exit | undefined => {
+    const text = fs.existsSync(statusFile) ? fs.readFileSync(statusFile, 'utf8') : '';
+    if (!text.endsWith('\n')) return undefined;
+    const code = Number(text.trim());
+    const signal = code > 128 && code < 128 + 65 ? (Object.entries(os.constants.signals).find((entry) => entry[1] === code - 128)?.[0] as NodeJS.Signals | undefined) : undefined;
+    return { code, signal: signal ?? null };
+  };
+  const watcher = fs.watch(statusDir);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<Exit>((resolve) => {
+      const settle = () => {
+        const status = read();
+        if (status) resolve(status);
+      };
+      watcher.on('change', settle);
+      timer = setTimeout(() => resolve(read() ?? { code: 0, signal: null }), EXIT_STATUS_WAIT_MS);
+      settle();
+    });
+  } finally {
+    clearTimeout(timer);
+    watcher.close();
+    fs.rmSync(statusDir, { recursive: true, force: true });
+  }
 }
 
 /** The variables of `env` that differ from ours: what a terminal must add to its own environment. */

@@ -36,7 +36,7 @@ suite('DAP: launch errors have one clear message and leave no process', () => {
   /** A stand-in interpreter: the real one for everything but the debuggee's start, where it runs `start`. */
   function wrappedPython(start: string): string {
     const wrapper = path.join(dir, 'python3.13t');
-    fs.writeFileSync(wrapper, `#!/bin/sh\ncase "$*" in\n  *ftpy_debug.py*) ${start} ;;\n  *) exec "${testPython()}" "$@" ;;\nesac\n`, { mode: 0o755 });
+    fs.writeFileSync(wrapper, `#!/bin/sh\nif [ -n "$FTPY_AGENT_START" ]; then ${start}; else exec "${testPython()}" "$@"; fi\n`, { mode: 0o755 });
     return wrapper;
   }
 

@@ -109,6 +109,6 @@ suite('DAP: values and exceptions', () => {
     await client.continueRequest({ threadId });
     assert.equal(await output.exitCode, 1);
     assert.match(output.text, /RuntimeError: main failed/);
-    assert.doesNotMatch(output.text, /ftpy_debug|runpy/);
+    assert.doesNotMatch(output.text, /ftpy_agent|runpy/);
   });
 });

@@ -111,7 +111,8 @@ suite('stress: the agent protocol, fuzzed from the adapter side', () => {
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     const connected = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
     const spec = { python: testPython(), gil: 'off' as const, cwd: dir, env: process.env, args: [], options: { program, stopAll: true, justMyCode: true, stopOnEntry: false, showReturnValue: true, trackLocks: false } };
-    child = spawn(spec.python, debuggeeCommand(spec, socketPath), { env: { ...process.env, FTPY_AGENT_TOKEN: token, FTPY_EVALUATE_TIMEOUT: '1' }, stdio: 'ignore', detached: true });
+    const command = debuggeeCommand(spec, socketPath, token);
+    child = spawn(spec.python, command.args, { env: { ...command.env, FTPY_EVALUATE_TIMEOUT: '1' }, stdio: 'ignore', detached: true });
     const pid = defined(child.pid);
     const adapter = new FakeAdapter(await connected);
     server.close();

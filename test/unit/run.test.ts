@@ -50,7 +50,7 @@ suite('ftpy run', () => {
     const result = await runFtpy(['run', '--python', python, path.join(fixtures, 'run_raises.py')]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /ValueError: raised by the program/);
-    assert.doesNotMatch(result.stderr, /ftpy_run|runpy/);
+    assert.doesNotMatch(result.stderr, /ftpy_agent|sitecustomize|runpy/);
     assert.match(result.stderr, /^Traceback \(most recent call last\):\n {2}File ".*run_raises\.py", line \d+, in <module>/m);
   });
 

@@ -31,7 +31,7 @@ suite('the packaged .vsix', function () {
     const tracked = execFileSync('git', ['ls-files', 'runtime/agent', 'runtime/probe'], { cwd: repoRoot, encoding: 'utf8' })
       .split('\n')
       .filter((file) => /\.(py|c|h)$/.test(file));
-    assert.ok(tracked.some((file) => file.endsWith('ftpy_debug.py')) && tracked.includes('runtime/probe/probe.c'));
+    assert.ok(tracked.includes('runtime/agent/start/sitecustomize.py') && tracked.includes('runtime/probe/probe.c'));
     const packed = names();
     for (const file of ['package.json', 'dist/extension.js', 'dist/debug-adapter.js', 'dist/cli.js', ...tracked]) {
       assert.ok(packed.has(file), `${file} is in the .vsix`);

@@ -25,15 +25,15 @@ class Channel:
         # How many threads of its own the agent starts: the adapter hides them from every view.
         self.send({"type": "hello", "token": token, "pid": os.getpid(), "agentThreads": agent_threads})
 
-    def send(self, message, wait=False):
+    def send(self, message):
         """Queues a message and sends what is queued, unless another thread is sending: that
-        thread sends it. ``wait``: until it is sent, even then (the program's last word)."""
+        thread sends it."""
         if self.closed:
             return
         self._outbox.append((json.dumps(message, default=repr) + "\n").encode())
-        self._flush(wait)
+        self._flush()
 
-    def _flush(self, wait=False):
+    def _flush(self):
         """Sends the outbox. A thread that finds the lock taken does not wait for it: the holder
         may be running the program's own code (a weakref or gc callback that ran during its send)
         that waits for this thread, e.g. one that starts a thread whose start this thread reports
@@ -41,12 +41,11 @@ class Channel:
         lets go of the lock, so nothing queued is left behind."""
         while self._outbox and not self.closed:
             if not self._send_lock.acquire(blocking=False):
-                finalizing = sys.is_finalizing()
-                if not (wait or finalizing):
+                if not sys.is_finalizing():
                     return
                 # At exit, a daemon thread that was sending is stopped for good when it comes back
                 # from sendall, holding the lock: the final sends must not wait for it.
-                if not self._send_lock.acquire(timeout=_FINALIZING_WAIT_S if finalizing else -1):
+                if not self._send_lock.acquire(timeout=_FINALIZING_WAIT_S):
                     self.closed = True  # the lock will never come back: later sends return at once
                     return
             try:
@@ -78,8 +77,8 @@ class Channel:
         # whose lock the parent's agent thread, blocked reading, held at the fork.
         os.close(self._socket.detach())
 
-    def event(self, name, body, wait=False):
-        self.send({"type": "event", "event": name, "body": body}, wait)
+    def event(self, name, body):
+        self.send({"type": "event", "event": name, "body": body})
 
     def reply(self, request, body=None, error=None):
         message = {"type": "response", "id": request.get("id"), "ok": error is None}

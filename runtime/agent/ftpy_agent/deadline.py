@@ -86,5 +86,5 @@ class Watchdog:
                 self._wake.wait(max(0.0, min(pending) - now) if pending else None)
 
 
-# The agent's watchdog; ftpy_debug starts it.
+# The agent's watchdog; start.py starts it.
 watchdog = Watchdog()

@@ -6,21 +6,11 @@ immortal (their count never changes, so threads never write to them):
   by the builtin ``compile()``, which suppresses that (gh-118527);
 - code objects, functions, modules and classes, once the first thread after the main one
   starts (gh-117783); those created later by ``compile()`` stay mortal.
-Running the program through ``compile()`` and ``exec()``, or starting an agent thread before
-the program, would lose both: every call of a function from several threads then contends on
-the count of its code object and of each constant it loads (measured: 5x slower for a loop
-that loads a float constant, 15% for examples/histogram.py's filling).
+ftpy lets python compile and run the program itself, as without ftpy; but starting an agent
+thread before the program would lose the second: every call of a function from several threads
+then contends on the count of its code object (measured: 15% for examples/histogram.py's
+filling).
 """
-
-import marshal
-
-
-def compile_as_python(source, filename):
-    """Compiles a program as ``python FILE`` does: constants immortal, like a .pyc's."""
-    code = compile(source, filename, "exec", dont_inherit=True)
-    # marshal builds the code objects again with the interpreter's own constructor, which
-    # immortalizes their constants (importing a .pyc does the same).
-    return marshal.loads(marshal.dumps(code))
 
 
 def leave_to_program(immortalize_offset):

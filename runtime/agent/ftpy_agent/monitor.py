@@ -38,13 +38,18 @@ _LIBRARY_DIRS = tuple(
 )
 
 
-# Library code whose callee's exception ends the thread or program (not user-unhandled).
+# Library code whose callee's exception ends the thread or program (not user-unhandled): a
+# thread's run, and runpy's _run_code, which runs a program started with -m.
 _ENTRY_CODES = (threading.Thread.run.__code__,)
+_RUNPY = (os.path.join(os.path.dirname(threading.__file__), "runpy.py"), "_run_code")
 # Where threading threads begin, and where threading hands a thread's uncaught exception to
 # threading.excepthook: their PY_START events stay on (one callback per thread), so threads
 # are learnt without wrapping the program's functions or hooks.
 _THREAD_BOOTSTRAP = threading.Thread._bootstrap_inner.__code__
 _THREAD_EXCEPTHOOK = threading._make_invoke_excepthook().__code__
+# Where the interpreter goes once the main thread is done, after printing an exception that
+# ended it (sys.last_exc): the program runs as python runs it, with no launcher to catch it.
+_SHUTDOWN = threading._shutdown.__code__
 
 # Every callback, registered once. A forked child keeps them registered (unregistering stops the
 # world there, see _in_forked_child): each returns at once in a child.
@@ -116,8 +121,9 @@ class Resume:
 
 
 class Monitor:
-    def __init__(self, channel, stop_all=True, just_my_code=True, show_return_value=True):
+    def __init__(self, channel, stop_all=True, just_my_code=True, show_return_value=True, program_code=None):
         self.channel = channel
+        self.program_code = program_code  # the text of a program run as python -c (no file, no linecache)
         self.stop_all = stop_all
         self.just_my_code = just_my_code
         self.show_return_value = show_return_value
@@ -316,11 +322,14 @@ class Monitor:
         return answers
 
     def source(self, reference):
-        """The text of code without a file (python -c, exec of a string), as linecache knows it."""
+        """The text of code without a file: a program run as python -c, or a string exec'd as
+        linecache knows it."""
         import linecache
 
         name = self._source_names.get(reference)
         lines = linecache.getlines(name) if name else []
+        if not lines and name == "<string>" and self.program_code is not None:
+            lines = [self.program_code]
         if not lines:
             raise LookupError("The source of this code is not available.")
         return "".join(lines)
@@ -391,6 +400,11 @@ class Monitor:
         if code is _THREAD_EXCEPTHOOK:
             exception = sys.exception()  # the one _bootstrap_inner's except clause handles
             if exception is not None:
+                self.report_uncaught(exception)
+            return None
+        if code is _SHUTDOWN:
+            exception = getattr(sys, "last_exc", None)  # set by python as it printed it
+            if exception is not None and threading.current_thread() is threading.main_thread():
                 self.report_uncaught(exception)
             return None
         self._see(code)
@@ -566,7 +580,7 @@ class Monitor:
         caller = frame.f_back
         if state is None or state.busy or caller is None or not self._is_hidden(caller.f_code.co_filename):
             return
-        if caller.f_code in _ENTRY_CODES or caller.f_code.co_filename.startswith(AGENT_DIR):
+        if caller.f_code in _ENTRY_CODES or (caller.f_code.co_filename, caller.f_code.co_name) == _RUNPY or caller.f_code.co_filename.startswith(AGENT_DIR):
             return  # it ends the thread or the program: "uncaught" reports that
         self._park(state, self._frames(frame), "exception", exception=exception, break_mode="userUnhandled")
 
