@@ -210,7 +210,7 @@ async function handshake(listener: AgentListener, spec: DebuggeeSpec, failures: 
   const timeoutMs = spec.handshakeTimeoutMs ?? (Number(process.env.FTPY_HANDSHAKE_TIMEOUT_MS) || HANDSHAKE_TIMEOUT_MS);
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new UserFacingError(`The debugger's agent did not connect within ${timeoutMs / 1000} s. The interpreter may be stuck at start-up; see the log.`, 'openLog')),
+      () => reject(new UserFacingError(`The debugger's agent did not connect within ${timeoutMs / 1000} s. The interpreter may be stuck at start-up, or a wrapper may start it without site or PYTHONPATH (python -S, -E or -I), where ftpy's agent starts; see the log.`, 'openLog')),
       timeoutMs,
     );
   });
