@@ -1,6 +1,7 @@
 // Lint rules, including the layering: only extension/ imports 'vscode';
 // runtime/ imports neither 'vscode' nor the DAP library.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const vscodeImport = { name: 'vscode', message: "Only extension/ may import 'vscode' (layering)." };
@@ -28,5 +29,10 @@ export default tseslint.config(
   {
     files: ['extension/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -4,6 +4,7 @@
 //   node scripts/bootstrap.mjs start [serve.mjs options]   serve examples/ in VS Code at
 //                                                           http://127.0.0.1:8080 (FTPY_PORT)
 //   node scripts/bootstrap.mjs test                         run every test tier
+//   node scripts/bootstrap.mjs repeat N [tier]              run every tier (or one) N times, then count failures per test
 //   node scripts/bootstrap.mjs prepare                      only prepare (before running one tier by hand)
 //
 // Plain Node: it runs before node_modules exists.
@@ -18,6 +19,7 @@ import { checkoutCache, repoRoot } from './lib/paths.mjs';
 import { run } from './lib/run.mjs';
 import { provisionRuntime } from './lib/runtime.mjs';
 import { note, seconds, step } from './lib/step.mjs';
+import { repeatTiers } from './lib/repeat.mjs';
 import { runTiers } from './lib/tiers.mjs';
 import { serveUntilStopped } from './serve.mjs';
 
@@ -40,8 +42,8 @@ async function bootstrap(mode) {
 
 async function main() {
   const mode = process.argv[2];
-  if (!['start', 'test', 'prepare'].includes(mode)) {
-    console.error('usage: node scripts/bootstrap.mjs start|test|prepare');
+  if (!['start', 'test', 'repeat', 'prepare'].includes(mode)) {
+    console.error('usage: node scripts/bootstrap.mjs start|test|repeat N [tier]|prepare');
     process.exit(2);
   }
   try {
@@ -50,7 +52,14 @@ async function main() {
     console.error(`\nftpy: ${mode === 'prepare' ? 'bootstrap' : `npm ${mode}`} could not prepare: ${error.message}`);
     process.exit(1);
   }
-  if (mode === 'test') process.exit((await runTiers()) ? 0 : 1);
+  if (mode === 'test') process.exit((await runTiers()).every((tier) => tier.passed) ? 0 : 1);
+  if (mode === 'repeat') {
+    const passed = await repeatTiers(process.argv.slice(3)).catch((error) => {
+      console.error(`ftpy: ${error.message}`);
+      return false;
+    });
+    process.exit(passed ? 0 : 1);
+  }
   if (mode === 'prepare') return;
   await serveUntilStopped(process.argv.slice(3)).catch((error) => {
     console.error(`ftpy: ${error.message}`);

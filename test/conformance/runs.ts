@@ -3,7 +3,7 @@
 // directory within a time limit; a run past its limit has every process it started dumped
 // (`ftpy dump --locks`) and killed, so a hang costs one limit and shows where it hung.
 // Runs go one at a time.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { capabilities } from '../../debug-adapter/session';
 import { cliPath, fixtures } from '../support/cli';
 import { testPython } from '../support/runtime';
 import { adapterPath, defined, isAlive, launchArgs, launchWithBreakpoints, startClient, topFrames } from '../dap/support';
+import { descendants, processReport } from '../../scripts/lib/processTree.cjs';
 
 export type Mode = 'plain' | 'ftpy run' | 'debug';
 
@@ -171,13 +172,6 @@ async function withinLimit<T>(work: Promise<T>, limitMs: number): Promise<T | un
   }
 }
 
-/** The processes under `pid`, parents before their children. */
-function descendants(pid: number): number[] {
-  const listed = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout ?? '';
-  const children = listed.split('\n').map(Number).filter((child) => child > 0);
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
 /** The debug adapter this process started (one session at a time; tsx's esbuild is a child too). */
 function adapterPid(): number {
   const adapter = adapterPath();
@@ -191,15 +185,10 @@ function adapterPid(): number {
   return defined(pid, 'the debug adapter process');
 }
 
-/** What `root` and every process under it are doing (`ps`, then `ftpy dump --locks` of each); then kills them all but `spare`. */
+/** What `root` and every process under it are doing (`ps`, then `ftpy dump --locks` of each Python); then kills them all but `spare`. */
 function dumpAndKill(root: number, spare?: number): string {
   const pids = [root, ...descendants(root)].filter(isAlive);
-  // spawnSync: ps fails when the processes ended meanwhile.
-  const table = pids.length > 0 ? spawnSync('ps', ['-o', 'pid,ppid,etime,args', '-p', pids.join(',')], { encoding: 'utf8' }).stdout : 'no processes left\n';
-  const dumps = pids.map((pid) => {
-    const dump = spawnSync(process.execPath, [cliPath(), 'dump', '--locks', String(pid)], { encoding: 'utf8', timeout: 30_000 });
-    return `$ ftpy dump --locks ${pid}\n${dump.stdout ?? ''}${dump.stderr ?? ''}${dump.error ? `(${dump.error.message})\n` : ''}`;
-  });
+  const report = processReport(pids);
   for (const pid of pids.filter((pid) => pid !== spare)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -207,5 +196,5 @@ function dumpAndKill(root: number, spare?: number): string {
       // it ended meanwhile
     }
   }
-  return [table, ...dumps].join('\n');
+  return report;
 }
