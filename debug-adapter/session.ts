@@ -81,6 +81,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   private readonly configuration = new ClientConfiguration();
   private readonly stackTraces = new StackTraceBatcher(async (requests) => (await this.agent('stackTraces', { requests })).answers);
   private clientRunsInTerminal = false;
+  /** No request but initialize is served before it (DAP's order; a stray client gets nothing done). */
+  private initialized = false;
   /** The launch request's work, until it has answered. */
   private launching?: Promise<boolean>;
   private starting = false;
@@ -106,6 +108,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
+    this.initialized = true;
     response.body = capabilities;
     this.sendResponse(response);
   }
@@ -303,6 +306,10 @@ export class FtpyDebugSession extends LoggingDebugSession {
   /** Requests the agent answers as they come (its bodies are DAP-shaped); the others have methods here. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     const command = request.command;
+    if (!this.initialized && command !== 'initialize') {
+      void this.answer(new Response(request), () => Promise.reject(new UserFacingError(`'${command}' before 'initialize': a DAP client starts with 'initialize'.`)));
+      return;
+    }
     try {
       checkArguments(command, request.arguments);
     } catch (error) {

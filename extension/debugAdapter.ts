@@ -3,13 +3,16 @@ import * as vscode from 'vscode';
 import { trusted } from './trust';
 
 /** Starts ftpy's debug adapter for `ftpy` sessions: `dist/debug-adapter.js` on the extension
- * host's own runtime, or, with FTPY_DEBUG_SERVER=PORT, the adapter you started yourself with
- * `node dist/debug-adapter.js --server=PORT`. */
+ * host's own runtime, or, with FTPY_DEBUG_SERVER=PATH, the adapter you started yourself with
+ * `node dist/debug-adapter.js --server` (PATH: the private socket it printed). */
 export function registerDebugAdapter(): vscode.Disposable {
   return vscode.debug.registerDebugAdapterDescriptorFactory('ftpy', {
     createDebugAdapterDescriptor() {
-      const port = Number(process.env.FTPY_DEBUG_SERVER);
-      if (Number.isInteger(port) && port > 0) return new vscode.DebugAdapterServer(port, '127.0.0.1');
+      const server = process.env.FTPY_DEBUG_SERVER;
+      if (server) {
+        if (!path.isAbsolute(server)) throw new Error(`FTPY_DEBUG_SERVER is '${server}': set it to the socket path that 'node dist/debug-adapter.js --server' printed.`);
+        return new vscode.DebugAdapterNamedPipeServer(server);
+      }
       // In desktop VS Code the extension host's executable is Electron: make it behave as node.
       const options = process.versions.electron ? { env: { ELECTRON_RUN_AS_NODE: '1' } } : undefined;
       return new vscode.DebugAdapterExecutable(process.execPath, [path.join(__dirname, 'debug-adapter.js')], options);

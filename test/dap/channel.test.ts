@@ -1,13 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { AgentListener } from '../../runtime/debuggee/agentChannel';
 import { testPython } from '../support/runtime';
 import { AdapterProcess } from './adapterProcess';
+import { RawClient, SocketDebugClient, startAdapterServer } from './rawClient';
 import { inetSockets, isLoopback, listeningUnixSockets } from './sockets';
 import { adapterPath, defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, Stops, topFrames } from './support';
 
@@ -40,26 +41,65 @@ suite('the private channel and the server mode', () => {
     }
   });
 
-  test('the adapter serves DAP on a loopback port with --server', async () => {
-    const server = spawn(process.execPath, [adapterPath(), '--server=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  test('--server serves DAP on a Unix socket in a 0700 directory, and nowhere else', async () => {
+    const { server, socketPath } = await startAdapterServer();
+    const socket = net.createConnection(socketPath);
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        server.stderr.on('data', (data: Buffer) => {
-          const match = /listening on 127\.0\.0\.1:(\d+)/.exec(data.toString());
-          if (match) resolve(Number(match[1]));
-        });
-        server.on('exit', () => reject(new Error('the adapter exited')));
-      });
-      const client = new DebugClient('node', '', 'ftpy');
-      await client.start(port);
+      assert.equal(fs.statSync(path.dirname(socketPath)).mode & 0o777, 0o700);
+      assert.deepEqual(inetSockets(defined(server.pid, 'the server pid')).filter((open) => open.listening), [], 'no TCP port');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const client = new SocketDebugClient(socket);
       const program = fixture('dap_conditions.py');
       const stops = new Stops(client);
       await launchWithBreakpoints(client, launchArgs(program), [{ path: program, lines: [marker(program, 'loop')] }]);
       const stop = await stops.expect('breakpoint');
       assert.ok(defined(stop.body.threadId, 'a thread') > 0);
-      await client.stop();
+      await client.disconnectRequest({ terminateDebuggee: true });
+    } finally {
+      socket.destroy();
+      server.kill();
+    }
+    await new Promise((resolve) => server.once('exit', resolve));
+    assert.ok(!fs.existsSync(socketPath), 'the socket is removed when the adapter ends');
+  });
+
+  test('--server with a port: one line that says what to do, exit code 2', () => {
+    const result = spawnSync(process.execPath, [adapterPath(), '--server=4711'], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^ftpy: --server takes no port: the adapter listens on a Unix socket only you can reach\.\nusage: /);
+  });
+
+  test('an HTTP request to the server is closed unanswered, and requests before initialize get an error each and run nothing', async () => {
+    const { server, socketPath } = await startAdapterServer();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-unauthenticated-'));
+    const marker = path.join(dir, 'ran');
+    const launch = { code: `open(${JSON.stringify(marker)}, "w").write("x")`, python: testPython() };
+    try {
+      const http = net.createConnection(socketPath);
+      const body = JSON.stringify({ seq: 1, type: 'request', command: 'launch', arguments: launch });
+      http.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      let answered = '';
+      http.on('data', (data: Buffer) => (answered += data.toString()));
+      await new Promise((resolve) => http.on('close', resolve));
+      assert.equal(answered, '', 'no answer to an HTTP request');
+
+      const socket = net.createConnection(socketPath);
+      const client = new RawClient(socket);
+      try {
+        for (const [command, args] of [['launch', launch], ['configurationDone', {}], ['threads', {}]] as const) {
+          const response = await client.request(command, args);
+          assert.equal(response.success, false, command);
+          assert.equal(response.message, `'${command}' before 'initialize': a DAP client starts with 'initialize'.`);
+        }
+        const initialized = await client.request('initialize', { adapterID: 'ftpy', pathFormat: 'path' });
+        assert.equal(initialized.success, true, initialized.message);
+      } finally {
+        socket.destroy();
+      }
+      assert.ok(!fs.existsSync(marker), 'the code never ran');
     } finally {
       server.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
@@ -88,18 +128,6 @@ suite('the private channel: what a session exposes', () => {
       assert.match(output, /token=\[\]\n/);
     } finally {
       await adapter.stop();
-    }
-  });
-
-  test('--server listens on loopback only', async () => {
-    const server = spawn(process.execPath, [adapterPath(), '--server=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    try {
-      await new Promise((resolve) => server.stderr.once('data', resolve));
-      const sockets = inetSockets(defined(server.pid, 'the server pid'));
-      assert.ok(sockets.some((socket) => socket.listening));
-      assert.deepEqual(sockets.filter((socket) => !isLoopback(socket)), []);
-    } finally {
-      server.kill();
     }
   });
 
