@@ -21,6 +21,7 @@ class Channel:
         self._reader = self._socket.makefile("rb")
         self._send_lock = threading.Lock()
         self._outbox = collections.deque()
+        self._is_finalizing = sys.is_finalizing  # kept: at finalization this module's globals are None
         self.closed = False
         # How many threads of its own the agent starts: the adapter hides them from every view.
         self.send({"type": "hello", "token": token, "pid": os.getpid(), "agentThreads": agent_threads})
@@ -41,7 +42,7 @@ class Channel:
         lets go of the lock, so nothing queued is left behind."""
         while self._outbox and not self.closed:
             if not self._send_lock.acquire(blocking=False):
-                if not sys.is_finalizing():
+                if not self._is_finalizing():
                     return
                 # At exit, a daemon thread that was sending is stopped for good when it comes back
                 # from sendall, holding the lock: the final sends must not wait for it.

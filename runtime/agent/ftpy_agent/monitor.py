@@ -130,6 +130,10 @@ class Monitor:
         self.handles = inspection.Handles()
         self.addresses = disassembly.CodeAddresses()
         self._pid = os.getpid()
+        # Kept here: the callbacks' first looks must work while the interpreter finalizes, when
+        # python has set this module's globals (sys, os...) to None.
+        self._getpid = os.getpid
+        self._is_finalizing = sys.is_finalizing
         self._tool = None  # the sys.monitoring tool id, taken at install
         self.slow = False  # read on the hot path: pausing or stepping, so global LINE events are on
         self.restarts = 0  # read on the hot path: counts restart_events() calls
@@ -386,7 +390,7 @@ class Monitor:
     # ---- the callbacks (run on the program's threads, concurrently)
 
     def _on_start(self, code, _offset):
-        if sys.is_finalizing():
+        if self._is_finalizing():
             # The agent's daemon thread may have been stopped for good holding self._lock: a
             # gc callback of the final collections must not wait for it.
             return DISABLE
@@ -419,7 +423,7 @@ class Monitor:
         return DISABLE
 
     def _on_resume(self, code, _offset):
-        if sys.is_finalizing() or self._in_forked_child():
+        if self._is_finalizing() or self._in_forked_child():
             return DISABLE  # as in _on_start
         self._see(code)
         return DISABLE
@@ -658,7 +662,7 @@ class Monitor:
         3.13t a child can inherit, held by a thread the fork left behind, the interpreter's
         stop-the-world mutex (every sys.monitoring call stops the world) or a dict's mutex (seen
         in _see, both, under CPython's test_reinit_tls_after_fork)."""
-        return os.getpid() != self._pid
+        return self._getpid() != self._pid
 
     def _is_set(self, breakpoint):
         """Whether a breakpoint is still set (holding self._lock)."""
