@@ -56,7 +56,7 @@ export const launchAttributes = {
   redirectOutput: { type: 'boolean', description: "Show the program's output in the Debug Console.", default: true },
   logToFile: {
     type: 'boolean',
-    description: "Write the debug adapter's log (every DAP message) to ftpy-debug-adapter-PID.log in the temporary folder ($TMPDIR, else /tmp); its path is shown in the Debug Console.",
+    description: "Write the debug adapter's log (every DAP message, with environment values and evaluate results) to debug-adapter-PID.log in ftpy's log folder ($FTPY_HOME/logs, default ~/.cache/ftpy/logs), readable by you only; its path is shown in the Debug Console.",
     default: false,
   },
   runtimeSampling: {

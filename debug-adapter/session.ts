@@ -1,11 +1,13 @@
 // The ftpy debug session: DAP on one side, the agent inside the debuggee on the other.
 // Most requests are forwarded to the agent unchanged (its bodies are DAP-shaped); errors are
 // turned into failed responses in one place (`answer`).
-import * as os from 'node:os';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BreakpointEvent, Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Response, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
+import { openPrivateLog } from '../runtime/privateLog';
+import { ftpyHome } from '../runtime/provision/home';
 import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
 import { AgentError } from '../runtime/debuggee/agentChannel';
 import { Debuggee, exitMessage, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
@@ -126,9 +128,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
     if (launched) this.sendEvent(new InitializedEvent());
   }
 
-  /** With logToFile, every DAP message goes to a file in the temporary folder (the logger names it in the Debug Console). */
+  /** With logToFile, every DAP message goes to a new 0600 file in ftpy's 0700 log folder (the logger names it in the Debug Console). */
   private setUpLog(toFile: boolean): void {
-    logger.setup(Logger.LogLevel.Warn, toFile ? path.join(os.tmpdir(), `ftpy-debug-adapter-${process.pid}.log`) : false);
+    if (!toFile) return logger.setup(Logger.LogLevel.Warn, false);
+    const log = openPrivateLog(path.join(ftpyHome(), 'logs'), `debug-adapter-${process.pid}.log`);
+    fs.closeSync(log.fd); // the logger opens it again, by name, in a folder only we can change
+    logger.setup(Logger.LogLevel.Warn, log.path);
   }
 
   /** Starts the program; its events and its end are reported while it is the session's program. */

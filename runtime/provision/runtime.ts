@@ -9,6 +9,7 @@ import { ensureBuildPackages } from './buildPackages';
 import { CommandOutput, runCommand } from './commands';
 import { downloadCPythonSource, SourceRequest, sourceRequest } from './cpythonSource';
 import { ftpyHome } from './home';
+import { openPrivateLog } from '../privateLog';
 import { describeInterpreter } from './interpreters';
 import { withLock } from './lock';
 
@@ -74,9 +75,7 @@ export async function ensureRuntime(observer: ProvisionObserver = {}, source: So
 }
 
 async function provision(source: SourceRequest, home: string, observer: ProvisionObserver): Promise<EmbeddedRuntime> {
-  fs.mkdirSync(path.join(home, 'logs'), { recursive: true });
-  const log = path.join(home, 'logs', `provision-${source.suite}-${source.spec.replace(/[^\w.+-]/g, '_')}.log`);
-  const logFd = fs.openSync(log, 'w');
+  const { path: log, fd: logFd } = openPrivateLog(path.join(home, 'logs'), `provision-${source.suite}-${source.spec.replace(/[^\w.+-]/g, '_')}.log`);
   const output: CommandOutput = {
     write(text) {
       fs.writeSync(logFd, text);

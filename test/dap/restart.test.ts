@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { defined, evaluate, fixture, isAlive, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
@@ -67,6 +68,8 @@ suite('DAP: restart, logToFile', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       log = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     }
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the log is readable by its user only');
+    assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700, 'in a folder only its user can list');
     fs.rmSync(file, { force: true });
     assert.match(log, /From client: launch\(/);
     assert.match(log, /"command":"configurationDone"/);
