@@ -8,50 +8,68 @@ import { finished, repoRoot } from '../support/cli';
 
 suite('the provisioning lock', () => {
   let dir: string;
+  let journal: string;
   setup(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-lock-'));
+    journal = path.join(dir, 'journal');
   });
   teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('two processes never hold it at once; the second waits for the first', async () => {
-    const journal = path.join(dir, 'journal');
-    const holder = `
+  /** A process that takes the lock (saying "waiting" on stdout first if it must wait), notes enter and leave in the journal, and holds it `holdMs` (-1: until killed). */
+  function holder(name: string, holdMs: number) {
+    const script = `
       const fs = require('fs');
       const { withLock } = require(${JSON.stringify(path.join(repoRoot, 'runtime/provision/lock.ts'))});
-      withLock(${JSON.stringify(path.join(dir, 'lock'))}, () => fs.appendFileSync(${JSON.stringify(journal)}, 'wait ' + process.argv[1] + '\\n'), async () => {
-        fs.appendFileSync(${JSON.stringify(journal)}, 'enter ' + process.argv[1] + '\\n');
-        await new Promise((resolve) => setTimeout(resolve, 700));
-        fs.appendFileSync(${JSON.stringify(journal)}, 'leave ' + process.argv[1] + '\\n');
+      const note = (what) => fs.appendFileSync(${JSON.stringify(journal)}, what + ' ' + process.argv[1] + '\\n');
+      withLock(${JSON.stringify(path.join(dir, 'locks', 'runtime'))}, () => process.stdout.write('waiting\\n'), async () => {
+        note('enter');
+        process.stdout.write('held\\n');
+        await new Promise((resolve) => (${holdMs} < 0 ? undefined : setTimeout(resolve, ${holdMs})));
+        note('leave');
       });`;
-    const start = (name: string) => finished(spawn(process.execPath, ['--require', 'tsx/cjs', '-e', holder, name], { cwd: repoRoot }), undefined, 30_000);
-    const results = await Promise.all([start('a'), start('b')]);
-    for (const result of results) assert.equal(result.code, 0, result.stderr);
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script, name], { cwd: repoRoot });
+    const said = (word: string) => new Promise<void>((resolve) => child.stdout.on('data', (data: Buffer) => data.toString().includes(word) && resolve()));
+    return { child, said, done: finished(child, undefined, 30_000) };
+  }
+
+  /** The journal's enter/leave lines: each enter followed by the same process's leave, never two enters in a row. */
+  function assertOneAtATime(expectedHolders: number): void {
     const events = fs.readFileSync(journal, 'utf8').trim().split('\n');
-    const entries = events.filter((event) => !event.startsWith('wait'));
-    assert.equal(entries.length, 4);
-    // enter X, leave X, enter Y, leave Y: never two enters in a row.
-    assert.equal(entries[0].split(' ')[1], entries[1].split(' ')[1], events.join(', '));
-    assert.match(entries[0], /^enter/);
-    assert.match(entries[1], /^leave/);
-    assert.ok(events.some((event) => event.startsWith('wait')), 'one of them waited');
-    assert.ok(!fs.existsSync(path.join(dir, 'lock')), 'released');
+    const pairs = events.filter((event) => !event.startsWith('enter killed'));
+    assert.equal(pairs.length, 2 * expectedHolders, events.join(', '));
+    for (let index = 0; index < pairs.length; index += 2) {
+      assert.match(pairs[index] ?? '', /^enter /, events.join(', '));
+      assert.equal(pairs[index + 1], `leave ${(pairs[index] ?? '').split(' ')[1]}`, events.join(', '));
+    }
+  }
+
+  test('two processes never hold it at once; the second waits for the first', async () => {
+    const a = holder('a', 300);
+    await a.said('held');
+    const b = holder('b', 0);
+    await b.said('waiting');
+    for (const result of await Promise.all([a.done, b.done])) assert.equal(result.code, 0, result.stderr);
+    assertOneAtATime(2);
+    assert.equal(fs.statSync(path.join(dir, 'locks')).mode & 0o777, 0o700);
+    assert.equal(fs.statSync(path.join(dir, 'locks', 'secret')).mode & 0o777, 0o600, "the name's secret is the user's own");
   });
 
-  test('a lock left by a process that died is taken over, not waited on', async () => {
-    const lock = path.join(dir, 'lock');
-    const dead = spawn(process.execPath, ['-e', '0']);
-    await new Promise((resolve) => dead.on('close', resolve));
-    fs.mkdirSync(lock);
-    fs.writeFileSync(path.join(lock, 'pid'), String(dead.pid));
-    let waited = false;
-    const value = await withLock(lock, () => (waited = true), async () => 'ran');
-    assert.equal(value, 'ran');
-    assert.equal(waited, false);
+  test('a holder killed with SIGKILL leaves no lock behind: of two provisionings racing for it, one holds it at a time', async () => {
+    const killed = holder('killed', -1);
+    await killed.said('held');
+    const racers = [holder('a', 200), holder('b', 200)];
+    await Promise.all(racers.map((racer) => racer.said('waiting')));
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    for (const result of await Promise.all(racers.map((racer) => racer.done))) assert.equal(result.code, 0, result.stderr);
+    assertOneAtATime(2);
   });
 
   test('the lock is released when the work fails', async () => {
-    const lock = path.join(dir, 'lock');
+    const lock = path.join(dir, 'locks', 'runtime');
     await assert.rejects(withLock(lock, () => undefined, async () => Promise.reject(new Error('build failed'))), /build failed/);
-    assert.ok(!fs.existsSync(lock));
+    let waited = false;
+    assert.equal(await withLock(lock, () => (waited = true), async () => 'ran'), 'ran');
+    assert.equal(waited, false);
   });
 });
