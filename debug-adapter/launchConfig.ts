@@ -181,7 +181,7 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
         stopOnEntry: settings.stopOnEntry,
         showReturnValue: settings.showReturnValue,
         trackLocks: settings.trackLocks,
-        immortalizeOffset: offsets && offsets.interpreter_state.gc + offsets.gc.immortalize,
+        gcState: offsets && { hexversion: offsets.python.hexversion, gc: offsets.interpreter_state.gc, immortalize: offsets.gc.immortalize, garbage: offsets.gc.garbage, callbacks: offsets.gc.callbacks },
       },
     },
     console: settings.console,

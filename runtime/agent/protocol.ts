@@ -13,10 +13,20 @@ export type AgentOptions = AgentTarget & {
   stopOnEntry: boolean;
   showReturnValue: boolean;
   trackLocks: boolean;
-  /** Offset of gc.immortalize in the interpreter's state, when known: the agent leaves
-   * immortalization to the program's first thread, as without a debugger (ftpy_agent/immortal.py). */
-  immortalizeOffset?: number;
+  /** Where the interpreter keeps its GC state, from the probe of its binary, when known: the agent
+   * leaves immortalization to the program's first thread, as without a debugger, after checking
+   * that the interpreter is the one these offsets are for (ftpy_agent/immortal.py). */
+  gcState?: GcStateLayout;
 };
+
+/** Offsets of the interpreter's GC state (in PyInterpreterState) and of three of its fields, for the interpreter of `hexversion`. */
+export interface GcStateLayout {
+  hexversion: number;
+  gc: number;
+  immortalize: number;
+  garbage: number;
+  callbacks: number;
+}
 
 export interface OutsideThreadsInfo {
   idents: number[];

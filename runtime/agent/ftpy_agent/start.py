@@ -33,7 +33,7 @@ def _debug(settings):
 
     def serve_after_reset():
         # The last agent thread, before it compiles anything (breakpoints' files).
-        immortal.leave_to_program(options.get("immortalizeOffset"))
+        immortal.leave_to_program(options.get("gcState"), lambda why: agent_channel.event("output", {"category": "console", "output": f"ftpy: {why}\n"}))
         serve()
 
     debugger.start_agent_thread(serve_after_reset)
