@@ -9,7 +9,7 @@ import { readFutexWaits } from '../runtime/inspect/threadWaits';
 import { LockViews, mergeLockViews } from '../runtime/locks/mergeViews';
 import { AgentThreads } from '../runtime/debuggee/agentThreads';
 import { findCycles } from '../runtime/locks/waitForGraph';
-import { offsetsFor } from '../runtime/probe/cache';
+import { offsetsForProcess } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
 import type { LockCycle, LocksResponseBody } from './protocol';
 
@@ -86,7 +86,7 @@ export class DebuggeeMemory {
 
   private async open(): Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string> {
     try {
-      const probe = await offsetsFor(this.python);
+      const probe = await offsetsForProcess(this.pid, this.python);
       return { reader: ProcessReader.attach(this.pid), probe };
     } catch (error) {
       return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${errorMessage(error)}`;

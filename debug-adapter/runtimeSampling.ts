@@ -8,7 +8,7 @@ import { Event } from '@vscode/debugadapter';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { isInspectError, ProcessReader, RuntimeSampler } from '../runtime/inspect';
 import type { CensusEntry, GcCollection, GilChange } from '../runtime/model/samples';
-import { offsetsFor } from '../runtime/probe/cache';
+import { offsetsForProcess } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
 import { AgentThreads } from '../runtime/debuggee/agentThreads';
 import { FTPY_EVENTS, RefcountArguments, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from './protocol';
@@ -162,7 +162,7 @@ interface MemoryView {
 async function attach(pid: number, python: string): Promise<MemoryView> {
   let probe: ProbeOffsets;
   try {
-    probe = await offsetsFor(python);
+    probe = await offsetsForProcess(pid, python);
   } catch (error) {
     throw new UserFacingError(`The runtime panels have no data: the offsets probe for ${python} could not be built (${errorMessage(error)}).`);
   }

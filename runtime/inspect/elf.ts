@@ -151,6 +151,19 @@ export class ElfFile {
     return this.sections.find((section) => section.name === name);
   }
 
+  /** The GNU build-id the linker stamped on this file (hex), if it has one: the same for every
+   * copy of one build, different for every other build. */
+  buildId(): string | undefined {
+    const note = this.section('.note.gnu.build-id');
+    if (!note) return undefined;
+    const bytes = this.sectionBytes(note);
+    if (bytes.length < 16) return undefined;
+    const nameSize = bytes.readUInt32LE(0);
+    const descSize = bytes.readUInt32LE(4);
+    const descAt = 12 + Math.ceil(nameSize / 4) * 4;
+    return descAt + descSize <= bytes.length && descSize > 0 ? bytes.subarray(descAt, descAt + descSize).toString('hex') : undefined;
+  }
+
   /**
    * The link-time address the file's first PT_LOAD maps at the start of its
    * first mapping (CPython's own rule: p_vaddr rounded down to p_align).

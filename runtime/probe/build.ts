@@ -10,6 +10,7 @@ import { errorMessage } from '../errors';
 import { packageRoot } from '../packageRoot';
 import { describeInterpreter } from '../provision/interpreters';
 import { type ProbeOffsets, parseProbeOffsets } from './offsets';
+import { onPath, untrustedReason } from './trustedFiles';
 
 const run = promisify(execFile);
 
@@ -55,7 +56,14 @@ export async function buildProbe(python: string, outFile: string, source: string
   }
 }
 
+/** Throws unless `file` is ours or root's to run (see trustedFiles.ts). */
+function requireTrusted(file: string, what: string): void {
+  const why = untrustedReason(file, what);
+  if (why) throw new ProbeBuildError(why);
+}
+
 async function findToolchain(python: string): Promise<Toolchain> {
+  requireTrusted(python, 'the interpreter');
   const config = await describeInterpreter(python).catch((error: unknown) => {
     throw new ProbeBuildError(`${python} could not report its build configuration: ${errorMessage(error)}`);
   });
@@ -64,7 +72,11 @@ async function findToolchain(python: string): Promise<Toolchain> {
   if (!existsSync(internal)) {
     throw new ProbeBuildError(`the interpreter's internal headers are missing (no ${internal}); install the runtime with its headers`);
   }
-  return { include: config.include, compiler: await findCompiler(config.compiler), hexversion: config.hexversion };
+  requireTrusted(config.include, "the interpreter's headers");
+  const compiler = await findCompiler(config.compiler);
+  const compilerPath = onPath(compiler[0] ?? '');
+  if (compilerPath) requireTrusted(compilerPath, 'the compiler');
+  return { include: config.include, compiler, hexversion: config.hexversion };
 }
 
 // The compiler the interpreter was built with, else the system's `cc`.
