@@ -1,5 +1,7 @@
 // Serves a real VS Code (code-server) on a loopback port with our installed
-// extension and a folder opened; prints the URL, then "ready" once it answers.
+// extension and a folder opened; prints the URL, then "ready" once it answers, with
+// the random password it asks for (the workbench has a terminal: without a password,
+// any local user could run commands as you).
 // SIGINT/SIGTERM (Ctrl-C) stop code-server and everything it started.
 //
 //   node scripts/serve.mjs [--port N] [--folder DIR] [--user-data-dir DIR] [--until-stdin-closes]
@@ -7,6 +9,7 @@
 // `npm start` runs this after bootstrapping; the end-to-end tests run it too (with
 // --until-stdin-closes, so code-server also goes away if the test process dies).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -45,10 +48,11 @@ export async function serveWorkbench({ port, folder, userDataDir, signal }) {
     fs.writeFileSync(userSettings, JSON.stringify(settings, null, 2));
   }
   const url = `http://127.0.0.1:${port}/`;
+  const password = randomBytes(12).toString('base64url');
   const logFile = path.join(userDataDir, 'code-server.log');
   const log = fs.openSync(logFile, 'w');
   const args = [
-    '--auth', 'none',
+    '--auth', 'password',
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
@@ -61,7 +65,8 @@ export async function serveWorkbench({ port, folder, userDataDir, signal }) {
     folder,
   ];
   // Its own process group, so stopping it reaches every process it started.
-  const child = spawn(codeServerBin(), args, { detached: true, stdio: ['ignore', log, log] });
+  // The password goes in its environment (readable by this user only), not on its command line.
+  const child = spawn(codeServerBin(), args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, PASSWORD: password } });
   fs.closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
@@ -95,7 +100,7 @@ export async function serveWorkbench({ port, folder, userDataDir, signal }) {
     await stop();
     throw error;
   }
-  return { url, logFile, pid: child.pid, stop };
+  return { url, password, logFile, pid: child.pid, stop };
 }
 
 function signalGroup(pid, signal) {
@@ -153,7 +158,7 @@ export async function serveUntilStopped(argv) {
   const leave = () => server.stop().then(() => process.exit(0));
   if (stopping.signal.aborted) leave();
   else stopping.signal.addEventListener('abort', leave, { once: true });
-  console.log(`ftpy: ready: open ${server.url} (code-server pid ${server.pid}, log ${server.logFile}; Ctrl-C stops it)`);
+  console.log(`ftpy: ready: open ${server.url} with password ${server.password} (code-server pid ${server.pid}, log ${server.logFile}; Ctrl-C stops it)`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

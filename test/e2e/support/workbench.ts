@@ -31,9 +31,9 @@ export class Workbench {
     const server = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const workbench = new Workbench(server, userDataDir);
     try {
-      const ready = await waitForOutput(server, /ready: open (\S+) \(code-server pid (\d+)/, 90_000);
-      workbench.codeServerPid = Number(ready[2]);
-      await workbench.launchBrowser(ready[1]);
+      const ready = await waitForOutput(server, /ready: open (\S+) with password (\S+) \(code-server pid (\d+)/, 90_000);
+      workbench.codeServerPid = Number(ready[3]);
+      await workbench.launchBrowser(ready[1], ready[2]);
     } catch (error) {
       await workbench.close();
       throw error;
@@ -46,11 +46,14 @@ export class Workbench {
     return this.page_;
   }
 
-  private async launchBrowser(url: string): Promise<void> {
+  private async launchBrowser(url: string, password: string): Promise<void> {
     const { chromiumPath, chromiumArgs } = await import('../../../scripts/lib/chromium.mjs');
     this.browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     this.page_ = await this.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await this.page_.goto(url);
+    // code-server's login page first, as a user meets it.
+    await this.page_.locator('input[type="password"]').fill(password);
+    await this.page_.keyboard.press('Enter');
     // The explorer lists examples/ once the workbench is up.
     await this.page_.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   }
