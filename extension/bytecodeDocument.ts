@@ -5,6 +5,7 @@ import { compileSource } from '../runtime/bytecode/compile';
 import { formatListing, listModule } from '../runtime/bytecode/listing';
 import { errorMessage } from '../runtime/errors';
 import { RuntimeService } from './runtimeService';
+import { trusted } from './trust';
 
 const SCHEME = 'ftpy-bytecode';
 
@@ -33,6 +34,7 @@ class BytecodeProvider implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const { file, line } = sourceOf(uri);
+    if (!trusted('compile files to show their bytecode')) return `# No bytecode for ${file}: Restricted Mode starts no interpreter. Trust the workspace to see it.\n`;
     try {
       // The editor's text when the file is open (what the user sees), else the saved file.
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));

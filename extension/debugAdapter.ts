@@ -45,13 +45,15 @@ function fileConfiguration(): vscode.DebugConfiguration | undefined {
   return debugFileConfiguration(editor.document.fileName);
 }
 
-/** Resolves ftpy configurations: F5 without launch.json, then the Restricted Mode gate on every launch. */
+/** Resolves ftpy configurations: F5 without launch.json, then the Restricted Mode gate on every
+ * session (a launch runs the program; an attach runs the target's interpreter and a compiler for
+ * the offsets probe). */
 export function registerConfigurationProvider(): vscode.Disposable {
   return vscode.debug.registerDebugConfigurationProvider('ftpy', {
     resolveDebugConfiguration(_folder, config) {
       const resolved = config.type || config.request || config.name ? config : fileConfiguration();
       // Restricted Mode starts nothing; judged on the configuration as resolved (F5 without launch.json becomes a launch only here).
-      return resolved?.request !== 'launch' || trusted('start programs') ? resolved : undefined;
+      return resolved && trusted(resolved.request === 'attach' ? 'attach to processes' : 'start programs') ? resolved : undefined;
     },
   });
 }

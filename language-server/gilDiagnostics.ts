@@ -17,9 +17,10 @@ export const GIL_IMPORT_CODE = 'gil-import';
  * What gets imported (which runs its code): the stdlib never (CPython's own extension
  * modules declare Py_mod_gil, and a few stdlib modules act on import: antigravity opens a
  * browser). In a trusted workspace, site-packages and the file's own modules, found as
- * running the file would find them (its folder first on sys.path). In an untrusted
- * workspace only site-packages modules, found without the file's folder, and never one
- * inside a workspace folder (a .venv there is workspace content too).
+ * running the file would find them (its folder first on sys.path). Called with `trusted`
+ * false (the server itself checks nothing in Restricted Mode), only site-packages modules,
+ * found without the file's folder, and never one inside a workspace folder (a .venv there is
+ * workspace content too).
  */
 export async function gilDiagnostics(file: string, source: string, context: CheckContext, checker: GilImportChecker): Promise<Diagnostic[]> {
   const searchPath = context.trusted ? [path.dirname(file)] : [];

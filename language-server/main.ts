@@ -47,6 +47,11 @@ async function validate(document: TextDocument): Promise<void> {
   const file = filePath(document.uri);
   const interpreter = python();
   if (!file) return;
+  if (!settings.trusted) {
+    // Restricted Mode starts no interpreter: no checks until the workspace is trusted.
+    await connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    return;
+  }
   if (!interpreter) {
     reportOnce('ftpy: no free-threaded interpreter to check imports with: install the embedded runtime or select an interpreter.');
     return;
@@ -97,7 +102,7 @@ connection.onHover(async ({ textDocument, position }) => {
   const document = documents.get(textDocument.uri);
   const file = document && filePath(document.uri);
   const interpreter = python();
-  if (!document || !file || !interpreter) return null;
+  if (!document || !file || !interpreter || !settings.trusted) return null; // Restricted Mode: no interpreter
   try {
     return await hovers.hover(interpreter, document, file, position.line);
   } catch (error) {

@@ -4,7 +4,10 @@
 // any local user could run commands as you).
 // SIGINT/SIGTERM (Ctrl-C) stop code-server and everything it started.
 //
-//   node scripts/serve.mjs [--port N] [--folder DIR] [--user-data-dir DIR] [--until-stdin-closes]
+//   node scripts/serve.mjs [--port N] [--folder DIR] [--user-data-dir DIR] [--until-stdin-closes] [--workspace-trust] [--ftpy-home DIR]
+//
+// For the tests: --workspace-trust turns Workspace Trust on (the folder opens untrusted, in
+// Restricted Mode); --ftpy-home sets the extension's FTPY_HOME (its runtime) in VS Code only.
 //
 // `npm start` runs this after bootstrapping; the end-to-end tests run it too (with
 // --until-stdin-closes, so code-server also goes away if the test process dies).
@@ -41,11 +44,12 @@ const stopTimeoutMs = 5_000;
  * process group (server, extension host, file watcher, terminals' hosts); so
  * does aborting `signal`, also while it is still starting.
  */
-export async function serveWorkbench({ port, folder, userDataDir, signal }) {
+export async function serveWorkbench({ port, folder, userDataDir, signal, workspaceTrust = false, extensionHome }) {
   const userSettings = path.join(userDataDir, 'User', 'settings.json');
   if (!fs.existsSync(userSettings)) {
     fs.mkdirSync(path.dirname(userSettings), { recursive: true });
-    fs.writeFileSync(userSettings, JSON.stringify(settings, null, 2));
+    const trust = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+    fs.writeFileSync(userSettings, JSON.stringify({ ...settings, ...trust }, null, 2));
   }
   const url = `http://127.0.0.1:${port}/`;
   const password = randomBytes(12).toString('base64url');
@@ -56,7 +60,7 @@ export async function serveWorkbench({ port, folder, userDataDir, signal }) {
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', userDataDir,
     // Its config file (it writes one when missing) stays in the profile, not in ~/.config.
@@ -66,7 +70,7 @@ export async function serveWorkbench({ port, folder, userDataDir, signal }) {
   ];
   // Its own process group, so stopping it reaches every process it started.
   // The password goes in its environment (readable by this user only), not on its command line.
-  const child = spawn(codeServerBin(), args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, PASSWORD: password } });
+  const child = spawn(codeServerBin(), args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, PASSWORD: password, ...(extensionHome ? { FTPY_HOME: extensionHome } : {}) } });
   fs.closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
@@ -132,6 +136,8 @@ export async function serveUntilStopped(argv) {
       folder: { type: 'string', default: examplesDir },
       'user-data-dir': { type: 'string', default: path.join(checkoutCache, 'user-data') },
       'until-stdin-closes': { type: 'boolean', default: false },
+      'workspace-trust': { type: 'boolean', default: false },
+      'ftpy-home': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -149,7 +155,7 @@ export async function serveUntilStopped(argv) {
   console.log(`ftpy: starting VS Code (code-server) with ${folder} at http://127.0.0.1:${port}/`);
   let server;
   try {
-    server = await serveWorkbench({ port, folder, userDataDir: path.resolve(values['user-data-dir']), signal: stopping.signal });
+    server = await serveWorkbench({ port, folder, userDataDir: path.resolve(values['user-data-dir']), signal: stopping.signal, workspaceTrust: values['workspace-trust'], extensionHome: values['ftpy-home'] });
   } catch (error) {
     if (stopping.signal.aborted) process.exit(0);
     throw error;

@@ -29,6 +29,8 @@ import { testPython } from '../support/runtime';
 
 suite('language server over stdio', () => {
   let workdir: string;
+  let calls: string;
+  let spy: string;
   let file: string;
   let server: ChildProcess;
   let connection: ProtocolConnection;
@@ -50,6 +52,10 @@ suite('language server over stdio', () => {
     buildNeedsGil(python, workdir);
     for (const name of ['gil_imports.py', 'wraps_needs_gil.py']) fs.copyFileSync(path.join(fixtures, name), path.join(workdir, name));
     file = path.join(workdir, 'gil_imports.py');
+    // The server's interpreter notes each start, so the test sees whether one started at all.
+    calls = path.join(workdir, 'interpreter-starts');
+    spy = path.join(workdir, 'python3.13t');
+    fs.writeFileSync(spy, `#!/bin/sh\necho "$@" >> '${calls}'\nexec '${python}' "$@"\n`, { mode: 0o755 });
     server = spawn(process.execPath, [distPath('language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     connection = createProtocolConnection(new StreamMessageReader(server.stdout as NodeJS.ReadableStream), new StreamMessageWriter(server.stdin as NodeJS.WritableStream));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -63,7 +69,7 @@ suite('language server over stdio', () => {
       rootUri: workspace,
       capabilities: {},
       workspaceFolders: [{ uri: workspace, name: 'work' }],
-      initializationOptions: { python, trusted: false },
+      initializationOptions: { python: spy, trusted: false },
     });
     assert.equal(initialized.capabilities.hoverProvider, true);
     await connection.sendNotification(InitializedNotification.type, {});
@@ -82,13 +88,15 @@ suite('language server over stdio', () => {
     fs.rmSync(workdir, { recursive: true, force: true });
   });
 
-  test('untrusted: no workspace import is checked; trusted: both imports that re-enable the GIL are flagged', async () => {
+  test('untrusted: no interpreter starts (no import is checked, no hover compiles); trusted: both imports that re-enable the GIL are flagged', async () => {
     const uri = pathToFileURL(file).href;
     await connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri, languageId: 'python', version: 1, text: fs.readFileSync(file, 'utf8') },
     });
     assert.deepEqual((await diagnosticsAfter(uri, 0)).diagnostics, []);
+    assert.equal(await connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: marker(file, 'hover') - 1, character: 4 } }), null);
     assert.ok(!fs.existsSync(path.join(workdir, 'imported')), 'untrusted: the workspace module was not imported');
+    assert.ok(!fs.existsSync(calls), 'untrusted: no interpreter started');
 
     await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { trusted: true } });
     const { diagnostics } = await diagnosticsAfter(uri, 1);

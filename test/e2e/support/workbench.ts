@@ -21,12 +21,20 @@ export class Workbench {
     private readonly userDataDir: string,
   ) {}
 
-  /** Starts code-server on a free loopback port with a fresh profile, and opens it in chromium. */
-  static async open(): Promise<Workbench> {
+  /** Starts code-server on a free loopback port with a fresh profile, and opens it in chromium.
+   * `restricted`: Workspace Trust on and examples/ untrusted, with these user settings added, and
+   * the extension's FTPY_HOME set to `extensionHome`. */
+  static async open(restricted?: { settings: Record<string, unknown>; extensionHome: string }): Promise<Workbench> {
     const port = await freePort();
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-e2e-'));
     const serve = path.join(repoRoot, 'scripts', 'serve.mjs');
-    const args = [serve, '--port', String(port), '--user-data-dir', userDataDir, '--until-stdin-closes'];
+    const args = [serve, '--port', String(port), '--user-data-dir', userDataDir, '--until-stdin-closes', ...(restricted ? ['--workspace-trust', '--ftpy-home', restricted.extensionHome] : [])];
+    if (restricted) {
+      // serve.mjs adds its own settings to a profile without any; these come first.
+      fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+      const base = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'workbench.startupEditor': 'none', 'terminal.integrated.gpuAcceleration': 'off' };
+      fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...base, ...restricted.settings }, null, 2));
+    }
     // stdin is a pipe: if this process dies, serve.mjs sees it close and stops code-server.
     const server = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const workbench = new Workbench(server, userDataDir);
