@@ -23,7 +23,25 @@ suite('the extension manifest', () => {
   });
 
   test('activation on our commands (implicit), the ftpy debug type, and Python (for the interpreter in the status bar)', () => {
-    for (const event of manifest.activationEvents as string[]) assert.match(event, /^(onDebug\w*:ftpy|onLanguage:python|workspaceContains:\*\*\/\*\.py)$/);
+    for (const event of manifest.activationEvents as string[]) assert.match(event, /^(onDebugResolve:ftpy|onLanguage:python|workspaceContains:\*\*\/\*\.py)$/);
+  });
+
+  test('launch.json snippets: a file, a module, a read-only attach, each with attributes the debugger declares', () => {
+    const debuggerEntry = manifest.contributes.debuggers[0];
+    const snippets = debuggerEntry.configurationSnippets as { label: string; body: Record<string, unknown> }[];
+    assert.deepEqual(
+      snippets.map((snippet) => [snippet.body.request, Object.keys(snippet.body).filter((key) => ['program', 'module', 'processId'].includes(key))]),
+      [
+        ['launch', ['program']],
+        ['launch', ['module']],
+        ['attach', ['processId']],
+      ],
+    );
+    for (const { label, body } of snippets) {
+      assert.equal(body.type, 'ftpy', label);
+      const declared = Object.keys(debuggerEntry.configurationAttributes[body.request as string].properties);
+      for (const key of Object.keys(body).filter((key) => !['type', 'request', 'name'].includes(key))) assert.ok(declared.includes(key), `${label}: ${key} is a declared attribute`);
+    }
   });
 
   test('every contributed command is registered by the extension', () => {
