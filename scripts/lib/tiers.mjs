@@ -4,6 +4,7 @@
 // reads to know that tests ran. Each tier has a time limit: past it, what it left running is
 // reported (ps and `ftpy dump --locks`) and killed, and the tier fails.
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import processTree from './processTree.cjs';
 import { repoRoot } from './paths.mjs';
 import { seconds } from './step.mjs';
@@ -79,7 +80,7 @@ function npmRun(tier, env) {
     }, tier.limitS * 1000);
     const done = (code) => {
       clearTimeout(limit);
-      resolve({ code, counts: mochaCounts(output.replace(/\x1b\[[0-9;]*m/g, '')) });
+      resolve({ code, counts: mochaCounts(stripVTControlCharacters(output)) });
     };
     child.on('error', () => done(1));
     child.on('close', (code) => done(code ?? 1));
