@@ -18,7 +18,6 @@ import array
 import dis
 import json
 import os
-import struct
 import sys
 import sysconfig
 import warnings

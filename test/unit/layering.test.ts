@@ -1,6 +1,9 @@
-// The lint rule behind "imports flow downward" fires: runtime/ below the adapter, the CLI and the
-// language server, each of those below the extension and none on another.
+// The lint rules fire: "imports flow downward" (runtime/ below the adapter, the CLI and the
+// language server, each of those below the extension and none on another), and the Python lint.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
 import { repoRoot } from '../support/cli';
@@ -35,6 +38,23 @@ suite('layering: imports flow downward', () => {
       ['runtime/inspect/fixture.ts', '../errors'],
     ]) {
       assert.deepEqual(await importErrors(file, specifier), [], `${file} importing ${specifier}`);
+    }
+  });
+});
+
+suite("the Python lint in npm run check (pyright, pyrightconfig.json)", () => {
+  test('an unused import and an undefined name are errors', function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-pylint-'));
+    try {
+      const file = path.join(dir, 'careless.py');
+      fs.writeFileSync(file, 'import os\n\n\ndef f():\n    return undefined_name\n');
+      const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'pyright'), ['-p', path.join(repoRoot, 'pyrightconfig.json'), file], { encoding: 'utf8' });
+      assert.equal(result.status, 1, result.stdout + result.stderr);
+      assert.match(result.stdout, /careless\.py:1:8 - error: Import "os" is not accessed \(reportUnusedImport\)/);
+      assert.match(result.stdout, /careless\.py:5:12 - error: "undefined_name" is not defined \(reportUndefinedVariable\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

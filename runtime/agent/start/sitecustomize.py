@@ -43,7 +43,7 @@ def _run_programs_sitecustomize():
     as python's does when there is none, so that sys.modules holds no sitecustomize either."""
     del sys.modules["sitecustomize"]
     try:
-        import sitecustomize  # noqa: F401  (the program's: this folder is no longer on sys.path)
+        import sitecustomize  # pyright: ignore[reportUnusedImport]  (the program's: this folder is no longer on sys.path)
     except ImportError as error:
         if error.name != "sitecustomize":
             raise
