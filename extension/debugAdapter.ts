@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { InterpreterSelection } from './interpreters';
 import { trusted } from './trust';
 
 /** Starts ftpy's debug adapter for `ftpy` sessions: `dist/debug-adapter.js` on the extension
@@ -45,15 +46,22 @@ function fileConfiguration(): vscode.DebugConfiguration | undefined {
   return debugFileConfiguration(editor.document.fileName);
 }
 
-/** Resolves ftpy configurations: F5 without launch.json, then the Restricted Mode gate on every
- * session (a launch runs the program; an attach runs the target's interpreter and a compiler for
- * the offsets probe). */
-export function registerConfigurationProvider(): vscode.Disposable {
+/** ftpy's one configuration provider: the first launch.json, F5 without launch.json, the Restricted
+ * Mode gate on every session (a launch runs the program; an attach runs the target's interpreter
+ * and a compiler for the offsets probe), and the selected interpreter for launches that name none. */
+export function registerConfigurationProvider(interpreters: InterpreterSelection): vscode.Disposable {
   return vscode.debug.registerDebugConfigurationProvider('ftpy', {
+    provideDebugConfigurations() {
+      return [{ type: 'ftpy', request: 'launch', name: 'Free-Threaded Python: Current File', program: '${file}' }];
+    },
     resolveDebugConfiguration(_folder, config) {
       const resolved = config.type || config.request || config.name ? config : fileConfiguration();
       // Restricted Mode starts nothing; judged on the configuration as resolved (F5 without launch.json becomes a launch only here).
       return resolved && trusted(resolved.request === 'attach' ? 'attach to processes' : 'start programs') ? resolved : undefined;
+    },
+    resolveDebugConfigurationWithSubstitutedVariables(_folder, config) {
+      if (config.request === 'launch' && config.python === undefined && interpreters.python) config.python = interpreters.python;
+      return config;
     },
   });
 }

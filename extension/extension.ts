@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('ftpy.openLog', () => log.show()),
     registerDapTrace(log),
     registerDebugAdapter(),
-    registerConfigurationProvider(),
+    registerConfigurationProvider(interpreters),
     registerLocksView(),
   );
   activateLanguageFeatures(context, runtimes, interpreters, log);

@@ -35,12 +35,6 @@ export class InterpreterSelection implements vscode.Disposable {
     this.disposables.push(
       vscode.commands.registerCommand(SELECT_COMMAND, () => this.select()),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateStatusBar()),
-      vscode.debug.registerDebugConfigurationProvider('ftpy', {
-        resolveDebugConfigurationWithSubstitutedVariables: (_folder, config) => {
-          if (config.request === 'launch' && config.python === undefined && this.chosen) config.python = this.chosen.python;
-          return config;
-        },
-      }),
     );
     // Shown in a workspace with Python files, or while a Python file is open.
     void vscode.workspace.findFiles('**/*.py', '**/node_modules/**', 1).then((found) => {
