@@ -11,7 +11,7 @@ import { seconds } from './step.mjs';
 
 // Limits: about 3x a cold run's time on this kind of machine (2 cores).
 export const tiers = [
-  { name: 'check (tsc + eslint)', script: 'check', limitS: 300 },
+  { name: 'check (tsc, eslint, pyright)', script: 'check', limitS: 300 },
   { name: 'unit', script: 'test:unit', limitS: 600 },
   { name: 'dap', script: 'test:dap', limitS: 900 },
   // CPython's own thread, lock, tracing and monitoring tests, plain vs ftpy run vs debug (about 3 minutes).

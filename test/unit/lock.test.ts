@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { withLock } from '../../runtime/provision/lock';
-import { finished, repoRoot } from '../support/cli';
+import { repoRoot } from '../support/cli';
 
 suite('the provisioning lock', () => {
   let dir: string;
@@ -15,8 +15,9 @@ suite('the provisioning lock', () => {
   });
   teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** A process that takes the lock (saying "waiting" on stdout first if it must wait), notes enter and leave in the journal, and holds it `holdMs` (-1: until killed). */
-  function holder(name: string, holdMs: number) {
+  /** A process that takes the lock (saying "waiting" on stdout first if it must wait), notes enter
+   * and leave in the journal, and holds it until its stdin closes (`release()`), or is killed. */
+  function holder(name: string) {
     const script = `
       const fs = require('fs');
       const { withLock } = require(${JSON.stringify(path.join(repoRoot, 'runtime/provision/lock.ts'))});
@@ -24,12 +25,17 @@ suite('the provisioning lock', () => {
       withLock(${JSON.stringify(path.join(dir, 'locks', 'runtime'))}, () => process.stdout.write('waiting\\n'), async () => {
         note('enter');
         process.stdout.write('held\\n');
-        await new Promise((resolve) => (${holdMs} < 0 ? undefined : setTimeout(resolve, ${holdMs})));
+        await new Promise((resolve) => process.stdin.on('end', resolve).resume());
         note('leave');
       });`;
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script, name], { cwd: repoRoot });
-    const said = (word: string) => new Promise<void>((resolve) => child.stdout.on('data', (data: Buffer) => data.toString().includes(word) && resolve()));
-    return { child, said, done: finished(child, undefined, 30_000) };
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script, name], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    let printed = '';
+    child.stdout.on('data', (data: Buffer) => (printed += data.toString()));
+    const said = (word: string) => new Promise<void>((resolve) => (printed.includes(word) ? resolve() : child.stdout.on('data', () => printed.includes(word) && resolve())));
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+    return { child, said, done, release: () => child.stdin.end() };
   }
 
   /** The journal's enter/leave lines: each enter followed by the same process's leave, never two enters in a row. */
@@ -44,10 +50,13 @@ suite('the provisioning lock', () => {
   }
 
   test('two processes never hold it at once; the second waits for the first', async () => {
-    const a = holder('a', 300);
+    const a = holder('a');
     await a.said('held');
-    const b = holder('b', 0);
+    const b = holder('b');
     await b.said('waiting');
+    a.release();
+    await b.said('held');
+    b.release();
     for (const result of await Promise.all([a.done, b.done])) assert.equal(result.code, 0, result.stderr);
     assertOneAtATime(2);
     assert.equal(fs.statSync(path.join(dir, 'locks')).mode & 0o777, 0o700);
@@ -55,12 +64,18 @@ suite('the provisioning lock', () => {
   });
 
   test('a holder killed with SIGKILL leaves no lock behind: of two provisionings racing for it, one holds it at a time', async () => {
-    const killed = holder('killed', -1);
+    const killed = holder('killed');
     await killed.said('held');
-    const racers = [holder('a', 200), holder('b', 200)];
+    const racers = [holder('a'), holder('b')];
     await Promise.all(racers.map((racer) => racer.said('waiting')));
     killed.child.kill('SIGKILL');
     await killed.done;
+    // Whichever takes it first: the other still waits until it is released.
+    const first = await Promise.race(racers.map((racer) => racer.said('held').then(() => racer)));
+    const second = racers.find((racer) => racer !== first);
+    first.release();
+    await second?.said('held');
+    second?.release();
     for (const result of await Promise.all(racers.map((racer) => racer.done))) assert.equal(result.code, 0, result.stderr);
     assertOneAtATime(2);
   });
