@@ -37,7 +37,7 @@ export async function runTiers({ only, env = {}, closingLine = true } = {}) {
   }
   process.stderr.write('\nftpy: test summary\n');
   for (const { name, passed, time } of results) {
-    process.stderr.write(`  ${passed ? 'PASS' : 'FAIL'}  ${name.padEnd(22)} ${time}\n`);
+    process.stderr.write(`  ${passed ? 'PASS' : 'FAIL'}  ${name.padEnd(30)} ${time}\n`);
   }
   const failed = results.filter((result) => !result.passed);
   process.stderr.write(failed.length ? `ftpy: ${failed.length} tier(s) failed\n` : 'ftpy: all tiers passed\n');
