@@ -443,6 +443,11 @@ class Monitor:
         before the check, and set_breakpoints places breakpoints before it walks the recorded
         code: whichever comes second sees the other."""
         filename = code.co_filename
+        if filename.startswith("<"):
+            # Code of no file (exec'd text, -c): no breakpoint names it, so nothing to record. Not
+            # recording it keeps threads that exec in a loop off one shared table (seen contending
+            # on it in CPython 3.13t, and a forking program's children waiting behind them).
+            return
         canonical = self._canonical_path(filename)
         codes = self._codes.get(canonical)
         if codes is None:
