@@ -52,7 +52,8 @@ suite("another user's files are never run", () => {
     fs.copyFileSync(testPython(), copy);
     fs.chmodSync(copy, 0o755);
     execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, home]);
-    const target = spawn(copy, ['-S', '-X', 'gil=0', '-c', 'import time; print("ready", flush=True); time.sleep(60)'], { uid: NOBODY, gid: NOBODY, env: { PYTHONHOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // It waits on its stdin, which stays open until the test kills it.
+    const target = spawn(copy, ['-S', '-X', 'gil=0', '-c', 'import sys; print("ready", flush=True); sys.stdin.read()'], { uid: NOBODY, gid: NOBODY, env: { PYTHONHOME: home }, stdio: ['pipe', 'pipe', 'pipe'] });
     try {
       await new Promise((resolve, reject) => {
         let errors = '';
