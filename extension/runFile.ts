@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import { RuntimeService } from './runtimeService';
 import { trusted } from './trust';
 
-const TERMINAL_NAME = 'Free-Threaded Python';
-
-/** "Run Python File": runs the file in a terminal through `ftpy run` (GIL off), so that the
- * terminal shows the same command, output and GIL notice as the command line. */
+/** "Run Python File": runs the file through `ftpy run` (GIL off), so that the terminal shows the
+ * same output and GIL notice as the command line. It runs as a task with a process execution:
+ * VS Code starts the process itself, with its own argument list, in a terminal that stays open
+ * with the output and the exit code; nothing is typed into the user's shell, so no shell's
+ * quoting rules (bash, fish, tcsh, a REPL set as the default profile) can change what runs, and
+ * a program still running in a terminal never gets the next command line on its stdin. */
 export async function runPythonFile(uri: vscode.Uri | undefined, runtimes: RuntimeService, log: vscode.LogOutputChannel, python: string | undefined): Promise<void> {
   if (!trusted('run programs')) return;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
@@ -25,25 +27,14 @@ export async function runPythonFile(uri: vscode.Uri | undefined, runtimes: Runti
     await runtimes.showFailure(error);
     return;
   }
-  const cli = path.join(__dirname, 'cli.js');
-  const command = [process.execPath, cli, 'run', ...(python ? ['--python', python] : []), document.fileName].map(shellQuote).join(' ');
-  log.info(`run: ${command}`);
-  const terminal = findTerminal() ?? createTerminal(document.uri);
-  terminal.show();
-  terminal.sendText(command);
-}
-
-function findTerminal(): vscode.Terminal | undefined {
-  return vscode.window.terminals.find((terminal) => terminal.name === TERMINAL_NAME && terminal.exitStatus === undefined);
-}
-
-function createTerminal(file: vscode.Uri): vscode.Terminal {
-  const folder = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? path.dirname(file.fsPath);
+  const args = [path.join(__dirname, 'cli.js'), 'run', ...(python ? ['--python', python] : []), document.fileName];
+  log.info(`run: ${JSON.stringify([process.execPath, ...args])}`);
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
   // In desktop VS Code the extension host's executable is Electron: make it behave as node.
   const env = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : undefined;
-  return vscode.window.createTerminal({ name: TERMINAL_NAME, cwd: folder, env });
-}
-
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: folder?.uri.fsPath ?? path.dirname(document.fileName), env });
+  const name = path.basename(document.fileName);
+  const task = new vscode.Task({ type: 'ftpy', program: document.fileName }, folder ?? vscode.TaskScope.Workspace, name, 'Free-Threaded Python', execution);
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Shared, focus: true, clear: false, echo: true };
+  await vscode.tasks.executeTask(task);
 }

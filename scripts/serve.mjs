@@ -4,10 +4,11 @@
 // any local user could run commands as you).
 // SIGINT/SIGTERM (Ctrl-C) stop code-server and everything it started.
 //
-//   node scripts/serve.mjs [--port N] [--folder DIR] [--user-data-dir DIR] [--until-stdin-closes] [--workspace-trust] [--ftpy-home DIR]
+//   node scripts/serve.mjs [--port N] [--folder DIR] [--user-data-dir DIR] [--until-stdin-closes] [--workspace-trust] [--ftpy-home DIR] [--settings JSON]
 //
 // For the tests: --workspace-trust turns Workspace Trust on (the folder opens untrusted, in
-// Restricted Mode); --ftpy-home sets the extension's FTPY_HOME (its runtime) in VS Code only.
+// Restricted Mode); --ftpy-home sets the extension's FTPY_HOME (its runtime) in VS Code only;
+// --settings adds user settings to a new profile's.
 //
 // `npm start` runs this after bootstrapping; the end-to-end tests run it too (with
 // --until-stdin-closes, so code-server also goes away if the test process dies).
@@ -44,12 +45,12 @@ const stopTimeoutMs = 5_000;
  * process group (server, extension host, file watcher, terminals' hosts); so
  * does aborting `signal`, also while it is still starting.
  */
-export async function serveWorkbench({ port, folder, userDataDir, signal, workspaceTrust = false, extensionHome }) {
+export async function serveWorkbench({ port, folder, userDataDir, signal, workspaceTrust = false, extensionHome, extraSettings = {} }) {
   const userSettings = path.join(userDataDir, 'User', 'settings.json');
   if (!fs.existsSync(userSettings)) {
     fs.mkdirSync(path.dirname(userSettings), { recursive: true });
     const trust = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
-    fs.writeFileSync(userSettings, JSON.stringify({ ...settings, ...trust }, null, 2));
+    fs.writeFileSync(userSettings, JSON.stringify({ ...settings, ...trust, ...extraSettings }, null, 2));
   }
   const url = `http://127.0.0.1:${port}/`;
   const password = randomBytes(12).toString('base64url');
@@ -127,6 +128,17 @@ function httpStatus(url) {
   });
 }
 
+function settingsObject(text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // reported below
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`--settings ${text}: give a JSON object of VS Code settings, as in settings.json`);
+  return value;
+}
+
 /** The CLI: serve until a signal (or the end of stdin with --until-stdin-closes). */
 export async function serveUntilStopped(argv) {
   const { values } = parseArgs({
@@ -138,11 +150,13 @@ export async function serveUntilStopped(argv) {
       'until-stdin-closes': { type: 'boolean', default: false },
       'workspace-trust': { type: 'boolean', default: false },
       'ftpy-home': { type: 'string' },
+      settings: { type: 'string', default: '{}' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid port ${values.port}: use a number 1-65535 (FTPY_PORT)`);
 
+  const extraSettings = settingsObject(values.settings);
   const folder = path.resolve(values.folder);
   // Signals stop code-server from the moment it is spawned, not only once it answers.
   const stopping = new AbortController();
@@ -155,7 +169,7 @@ export async function serveUntilStopped(argv) {
   console.log(`ftpy: starting VS Code (code-server) with ${folder} at http://127.0.0.1:${port}/`);
   let server;
   try {
-    server = await serveWorkbench({ port, folder, userDataDir: path.resolve(values['user-data-dir']), signal: stopping.signal, workspaceTrust: values['workspace-trust'], extensionHome: values['ftpy-home'] });
+    server = await serveWorkbench({ port, folder, userDataDir: path.resolve(values['user-data-dir']), signal: stopping.signal, workspaceTrust: values['workspace-trust'], extensionHome: values['ftpy-home'], extraSettings });
   } catch (error) {
     if (stopping.signal.aborted) process.exit(0);
     throw error;

@@ -34,7 +34,7 @@ suite('e2e: Restricted Mode', () => {
     const index = JSON.parse(fs.readFileSync(path.join(path.dirname(realPrefix), 'index.json'), 'utf8')) as Record<string, string>;
     fs.writeFileSync(path.join(home, 'runtimes', 'index.json'), JSON.stringify(Object.fromEntries(Object.keys(index).map((key) => [key, spyPrefix]))));
 
-    workbench = await Workbench.open({ settings: {}, extensionHome: home });
+    workbench = await Workbench.open({ untrusted: true, extensionHome: home });
     const page = workbench.page;
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
     await workbench.openFile('histogram.py');

@@ -22,19 +22,15 @@ export class Workbench {
   ) {}
 
   /** Starts code-server on a free loopback port with a fresh profile, and opens it in chromium.
-   * `restricted`: Workspace Trust on and examples/ untrusted, with these user settings added, and
-   * the extension's FTPY_HOME set to `extensionHome`. */
-  static async open(restricted?: { settings: Record<string, unknown>; extensionHome: string }): Promise<Workbench> {
+   * `settings` are added to the profile's; `untrusted`: Workspace Trust on and examples/ untrusted
+   * (Restricted Mode); `extensionHome`: the extension's FTPY_HOME. */
+  static async open(options: { settings?: Record<string, unknown>; untrusted?: boolean; extensionHome?: string } = {}): Promise<Workbench> {
     const port = await freePort();
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-e2e-'));
     const serve = path.join(repoRoot, 'scripts', 'serve.mjs');
-    const args = [serve, '--port', String(port), '--user-data-dir', userDataDir, '--until-stdin-closes', ...(restricted ? ['--workspace-trust', '--ftpy-home', restricted.extensionHome] : [])];
-    if (restricted) {
-      // serve.mjs adds its own settings to a profile without any; these come first.
-      fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-      const base = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'workbench.startupEditor': 'none', 'terminal.integrated.gpuAcceleration': 'off' };
-      fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...base, ...restricted.settings }, null, 2));
-    }
+    const args = [serve, '--port', String(port), '--user-data-dir', userDataDir, '--until-stdin-closes', '--settings', JSON.stringify(options.settings ?? {})];
+    if (options.untrusted) args.push('--workspace-trust');
+    if (options.extensionHome) args.push('--ftpy-home', options.extensionHome);
     // stdin is a pipe: if this process dies, serve.mjs sees it close and stops code-server.
     const server = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const workbench = new Workbench(server, userDataDir);
