@@ -3,13 +3,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runTiers } from './tiers.mjs';
+import { parseArgs } from 'node:util';
+import { runTiers, tiers } from './tiers.mjs';
 
 /** Parses `N [tier]`; throws with the usage on anything else. */
 export function parseRepeatArgs(args) {
-  const [times, only, ...rest] = args;
+  const usage = `usage: npm run test:repeat -- N [tier]   (N >= 1; tier: ${tiers.map((tier) => tier.script).join(', ')})`;
+  let positionals;
+  try {
+    ({ positionals } = parseArgs({ args, allowPositionals: true }));
+  } catch (error) {
+    throw new Error(`${error.message}\n${usage}`);
+  }
+  const [times, only, ...rest] = positionals;
   const count = Number(times);
-  if (!Number.isInteger(count) || count < 1 || rest.length > 0) throw new Error('usage: npm run test:repeat -- N [tier]   (N >= 1; tier: check, test:unit, test:dap, test:conformance, test:e2e, stress)');
+  if (!Number.isInteger(count) || count < 1 || rest.length > 0) throw new Error(usage);
   return { count, only };
 }
 

@@ -12,5 +12,6 @@ export interface TierResult {
   time: string;
 }
 export declare function mochaCounts(output: string): Counts;
+export declare function unittestCounts(output: string): Counts;
 export declare function closingLineOf(results: readonly Pick<TierResult, 'passed' | 'counts'>[]): string;
 export declare function runTiers(options?: { only?: string; env?: Record<string, string>; closingLine?: boolean }): Promise<TierResult[]>;

@@ -12,6 +12,8 @@ import { seconds } from './step.mjs';
 // Limits: about 3x a cold run's time on this kind of machine (2 cores).
 export const tiers = [
   { name: 'check (tsc, eslint, pyright)', script: 'check', limitS: 300 },
+  // The agent's pure logic, in Python's own unittest (seconds).
+  { name: 'agent (python unittest)', script: 'test:agent', limitS: 120, counts: unittestCounts },
   { name: 'unit', script: 'test:unit', limitS: 600 },
   { name: 'dap', script: 'test:dap', limitS: 900 },
   // CPython's own thread, lock, tracing and monitoring tests, plain vs ftpy run vs debug (about 3 minutes).
@@ -52,6 +54,19 @@ export function closingLineOf(results) {
   return `ftpy: ${total('passed')} passed, ${failures} failed, ${total('skipped')} skipped`;
 }
 
+/** Test counts from unittest's closing lines ("Ran 25 tests in 0.1s", then "OK (skipped=1)" or "FAILED (failures=1, errors=2)"). */
+export function unittestCounts(output) {
+  const ran = [...output.matchAll(/^Ran (\d+) tests? in [\d.]+s$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const outcomes = {};
+  for (const [, list] of output.matchAll(/^(?:OK|FAILED) \((.*)\)$/gm)) {
+    for (const [, name, count] of list.matchAll(/([a-z][a-z ]*)=(\d+)/g)) outcomes[name] = (outcomes[name] ?? 0) + Number(count);
+  }
+  const total = (...names) => names.reduce((sum, name) => sum + (outcomes[name] ?? 0), 0);
+  const failed = total('failures', 'errors', 'unexpected successes');
+  const skipped = total('skipped', 'expected failures');
+  return { passed: ran - failed - skipped, failed, skipped };
+}
+
 /** Test counts from mocha's epilogue lines ("  12 passing (3s)", "  1 pending", "  2 failing") in a tier's output. */
 export function mochaCounts(output) {
   const count = (word) => [...output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((sum, match) => sum + Number(match[1]), 0);
@@ -80,7 +95,7 @@ function npmRun(tier, env) {
     }, tier.limitS * 1000);
     const done = (code) => {
       clearTimeout(limit);
-      resolve({ code, counts: mochaCounts(stripVTControlCharacters(output)) });
+      resolve({ code, counts: (tier.counts ?? mochaCounts)(stripVTControlCharacters(output)) });
     };
     child.on('error', () => done(1));
     child.on('close', (code) => done(code ?? 1));

@@ -24,6 +24,14 @@ suite("npm test's closing count", () => {
     const { mochaCounts } = await import('../../scripts/lib/tiers.mjs');
     assert.deepEqual(mochaCounts('tsc: done\n'), { passed: 0, failed: 0, skipped: 0 });
   });
+
+  test("the agent tier's unittest report: ran, failures, errors and skips, whatever the order of its outcome", async () => {
+    const { unittestCounts } = await import('../../scripts/lib/tiers.mjs');
+    const failedRun = ['test_a (test_x.A.test_a) ... ok', 'Ran 2 tests in the loop ... FAILED (failures=9)', '-'.repeat(70), 'Ran 12 tests in 0.031s', '', 'FAILED (failures=2, errors=1, skipped=3, expected failures=1)'].join('\n');
+    assert.deepEqual(unittestCounts(failedRun), { passed: 5, failed: 3, skipped: 4 });
+    assert.deepEqual(unittestCounts('Ran 25 tests in 0.020s\n\nOK\n'), { passed: 25, failed: 0, skipped: 0 });
+    assert.deepEqual(unittestCounts('Ran 4 tests in 1.5s\n\nOK (skipped=1)\n'), { passed: 3, failed: 0, skipped: 1 });
+  });
 });
 
 suite("npm test's closing line and npm run test:repeat's report", () => {
@@ -63,6 +71,6 @@ suite("npm test's closing line and npm run test:repeat's report", () => {
     const { parseRepeatArgs } = await import('../../scripts/lib/repeat.mjs');
     assert.deepEqual(parseRepeatArgs(['10']), { count: 10, only: undefined });
     assert.deepEqual(parseRepeatArgs(['3', 'test:dap']), { count: 3, only: 'test:dap' });
-    for (const wrong of [[], ['0'], ['2.5'], ['ten'], ['2', 'dap', 'e2e']]) assert.throws(() => parseRepeatArgs(wrong), /usage: npm run test:repeat -- N \[tier\]/);
+    for (const wrong of [[], ['0'], ['2.5'], ['ten'], ['2', 'dap', 'e2e'], ['--fast', '2']]) assert.throws(() => parseRepeatArgs(wrong), /usage: npm run test:repeat -- N \[tier\]/);
   });
 });

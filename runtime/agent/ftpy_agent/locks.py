@@ -353,8 +353,9 @@ class _Entry:
 class Snapshot:
     """The agent's view of the locks: built on the agent thread from what the program's threads recorded."""
 
-    def __init__(self, monitor, stacks):
-        self.monitor = monitor
+    def __init__(self, is_hidden, thread_name, stacks):
+        self.is_hidden = is_hidden
+        self.thread_name = thread_name
         self.stacks = stacks
         self._lines = {}
         self.entries = {}  # id(outermost object) -> _Entry
@@ -425,7 +426,7 @@ class Snapshot:
     def _site(self, frame, lasti):
         """Where the program took or awaits a lock: the first frame of the program's own code
         (not the library or agent frames in between), with the stack above it when asked for."""
-        is_hidden = self.monitor._is_hidden
+        is_hidden = self.is_hidden
         line = self._line(frame.f_code, lasti) if lasti >= 0 else frame.f_lineno
         while frame.f_back is not None and is_hidden(frame.f_code.co_filename):
             frame = frame.f_back
@@ -479,7 +480,7 @@ class Snapshot:
             thread = {
                 "threadId": ident,
                 "nativeId": state.native_id,
-                "name": self.monitor.thread_name(state),
+                "name": self.thread_name(state),
                 "state": "stopped" if state.native_id in parked else "blocked" if ident in waits else "running",
                 "holds": holds.get(ident, []),
             }

@@ -68,7 +68,7 @@ class Session:
         if command == "setFunctionBreakpoints":
             return {"breakpoints": monitor.set_function_breakpoints(args["breakpoints"])}
         if command == "source":
-            return {"content": monitor.source(args["sourceReference"])}
+            return {"content": monitor.sources.text(args["sourceReference"])}
         if command == "setExceptionBreakpoints":
             monitor.set_exception_filters(args["filters"])
             return {}
@@ -76,7 +76,7 @@ class Session:
             self.configured.set()
             return {}
         if command == "threads":
-            return {"threads": monitor.threads(), "outside": monitor.outside_threads()}
+            return {"threads": monitor.threads.listed(), "outside": monitor.outside_threads()}
         if command == "continue":
             everyone, release = monitor.resume(args["threadId"], single_thread=args.get("singleThread", False))
             return self._answer_then(request, {"allThreadsContinued": everyone}, release)
