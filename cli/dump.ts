@@ -7,6 +7,8 @@ import { findCycles } from '../runtime/locks/waitForGraph';
 import type { LockCycle } from '../runtime/model/locks';
 import { offsetsFor } from '../runtime/probe/cache';
 import { loadProbeOffsets, ProbeOffsets } from '../runtime/probe/offsets';
+import { parseOptions } from './options';
+import { UsageError } from './usage';
 
 const USAGE = 'usage: ftpy dump [--json] [--locks] [--offsets PROBE_JSON] PID';
 const EXIT_ERROR = 2;
@@ -18,32 +20,16 @@ interface DumpArgs {
   offsets?: string;
 }
 
-function parseArgs(args: string[]): DumpArgs | string {
-  let json = false;
-  let locks = false;
-  let offsets: string | undefined;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--json') json = true;
-    else if (arg === '--locks') locks = true;
-    else if (arg === '--offsets') {
-      offsets = args[++i];
-      if (offsets === undefined) return '--offsets needs a file (the offsets probe JSON)';
-    } else if (arg.startsWith('-')) return `unknown option ${arg}`;
-    else positional.push(arg);
-  }
-  if (positional.length !== 1) return positional.length === 0 ? 'missing PID' : 'expected exactly one PID';
-  if (!/^[1-9][0-9]{0,9}$/.test(positional[0])) return `PID must be a positive integer, not "${positional[0]}"`;
-  return { pid: Number(positional[0]), json, locks, offsets };
+function parseDumpArgs(args: string[]): DumpArgs {
+  const options = { json: { type: 'boolean', default: false }, locks: { type: 'boolean', default: false }, offsets: { type: 'string' } } as const;
+  const { values, positionals } = parseOptions('dump', USAGE, args, options);
+  const mistake = positionals.length !== 1 ? (positionals.length === 0 ? 'missing PID' : 'expected exactly one PID') : !/^[1-9][0-9]{0,9}$/.test(positionals[0]) ? `PID must be a positive integer, not "${positionals[0]}"` : undefined;
+  if (mistake) throw new UsageError(`ftpy dump: ${mistake} (${USAGE})`);
+  return { pid: Number(positionals[0]), json: values.json, locks: values.locks, offsets: values.offsets };
 }
 
 export async function dumpCommand(args: string[]): Promise<number> {
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`ftpy dump: ${parsed} (${USAGE})\n`);
-    return EXIT_ERROR;
-  }
+  const parsed = parseDumpArgs(args);
   const given = parsed.offsets === undefined ? undefined : loadProbeOffsets(parsed.offsets);
   if (parsed.offsets !== undefined && !given) {
     process.stderr.write(`ftpy dump: ${parsed.offsets} is not an offsets probe JSON file\n`);

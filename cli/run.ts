@@ -5,6 +5,7 @@ import * as readline from 'node:readline';
 import { UserFacingError } from '../runtime/errors';
 import { agentStartEnvironment, type GilMode, pythonArguments } from '../runtime/agent/agentStart';
 import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
+import { parseOptionsBeforeProgram } from './options';
 import { provisionWithProgress } from './runtimeCommand';
 import { UsageError } from './usage';
 
@@ -15,33 +16,15 @@ interface RunRequest {
   args: string[];
 }
 
+const RUN_USAGE = 'usage: ftpy run [--python PATH] [--gil off|on|default] FILE [ARGS...]';
+
 export function parseRunArgs(args: string[]): RunRequest {
-  let python: string | undefined;
-  let gil: GilMode = 'off';
-  let index = 0;
-  const value = (option: string) => {
-    const next = args[++index];
-    if (next === undefined) throw new UsageError(`ftpy run: ${option} needs a value`);
-    return next;
-  };
-  for (; index < args.length; index++) {
-    const arg = args[index];
-    if (arg === '--') {
-      index++;
-      break;
-    }
-    if (arg === '--python') python = value(arg);
-    else if (arg.startsWith('--python=')) python = arg.slice('--python='.length);
-    else if (arg === '--gil' || arg.startsWith('--gil=')) {
-      const mode = arg === '--gil' ? value(arg) : arg.slice('--gil='.length);
-      if (mode !== 'off' && mode !== 'on' && mode !== 'default') throw new UsageError(`ftpy run: --gil must be off, on or default, not '${mode}'`);
-      gil = mode;
-    } else if (arg.startsWith('-')) throw new UsageError(`ftpy run: unknown option '${arg}' (options go before FILE)`);
-    else break;
-  }
-  const file = args[index];
-  if (file === undefined) throw new UsageError('ftpy run: which file? (usage: ftpy run [--python PATH] [--gil off|on|default] FILE [ARGS...])');
-  return { python, gil, file, args: args.slice(index + 1) };
+  const { values, program } = parseOptionsBeforeProgram('run', RUN_USAGE, args, { python: { type: 'string' }, gil: { type: 'string', default: 'off' } });
+  const gil = values.gil;
+  if (gil !== 'off' && gil !== 'on' && gil !== 'default') throw new UsageError(`ftpy run: --gil must be off, on or default, not '${gil}'`);
+  const [file, ...programArgs] = program;
+  if (file === undefined) throw new UsageError(`ftpy run: which file? (${RUN_USAGE})`);
+  return { python: values.python, gil, file, args: programArgs };
 }
 
 /** `ftpy run`: runs the file with stdio, exit code and Ctrl-C passed through. */

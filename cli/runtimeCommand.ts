@@ -1,12 +1,14 @@
 import { ensureRuntime } from '../runtime/provision/runtime';
+import { parseOptions } from './options';
 import { UsageError } from './usage';
 
 /** `ftpy runtime [--json]`. */
 export async function runtimeCommand(args: string[]): Promise<number> {
-  const unknown = args.filter((arg) => arg !== '--json');
-  if (unknown.length > 0) throw new UsageError(`ftpy runtime: unexpected argument '${unknown[0]}' (usage: ftpy runtime [--json])`);
+  const usage = 'usage: ftpy runtime [--json]';
+  const { values, positionals } = parseOptions('runtime', usage, args, { json: { type: 'boolean', default: false } });
+  if (positionals.length > 0) throw new UsageError(`ftpy runtime: unexpected argument '${positionals[0]}' (${usage})`);
   const runtime = await provisionWithProgress();
-  if (args.includes('--json')) {
+  if (values.json) {
     process.stdout.write(`${JSON.stringify({ python: runtime.python, version: runtime.version, prefix: runtime.prefix, log: runtime.log })}\n`);
   } else {
     process.stdout.write(`${runtime.python}\nPython ${runtime.version}, free-threaded (embedded runtime)\n`);

@@ -6,15 +6,19 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { FtpyDebugSession } from './session';
 
 const USAGE = 'usage: node dist/debug-adapter.js [--server]   (--server: listen on a private Unix socket and print its path)';
 
-function serverMode(argv: readonly string[]): boolean {
-  if (argv.length === 0) return false;
-  if (argv.length === 1 && argv[0] === '--server') return true;
-  process.stderr.write(`${argv.some((arg) => arg.startsWith('--server=')) ? 'ftpy: --server takes no port: the adapter listens on a Unix socket only you can reach.\n' : ''}${USAGE}\n`);
-  process.exit(2);
+function serverMode(argv: string[]): boolean {
+  try {
+    return parseArgs({ args: argv, options: { server: { type: 'boolean', default: false } } }).values.server;
+  } catch {
+    const port = argv.some((arg) => arg.startsWith('--server='));
+    process.stderr.write(`${port ? 'ftpy: --server takes no port: the adapter listens on a Unix socket only you can reach.\n' : ''}${USAGE}\n`);
+    process.exit(2);
+  }
 }
 
 function serve(): void {

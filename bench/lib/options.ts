@@ -1,4 +1,5 @@
 // The command line every benchmark accepts.
+import { parseArgs } from 'node:util';
 export interface BenchOptions {
   /** Fewer rounds and less work: a smoke run in well under a minute. */
   quick: boolean;
@@ -29,33 +30,29 @@ export const USAGE = `options:
   --json        print the results as JSON (to paste into notes)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const quick = argv.includes('--quick');
-  const json = argv.includes('--json');
-  let rounds = quick ? 3 : 5;
-  let repeatUnderMs = 15_000;
-  let caseTimeoutMs = 30_000;
-  let size: number | undefined;
-  const without: string[] = [];
-  const numeric: Record<string, (value: number) => void> = {
-    '--rounds': (value) => (rounds = value),
-    '--repeat-under': (value) => (repeatUnderMs = value * 1000),
-    '--case-timeout': (value) => (caseTimeoutMs = value * 1000),
-    '--size': (value) => (size = value),
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--quick' || arg === '--json') continue;
-    const count = /^\d+$/.test(argv[i + 1] ?? '') ? Number(argv[i + 1]) : 0;
-    if (numeric[arg] && count > 0) {
-      numeric[arg](count);
-      i++;
-      continue;
-    }
-    if (arg === '--without' && argv[i + 1] && !argv[i + 1].startsWith('--')) {
-      without.push(argv[++i]);
-      continue;
-    }
-    throw new Error(`unknown or incomplete option ${arg}\n${USAGE}`);
+  const numbers = { type: 'string' } as const;
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, rounds: numbers, 'repeat-under': numbers, 'case-timeout': numbers, size: numbers, without: { type: 'string', multiple: true, default: [] } },
+    }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${USAGE}`);
   }
-  return { quick, json, rounds, repeatUnderMs, caseTimeoutMs, without, size };
+  const count = (name: 'rounds' | 'repeat-under' | 'case-timeout' | 'size', otherwise: number | undefined) => {
+    const text = values[name];
+    if (text === undefined) return otherwise;
+    if (!/^[1-9]\d*$/.test(text)) throw new Error(`--${name} takes a positive whole number, not '${text}'\n${USAGE}`);
+    return Number(text);
+  };
+  return {
+    quick: values.quick,
+    json: values.json,
+    rounds: count('rounds', values.quick ? 3 : 5) as number,
+    repeatUnderMs: (count('repeat-under', 15) as number) * 1000,
+    caseTimeoutMs: (count('case-timeout', 30) as number) * 1000,
+    without: values.without,
+    size: count('size', undefined),
+  };
 }

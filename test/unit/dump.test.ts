@@ -68,11 +68,12 @@ suite('ftpy dump', () => {
   for (const [args, pattern] of [
     [[], /missing PID.*usage: ftpy dump/],
     [['abc'], /PID must be a positive integer, not "abc".*usage/],
-    [['-5'], /unknown option -5.*usage/],
+    [['-5'], /unknown option '-5'.*usage/],
     [['0'], /positive integer/],
     [['1', '2'], /exactly one PID/],
-    [['--jsn', '1'], /unknown option --jsn/],
-    [['--offsets'], /--offsets needs a file/],
+    [['--jsn', '1'], /unknown option '--jsn'/],
+    [['--offsets'], /--offsets needs a value \(usage: ftpy dump .*--offsets PROBE_JSON/],
+    [['--json=yes', '1'], /--json takes no value/],
   ] as [string[], RegExp][]) {
     test(`bad arguments ${JSON.stringify(args)}: usage, exit 2`, async () => {
       assertOneLineError(await dump(args), pattern);

@@ -121,10 +121,11 @@ suite('ftpy run', () => {
       ['a folder', ['run', 'examples'], /^ftpy run: examples is not a file$/, 2],
       ['an unknown option', ['run', '--fast', 'x.py'], /^ftpy run: unknown option '--fast'/, 2],
       ['a bad --gil', ['run', '--gil', 'maybe', 'x.py'], /^ftpy run: --gil must be off, on or default, not 'maybe'$/, 2],
-      ['--python without a value', ['run', '--python'], /^ftpy run: --python needs a value$/, 2],
+      ['--python without a value', ['run', '--python'], /^ftpy run: --python needs a value \(usage: ftpy run /, 2],
+      ["options after FILE are the program's", ['run', 'no/such/file.py', '--gil', 'maybe', '--fast'], /^ftpy run: no\/such\/file\.py: no such file$/, 2],
       ['an interpreter that does not exist', ['run', '--python', '/no/python3.13t', 'examples/histogram.py'], /^ftpy: Python interpreter not found: \/no\/python3\.13t\./, 1],
       ['an unknown command', ['fly'], /^ftpy: unknown command 'fly'/, 2],
-      ['a bad runtime argument', ['runtime', '--xml'], /^ftpy runtime: unexpected argument '--xml'/, 2],
+      ['a bad runtime argument', ['runtime', '--xml'], /^ftpy runtime: unknown option '--xml' \(usage: ftpy runtime/, 2],
     ];
     for (const [name, args, message, code] of cases) {
       test(name, async () => {
