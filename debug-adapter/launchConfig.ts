@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { parse as parseEnv } from 'dotenv';
 import { UserFacingError } from '../runtime/errors';
 import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
 import { readyRuntime } from '../runtime/provision/runtime';
@@ -28,7 +29,7 @@ export const launchAttributes = {
   args: { type: 'array', items: { type: 'string' }, description: 'Command line arguments of the program.', default: [] },
   cwd: { type: 'string', description: "The program's working directory (default: the program's folder, else the adapter's).", default: '${workspaceFolder}' },
   env: { type: 'object', additionalProperties: { type: ['string', 'null'] }, description: 'Environment variables to set (null removes one).', default: {} },
-  envFile: { type: 'string', description: 'A file of NAME=VALUE lines added to the environment (env wins).' },
+  envFile: { type: 'string', description: 'A .env file (NAME=VALUE lines, read as dotenv reads them) added to the environment (env wins).' },
   python: { type: 'string', description: 'The free-threaded interpreter (default: the one chosen with "Select Interpreter", else ftpy\'s embedded runtime).' },
   gil: {
     type: 'string',
@@ -207,6 +208,7 @@ function environment(args: LaunchArguments, cwd: string): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
+/** The file as dotenv reads it: `export`, comments, quoted values with escapes, values on several lines. */
 function readEnvFile(file: string): Record<string, string> {
   let text: string;
   try {
@@ -214,13 +216,7 @@ function readEnvFile(file: string): Record<string, string> {
   } catch {
     throw new UserFacingError(`The env file does not exist: ${file}. Fix "envFile" in the launch configuration.`);
   }
-  const env: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([\w.]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!match || line.trimStart().startsWith('#')) continue;
-    env[match[1] as string] = (match[2] as string).replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return env;
+  return parseEnv(text);
 }
 
 function isDirectory(file: string): boolean {

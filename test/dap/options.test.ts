@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
@@ -52,6 +54,23 @@ suite('DAP: launch options, paging, setExpression', () => {
     await client.continueRequest({ threadId });
     assert.equal(await output.exitCode, 0);
     assert.match(output.text, /scaled 500 changed/);
+  });
+
+  test('envFile is read as dotenv reads it (export, comments, quotes, escapes, lines); env wins over it', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-envfile-'));
+    const envFile = path.join(folder, '.env');
+    fs.writeFileSync(
+      envFile,
+      ['# a comment', 'export EXPORTED=yes', 'PLAIN=a b c   # a comment after the value', "SINGLE='no $expansion # kept'", 'DOUBLE="line1\\nline2"', 'MULTI="first', 'second"', 'EQUALS=a=b', 'OVERRIDDEN=from the file', ''].join('\n'),
+    );
+    const names = ['EXPORTED', 'PLAIN', 'SINGLE', 'DOUBLE', 'MULTI', 'EQUALS', 'OVERRIDDEN'];
+    const output = new ProgramOutput(client);
+    const code = `import json, os; print(json.dumps({name: os.environ.get(name) for name in ${JSON.stringify(names)}}))`;
+    await launchWithBreakpoints(client, launchArgs(undefined, { code, envFile, env: { OVERRIDDEN: 'from env' } }));
+    assert.equal(await output.exitCode, 0);
+    fs.rmSync(folder, { recursive: true });
+    const seen = JSON.parse(defined(output.text.split('\n').find((line) => line.startsWith('{')), 'the program printed its environment')) as Record<string, string>;
+    assert.deepEqual(seen, { EXPORTED: 'yes', PLAIN: 'a b c', SINGLE: 'no $expansion # kept', DOUBLE: 'line1\nline2', MULTI: 'first\nsecond', EQUALS: 'a=b', OVERRIDDEN: 'from env' });
   });
 
   test('module runs a module as python -m does', async () => {
