@@ -26,7 +26,7 @@ import { serveUntilStopped } from './serve.mjs';
 async function bootstrap(mode) {
   const started = performance.now();
   await step('npm dependencies', ensureNodeModules);
-  fs.mkdirSync(checkoutCache, { recursive: true });
+  fs.mkdirSync(checkoutCache, { recursive: true, mode: 0o700 });
   const packageLog = path.join(checkoutCache, 'package.log');
   fs.rmSync(packageLog, { force: true });
   const vsix = await step('package the extension', () => packageExtension({ logFile: packageLog }));

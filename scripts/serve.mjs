@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { codeServerBin } from './lib/code-server.mjs';
 import { checkoutCache, examplesDir, extensionsDir } from './lib/paths.mjs';
+import { openPrivateLog } from './lib/run.mjs';
 
 /** Settings that keep the workbench quiet and deterministic (no welcome page, no trust prompt, a DOM terminal). */
 const settings = {
@@ -55,7 +56,7 @@ export async function serveWorkbench({ port, folder, userDataDir, signal, worksp
   const url = `http://127.0.0.1:${port}/`;
   const password = randomBytes(12).toString('base64url');
   const logFile = path.join(userDataDir, 'code-server.log');
-  const log = fs.openSync(logFile, 'w');
+  const log = openPrivateLog(logFile, { truncate: true });
   const args = [
     '--auth', 'password',
     '--bind-addr', `127.0.0.1:${port}`,

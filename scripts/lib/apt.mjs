@@ -1,6 +1,5 @@
 // Debian packages the tools need, installed with apt's own client when we are
 // root; otherwise one message that says exactly what to install.
-import fs from 'node:fs';
 import path from 'node:path';
 import { ftpyHome } from './paths.mjs';
 import { capture, run } from './run.mjs';
@@ -15,7 +14,6 @@ export async function ensureDebianPackages(packages, purpose) {
     throw new Error(`the Debian package(s) ${missing.join(', ')}, needed for ${purpose}, are not installed: run \`sudo ${command}\`, then try again.`);
   }
   const logFile = path.join(ftpyHome, 'logs', 'apt-get.log');
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
   note(`installing Debian package(s) ${missing.join(', ')}, needed for ${purpose} (log: ${logFile})`);
   const options = { env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile };
   const args = ['install', '-y', '-q', '--no-install-recommends', ...missing];

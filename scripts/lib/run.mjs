@@ -2,6 +2,7 @@
 // one clear error, and that keeps stdout free for what the user must read.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * Runs a command to completion; its output goes to our stderr, or to `logFile`
@@ -9,7 +10,7 @@ import fs from 'node:fs';
  */
 export function run(command, args, { cwd, env, logFile } = {}) {
   return new Promise((resolve, reject) => {
-    const log = logFile ? fs.openSync(logFile, 'a') : 2;
+    const log = logFile ? openPrivateLog(logFile) : 2;
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
     child.on('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
     child.on('close', (code, signal) => {
@@ -38,6 +39,19 @@ export function capture(command, args, { cwd, env, showProgress = false } = {}) 
       code === 0 ? resolve(stdout) : reject(new Error(`\`${[command, ...args].join(' ')}\` failed (exit ${code})${stderr ? `: ${stderr.trim()}` : ''}`)),
     );
   });
+}
+
+/**
+ * Opens a log of the scripts (appended to, or emptied first with `truncate`) as ftpy's own logs
+ * are: a 0600 file (one found wider is closed to others) in a folder created 0700, never
+ * written through a link planted under its name.
+ */
+export function openPrivateLog(logFile, { truncate = false } = {}) {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o700 });
+  const { O_WRONLY, O_CREAT, O_NOFOLLOW, O_APPEND, O_TRUNC } = fs.constants;
+  const fd = fs.openSync(logFile, O_WRONLY | O_CREAT | O_NOFOLLOW | (truncate ? O_TRUNC : O_APPEND), 0o600);
+  fs.fchmodSync(fd, 0o600);
+  return fd;
 }
 
 function lastLines(file, count) {

@@ -38,6 +38,22 @@ suite('private logs', () => {
     assert.equal(fs.readFileSync(target, 'utf8'), 'untouched');
   });
 
+  test("the scripts' logs (npm test's and npm start's tools) are private too: 0600 in a 0700 folder, never written through a link", async () => {
+    const { openPrivateLog: openScriptLog } = await import('../../scripts/lib/run.mjs');
+    const log = path.join(dir, 'cache', 'logs', 'apt-get.log');
+    fs.closeSync(openScriptLog(log));
+    assert.equal(fs.statSync(log).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.dirname(log)).mode & 0o777, 0o700);
+    fs.chmodSync(log, 0o644);
+    fs.closeSync(openScriptLog(log));
+    assert.equal(fs.statSync(log).mode & 0o777, 0o600, 'a log found readable by others is closed to them');
+    const target = path.join(dir, 'elsewhere');
+    fs.writeFileSync(target, 'untouched');
+    fs.symlinkSync(target, path.join(dir, 'planted.log'));
+    assert.throws(() => openScriptLog(path.join(dir, 'planted.log'), { truncate: true }), /ELOOP/);
+    assert.equal(fs.readFileSync(target, 'utf8'), 'untouched');
+  });
+
   test("a folder that is not the user's own is refused", function () {
     if (process.getuid?.() !== 0) this.skip(); // only root can make a folder another user's
     const theirs = path.join(dir, 'theirs');

@@ -1,0 +1,2 @@
+// Types for the tests, which import run.mjs.
+export declare function openPrivateLog(logFile: string, options?: { truncate?: boolean }): number;
