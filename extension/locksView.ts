@@ -1,6 +1,7 @@
-// The "Threads & Locks" view (Run and Debug container, ftpy sessions): asks the active ftpy
-// session for 'ftpy/locks' on every stop and every second while it runs; the tree itself is
-// built by locksTree.ts.
+// The "Threads & Locks" view (Run and Debug container, ftpy sessions): while it is visible, asks
+// the active ftpy session for 'ftpy/locks' on every stop and every second while it runs, and once
+// when it comes into view. Hidden, it asks nothing: each answer is a walk of the program's memory,
+// taken from the program on a machine whose cores it uses. The tree is built by locksTree.ts.
 import * as vscode from 'vscode';
 import { FTPY_EVENTS, FTPY_REQUESTS, type LocksResponseBody } from '../debug-adapter/protocol';
 import { ftpyRequest } from './ftpyRequest';
@@ -49,12 +50,14 @@ class LocksTreeProvider implements vscode.TreeDataProvider<LockTreeNode> {
   }
 }
 
-/** Registers the view and keeps it in step with the active ftpy session. */
+/** Registers the view and keeps it in step with the active ftpy session while it is visible. */
 export function registerLocksView(): vscode.Disposable {
   const provider = new LocksTreeProvider();
+  const view = vscode.window.createTreeView('ftpy.locks', { treeDataProvider: provider, showCollapseAll: true });
   const stopped = new Set<string>();
   let pending = false;
   const refresh = async (session: vscode.DebugSession | undefined = vscode.debug.activeDebugSession) => {
+    if (!view.visible) return;
     if (session?.type !== 'ftpy') {
       provider.show(undefined);
       return;
@@ -69,10 +72,20 @@ export function registerLocksView(): vscode.Disposable {
       pending = false;
     }
   };
-  const timer = setInterval(() => {
-    const session = vscode.debug.activeDebugSession;
-    if (session?.type === 'ftpy' && !stopped.has(session.id)) void refresh(session);
-  }, REFRESH_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const followVisibility = () => {
+    if (view.visible && timer === undefined) {
+      timer = setInterval(() => {
+        const session = vscode.debug.activeDebugSession;
+        if (session?.type === 'ftpy' && !stopped.has(session.id)) void refresh(session);
+      }, REFRESH_MS);
+      void refresh();
+    } else if (!view.visible && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  followVisibility();
   const tracker = vscode.debug.registerDebugAdapterTrackerFactory('ftpy', {
     createDebugAdapterTracker: (session) => ({
       onWillReceiveMessage: (message: { type?: string; command?: string }) => {
@@ -93,7 +106,8 @@ export function registerLocksView(): vscode.Disposable {
     }),
   });
   return vscode.Disposable.from(
-    vscode.window.createTreeView('ftpy.locks', { treeDataProvider: provider, showCollapseAll: true }),
+    view,
+    view.onDidChangeVisibility(followVisibility),
     tracker,
     vscode.debug.onDidChangeActiveDebugSession((session) => void refresh(session)),
     vscode.debug.onDidTerminateDebugSession(() => void refresh()),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sharedWorkbench } from './support/workbench';
+import { sharedWorkbench, Workbench } from './support/workbench';
 
 const deadlock = fs.readFileSync(path.resolve(__dirname, '..', '..', 'examples', 'deadlock.py'), 'utf8').split('\n');
 /** Where each thread takes its second lock: the inner (8-space indented) `with`. */
@@ -43,5 +43,37 @@ suite('e2e: Threads & Locks', () => {
     for (const header of collapsed) await header.click(); // as the next tests expect them
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  test('the view asks the program for its locks only while it is visible', async () => {
+    // Every DAP message in the extension's log, and a program that runs for a minute, no stop.
+    const workbench = await Workbench.open({ settings: { 'ftpy.trace.dap': true } });
+    const count = (log: string, pattern: RegExp) => log.match(pattern)?.length ?? 0;
+    const locksRequests = (log: string) => count(log, /client → adapter \{[^\n]*"command":"ftpy\/locks"/g);
+    const sampleBatches = (log: string) => count(log, /adapter → client \{[^\n]*"event":"ftpy\/runtimeSample"/g);
+    /** The log once the program has sent `more` sample batches (at most 10 a second) beyond those in `log`. */
+    const whileRunning = (log: string, more: number) => workbench.waitForLog((now) => sampleBatches(now) >= sampleBatches(log) + more, `${more} more sample batches`);
+    try {
+      await workbench.openFile('shared_refcount.py');
+      await workbench.runCommand('Free-Threaded Python: Debug Python File');
+      // The Explorer stays in front (no stop): the Run and Debug views are hidden.
+      let log = await whileRunning('', 20);
+      assert.equal(locksRequests(log), 0, 'no locks request while the view is hidden');
+
+      await workbench.runCommand('View: Show Run and Debug');
+      const header = workbench.page.locator('.pane-header', { hasText: 'Threads & Locks' });
+      await header.waitFor();
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      log = await workbench.waitForLog((now) => locksRequests(now) >= 3, 'three locks requests (one a second while the view is visible)');
+
+      await workbench.runCommand('View: Show Explorer');
+      const whenHidden = locksRequests(workbench.extensionLog());
+      log = await whileRunning(workbench.extensionLog(), 20);
+      assert.ok(locksRequests(log) <= whenHidden + 1, `hidden again, the view went on asking: ${locksRequests(log) - whenHidden} more requests`);
+      await workbench.page.keyboard.press('Shift+F5');
+      await workbench.page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+    } finally {
+      await workbench.close();
+    }
   });
 });

@@ -122,13 +122,18 @@ export class Workbench {
   }
 
   async waitForTerminalText(text: string, timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const shown = await this.terminalText();
-      if (shown.includes(text)) return shown;
-      if (Date.now() > deadline) throw new Error(`the terminal did not show "${text}" within ${timeoutMs / 1000} s; it shows:\n${shown}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    return waitForText(() => this.terminalText(), (shown) => shown.includes(text), `the terminal did not show "${text}"`, timeoutMs);
+  }
+
+  /** The text of the extension's log ("Free-Threaded Python" output), as VS Code has written it so far. */
+  extensionLog(): string {
+    const found = findFile(path.join(this.userDataDir, 'logs'), 'Free-Threaded Python.log');
+    return found ? fs.readFileSync(found, 'utf8') : '';
+  }
+
+  /** Waits until the extension's log (written by VS Code as it goes) satisfies `done`. */
+  async waitForLog(done: (log: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
+    return waitForText(async () => this.extensionLog(), done, `the extension's log did not show ${what}`, timeoutMs);
   }
 
   /** Saves test-results/<name>.png and returns its path. */
@@ -175,4 +180,22 @@ export async function openedWorkbench(): Promise<Workbench | undefined> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function findFile(dir: string, name: string): string | undefined {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name === name) return path.join(entry.parentPath, entry.name);
+  }
+  return undefined;
+}
+
+/** Reads `read()` until `done` holds; past `timeoutMs`, fails saying what did not happen and what it read last. */
+async function waitForText(read: () => Promise<string>, done: (text: string) => boolean, failure: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await read();
+    if (done(text)) return text;
+    if (Date.now() > deadline) throw new Error(`${failure} within ${timeoutMs / 1000} s; it shows:\n${text.slice(-4000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
