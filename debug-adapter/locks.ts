@@ -2,15 +2,9 @@
 // The agent's lock tracking says who holds which lock and since where; the process's memory
 // adds what tracking cannot see (threads blocked in C, critical sections, the import lock);
 // the wait-for graph (runtime/locks/waitForGraph.ts) finds the cycles.
-import { errorMessage } from '../runtime/errors';
 import type { AgentLocks } from '../runtime/agent/protocol';
-import { ProcessReader } from '../runtime/inspect';
-import { readFutexWaits } from '../runtime/inspect/threadWaits';
 import { LockViews, mergeLockViews } from '../runtime/locks/mergeViews';
-import { AgentThreads } from '../runtime/debuggee/agentThreads';
 import { findCycles } from '../runtime/locks/waitForGraph';
-import { offsetsForProcess } from '../runtime/probe/cache';
-import type { ProbeOffsets } from '../runtime/probe/offsets';
 import type { LockCycle, LocksResponseBody } from './protocol';
 
 /**
@@ -29,69 +23,6 @@ export function locksResponse(agentView: AgentLocks | undefined, memory: LockVie
   const merged = mergeLockViews(agentView, typeof memory === 'string' ? undefined : memory);
   const notes = [...(trackLocks ? [] : [TRACKING_OFF_NOTE]), ...(typeof memory === 'string' ? [memory] : []), ...merged.notes];
   return { source: trackLocks ? 'agent+memory' : 'memory', threads: merged.threads, locks: merged.locks, cycles: findCycles(merged.threads, merged.locks), notes };
-}
-
-/** The launched program's memory, opened once: its locks (a note saying why when they cannot be
- * read), whether a thread waits, and the reader itself for other views (threads started from C). */
-export class DebuggeeMemory {
-  private opened?: Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string>;
-  private waits = new Map<number, bigint>();
-  /** The lasting waits when waitLasted() last said yes (the memory was read for them). */
-  private readFor = new Map<number, bigint>();
-
-  constructor(
-    private readonly pid: number,
-    private readonly python: string,
-    private readonly agentThreads = new AgentThreads(),
-  ) {}
-
-  /** Opens the process (and finds its probe offsets) ahead of the first read. */
-  prepare(): Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string> {
-    return (this.opened ??= this.open());
-  }
-
-  /** The program's locks and threads (the agent's own threads left out). */
-  async locks(): Promise<LockViews | string> {
-    const opened = await this.prepare();
-    if (typeof opened === 'string') return opened;
-    await this.agentThreads.ready;
-    try {
-      return this.agentThreads.fromLocks(opened.reader.locks(opened.probe));
-    } catch (error) {
-      return `The process's memory could not be read this time: ${errorMessage(error)}`;
-    }
-  }
-
-  /**
-   * Whether a program thread has been in the same futex wait since the last call, and that wait
-   * is new since the last time this said yes. Every blocking wait of CPython (parking lot, RLock,
-   * thread locks) is one, so a thread in a deadlock shows this without a read of the memory; a
-   * cycle can only form when some thread enters a new wait, so threads that keep waiting where
-   * they were (an idle pool, the agent's own threads) cost no read.
-   */
-  waitLasted(): boolean {
-    const waits = readFutexWaits(this.pid);
-    const lasting = new Map([...waits].filter(([thread, address]) => this.waits.get(thread) === address && !this.agentThreads.hasNative(thread)));
-    this.waits = waits;
-    const fresh = [...lasting].some(([thread, address]) => this.readFor.get(thread) !== address);
-    if (fresh) this.readFor = lasting;
-    return fresh;
-  }
-
-  close(): void {
-    const opened = this.opened;
-    this.opened = Promise.resolve('The program has ended.');
-    void opened?.then((reader) => typeof reader !== 'string' && reader.reader.close());
-  }
-
-  private async open(): Promise<{ reader: ProcessReader; probe: ProbeOffsets } | string> {
-    try {
-      const probe = await offsetsForProcess(this.pid, this.python);
-      return { reader: ProcessReader.attach(this.pid), probe };
-    } catch (error) {
-      return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${errorMessage(error)}`;
-    }
-  }
 }
 
 export interface DeadlockHandlers {

@@ -17,6 +17,7 @@ import type { ProbeOffsets } from '../runtime/probe/offsets';
 import { AttachArguments, launchAttributes } from './launchConfig';
 import { memoryStackTrace } from './memoryFrames';
 import { FTPY_REQUESTS, LocksArguments, LocksResponseBody } from './protocol';
+import { DebuggeeMemory } from './debuggeeMemory';
 import { RuntimeSampling } from './runtimeSampling';
 
 const READ_ONLY = 'read-only attach';
@@ -68,7 +69,7 @@ export class ReadOnlyAttach {
     send(new OutputEvent(`ftpy: ${READ_ONLY} to process ${pid}: threads, stacks, locks and runtime panels only, the process keeps running and is left untouched.\n`, 'console'));
     const python = reader.interpreterPath();
     const toConsole = (message: string) => send(new OutputEvent(`ftpy: ${message}\n`, 'console'));
-    const runtime = python && probe ? new RuntimeSampling(pid, python, launchAttributes.runtimeSampling.default, send, toConsole) : undefined;
+    const runtime = python && probe ? new RuntimeSampling(DebuggeeMemory.ofReader(reader, probe), launchAttributes.runtimeSampling.default, send, toConsole) : undefined;
     return new ReadOnlyAttach(reader, probe, send, runtime);
   }
 

@@ -8,9 +8,9 @@ import { Event } from '@vscode/debugadapter';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { isInspectError, ProcessReader, RuntimeSampler } from '../runtime/inspect';
 import type { CensusEntry, GcCollection, GilChange } from '../runtime/model/samples';
-import { offsetsForProcess } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
-import { AgentThreads } from '../runtime/debuggee/agentThreads';
+import type { AgentThreads } from '../runtime/debuggee/agentThreads';
+import type { DebuggeeMemory } from './debuggeeMemory';
 import { FTPY_EVENTS, RefcountArguments, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from './protocol';
 
 const BATCH_MS = 100;
@@ -34,21 +34,22 @@ export class RuntimeSampling {
   /** The reader of the debuggee's memory, once attached; rejected with a UserFacingError saying why not. */
   private readonly memory: Promise<MemoryView>;
 
+  private readonly agentThreads: AgentThreads;
+
   /**
-   * Starts batching at once (what the agent reports is sent even without a reader), attaches the
-   * reader to process `pid` (which runs `python`) and samples it `hz` times a second (0 = never).
+   * Starts batching at once (what the agent reports is sent even without a reader) and samples
+   * the debuggee's memory (the session's one reader) `hz` times a second (0 = never).
    */
   constructor(
-    pid: number,
-    python: string,
+    debuggee: DebuggeeMemory,
     hz: number,
     private readonly send: (event: Event) => void,
     private readonly log: (message: string) => void,
-    private readonly agentThreads = new AgentThreads(),
   ) {
+    this.agentThreads = debuggee.agentThreads;
     this.batchTimer = setInterval(() => this.flush(), BATCH_MS);
     // Once the agent's threads are known: no sample may show one.
-    this.memory = agentThreads.ready.then(() => attach(pid, python));
+    this.memory = debuggee.agentThreads.ready.then(() => samplingView(debuggee));
     this.memory.then(
       (view) => {
         if (!this.closed) this.startSampling(view, hz); // else close() ends the reader
@@ -127,8 +128,7 @@ export class RuntimeSampling {
     this.closed = true;
     clearTimeout(this.sampleTimer);
     clearInterval(this.batchTimer);
-    this.flush();
-    this.memory.then((view) => view.reader.close(), () => undefined);
+    this.flush(); // the reader is the session's: it closes it
   }
 
   /** Adds a sample to the batch; false when sampling must stop. A torn read just skips one. */
@@ -158,20 +158,13 @@ interface MemoryView {
   sampler: RuntimeSampler;
 }
 
-/** The reader attached to process `pid` (which runs `python`), or a UserFacingError saying why it cannot be. */
-async function attach(pid: number, python: string): Promise<MemoryView> {
-  let probe: ProbeOffsets;
+/** The session's reader with a sampler of its own, or a UserFacingError saying why there is none. */
+async function samplingView(debuggee: DebuggeeMemory): Promise<MemoryView> {
+  const memory = await debuggee.memory();
+  if (typeof memory === 'string') throw new UserFacingError(`The runtime panels have no data: ${memory}.`);
   try {
-    probe = await offsetsForProcess(pid, python);
+    return { ...memory, sampler: memory.reader.sampler(memory.probe) };
   } catch (error) {
-    throw new UserFacingError(`The runtime panels have no data: the offsets probe for ${python} could not be built (${errorMessage(error)}).`);
-  }
-  let reader: ProcessReader | undefined;
-  try {
-    reader = ProcessReader.attach(pid);
-    return { reader, probe, sampler: reader.sampler(probe) };
-  } catch (error) {
-    reader?.close();
     if (isInspectError(error)) throw new UserFacingError(`The runtime panels have no data: ${error.message}.`);
     throw error;
   }

@@ -15,7 +15,8 @@ import { ClientConfiguration, SendToAgent } from './clientConfiguration';
 import { StackTraceBatcher } from './stackTraceBatch';
 import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
 import { isMemoryFrame, OutsideThreads } from './outsideThreads';
-import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse, DebuggeeMemory } from './locks';
+import { DebuggeeMemory } from './debuggeeMemory';
+import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse } from './locks';
 import { FIX_ACTION_COMMANDS, FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 import { RuntimeSampling } from './runtimeSampling';
@@ -100,7 +101,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   /** The runtime panels' data. */
   private runtime?: RuntimeSampling;
   /** Threads started from C that the agent does not know, shown from memory at a stop. */
-  private readonly outside = new OutsideThreads(() => this.debuggeeMemory?.prepare() ?? Promise.resolve('The program is not running.'));
+  private readonly outside = new OutsideThreads(() => this.debuggeeMemory?.memory() ?? Promise.resolve('The program is not running.'));
 
   constructor() {
     super();
@@ -142,11 +143,11 @@ export class FtpyDebugSession extends LoggingDebugSession {
     this.debuggee = debuggee;
     this.launch = launch;
     const agentThreads = debuggee.channel.agentThreads;
-    this.debuggeeMemory = new DebuggeeMemory(debuggee.pid, launch.spec.python, agentThreads);
+    this.debuggeeMemory = DebuggeeMemory.ofLaunch(debuggee.pid, launch.spec.python, agentThreads);
     debuggee.channel.on('event', (event) => this.debuggee === debuggee && this.onAgentEvent(event));
     this.watchForDeadlocks(launch.spec.options.trackLocks);
     const toConsole = (message: string) => this.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
-    this.runtime = new RuntimeSampling(debuggee.pid, launch.spec.python, launch.runtimeSampling, (event) => this.sendEvent(event), toConsole, agentThreads);
+    this.runtime = new RuntimeSampling(this.debuggeeMemory, launch.runtimeSampling, (event) => this.sendEvent(event), toConsole);
     void debuggee.exit.then((exit) => {
       if (this.debuggee !== debuggee) return; // ended by a restart
       this.endWatches();
@@ -229,7 +230,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     const fromMemory = async () => locksResponse(undefined, await this.debuggeeMemory?.locks(), false);
     const view = trackLocks ? tracked : async () => (this.debuggeeMemory?.waitLasted() ? fromMemory() : undefined);
     const confirm = trackLocks ? tracked : fromMemory;
-    if (!trackLocks) void this.debuggeeMemory?.prepare();
+    if (!trackLocks) void this.debuggeeMemory?.memory();
     this.deadlocks = new DeadlockWatch(view, confirm, DEADLOCK_POLL_MS, {
       allStopped: () => this.allStopped,
       found: (cycle, view) => {
@@ -259,8 +260,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   /** Stops watching the program from outside (deadlocks, runtime samples). */
   private endWatches(): void {
     this.deadlocks?.dispose();
-    this.debuggeeMemory?.close();
     this.runtime?.close();
+    this.debuggeeMemory?.close();
   }
 
   private noteThread({ reason, threadId }: { reason: string; threadId: number }): void {

@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { FTPY_EVENTS, FTPY_REQUESTS } from '../../debug-adapter/protocol';
 import { AgentListener } from '../../runtime/debuggee/agentChannel';
 import { testPython } from '../support/runtime';
 import { AdapterProcess } from './adapterProcess';
@@ -138,15 +139,8 @@ suite('the private channel: what a session exposes', () => {
       await new Promise((resolve) => target.stdout.once('data', resolve));
       await adapter.client.initializeRequest();
       await adapter.client.attachRequest({ processId: target.pid } as DebugProtocol.AttachRequestArguments);
-      const mem = `/proc/${target.pid}/mem`;
-      const fds = fs.readdirSync(`/proc/${adapter.pid}/fd`).filter((fd) => {
-        try {
-          return fs.readlinkSync(`/proc/${adapter.pid}/fd/${fd}`) === mem;
-        } catch {
-          return false;
-        }
-      });
-      assert.ok(fds.length > 0, `the adapter holds ${mem} open`);
+      const fds = memoryDescriptors(adapter.pid, defined(target.pid, 'pid'));
+      assert.ok(fds.length > 0, `the adapter holds /proc/${target.pid}/mem open`);
       for (const fd of fds) {
         // The access mode is the low two bits of the open flags (O_ACCMODE): O_RDONLY, never O_RDWR or O_WRONLY.
         const flags = parseInt(defined(/flags:\s+(\d+)/.exec(fs.readFileSync(`/proc/${adapter.pid}/fdinfo/${fd}`, 'utf8'))?.[1], 'flags'), 8);
@@ -157,4 +151,38 @@ suite('the private channel: what a session exposes', () => {
       target.kill('SIGKILL');
     }
   });
+
+  test("a launch session opens the program's memory once: samples, locks, snapshots and threads share one reader", async () => {
+    const program = fixture('dap_runtime.py');
+    const adapter = new AdapterProcess();
+    try {
+      const client = adapter.client;
+      const sampled = client.waitForEvent(FTPY_EVENTS.runtimeSample);
+      const stops = new Stops(client);
+      await launchWithBreakpoints(client, launchArgs(program, { trackLocks: false }), [{ path: program, lines: [marker(program, 'stop')] }]);
+      await sampled; // the sampler reads the memory
+      const stop = await stops.expect('breakpoint');
+      await client.customRequest(FTPY_REQUESTS.locks, {});
+      await client.customRequest(FTPY_REQUESTS.runtimeSnapshot, {});
+      await client.threadsRequest();
+      const frame = defined((await topFrames(client, defined(stop.body.threadId, 'thread')))[0], 'a frame');
+      const pid = Number(await evaluate(client, frame.id, "__import__('os').getpid()"));
+      assert.equal(memoryDescriptors(adapter.pid, pid).length, 1, `the adapter's descriptors of /proc/${pid}/mem`);
+      await client.terminateRequest();
+    } finally {
+      await adapter.stop();
+    }
+  });
 });
+
+/** The adapter's open descriptors of /proc/TARGET/mem. */
+function memoryDescriptors(adapterPid: number, targetPid: number): string[] {
+  const mem = `/proc/${targetPid}/mem`;
+  return fs.readdirSync(`/proc/${adapterPid}/fd`).filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/${adapterPid}/fd/${fd}`) === mem;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -2,7 +2,8 @@
 // wait since the last look (DebuggeeMemory.waitLasted, from /proc): checked on real processes.
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { DebuggeeMemory } from '../../debug-adapter/locks';
+import { DebuggeeMemory } from '../../debug-adapter/debuggeeMemory';
+import { AgentThreads } from '../../runtime/debuggee/agentThreads';
 import { readFutexWaits } from '../../runtime/inspect/threadWaits';
 import { testPython } from '../support/runtime';
 
@@ -24,7 +25,7 @@ suite('deadlock watch without lock tracking: the cheap look', () => {
     child = await startPython('import threading\nlock = threading.Lock(); lock.acquire()\nprint("ready", flush=True)\nlock.acquire()');
     const pid = child.pid ?? 0;
     await inFutexWait(pid);
-    const memory = new DebuggeeMemory(pid, testPython());
+    const memory = DebuggeeMemory.ofLaunch(pid, testPython(), new AgentThreads());
     assert.equal(memory.waitLasted(), false, 'nothing to compare with yet');
     assert.equal(memory.waitLasted(), true, 'seen at the second look');
     memory.close();
@@ -33,7 +34,7 @@ suite('deadlock watch without lock tracking: the cheap look', () => {
   test('threads that only compute are never read', async () => {
     const code = 'import threading\ndef spin():\n    while True: pass\nfor _ in range(2): threading.Thread(target=spin, daemon=True).start()\nprint("ready", flush=True)\nspin()';
     child = await startPython(code);
-    const memory = new DebuggeeMemory(child.pid ?? 0, testPython());
+    const memory = DebuggeeMemory.ofLaunch(child.pid ?? 0, testPython(), new AgentThreads());
     for (let look = 0; look < 5; look++) assert.equal(memory.waitLasted(), false);
     memory.close();
   });

@@ -1,0 +1,92 @@
+// The debuggee's memory, opened once per session: one reader of /proc/PID/mem and one set of probe
+// offsets, shared by everything that reads it (locks and the deadlock watch, threads started from
+// C, the runtime panels' sampling, snapshots and refcounts, read-only attach).
+import { errorMessage } from '../runtime/errors';
+import { ProcessReader } from '../runtime/inspect';
+import { readFutexWaits } from '../runtime/inspect/threadWaits';
+import { AgentThreads } from '../runtime/debuggee/agentThreads';
+import type { LockViews } from '../runtime/locks/mergeViews';
+import { offsetsForProcess } from '../runtime/probe/cache';
+import type { ProbeOffsets } from '../runtime/probe/offsets';
+
+export interface OpenMemory {
+  reader: ProcessReader;
+  probe: ProbeOffsets;
+}
+
+export class DebuggeeMemory {
+  private opened?: Promise<OpenMemory | string>;
+  private waits = new Map<number, bigint>();
+  /** The lasting waits when waitLasted() last said yes (the memory was read for them). */
+  private readFor = new Map<number, bigint>();
+
+  /** `open` attaches the reader and finds the offsets, or says why it cannot; it runs once, at the first read. */
+  private constructor(
+    readonly pid: number,
+    private readonly open: () => Promise<OpenMemory | string>,
+    readonly agentThreads: AgentThreads,
+  ) {}
+
+  /** The memory of a program ftpy launched, running `python`. */
+  static ofLaunch(pid: number, python: string, agentThreads: AgentThreads): DebuggeeMemory {
+    return new DebuggeeMemory(pid, () => attach(pid, python), agentThreads);
+  }
+
+  /** The memory of a process attached to read-only, with the reader already open. */
+  static ofReader(reader: ProcessReader, probe: ProbeOffsets): DebuggeeMemory {
+    return new DebuggeeMemory(reader.pid, () => Promise.resolve({ reader, probe }), new AgentThreads());
+  }
+
+  /** The reader and offsets, opened at the first call; a string says why they cannot be. */
+  memory(): Promise<OpenMemory | string> {
+    return (this.opened ??= this.open());
+  }
+
+  /** The program's locks and threads (the agent's own threads left out). */
+  async locks(): Promise<LockViews | string> {
+    const opened = await this.memory();
+    if (typeof opened === 'string') return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${opened}`;
+    await this.agentThreads.ready;
+    try {
+      return this.agentThreads.fromLocks(opened.reader.locks(opened.probe));
+    } catch (error) {
+      return `The process's memory could not be read this time: ${errorMessage(error)}`;
+    }
+  }
+
+  /**
+   * Whether a program thread has been in the same futex wait since the last call, and that wait
+   * is new since the last time this said yes. Every blocking wait of CPython (parking lot, RLock,
+   * thread locks) is one, so a thread in a deadlock shows this without a read of the memory; a
+   * cycle can only form when some thread enters a new wait, so threads that keep waiting where
+   * they were (an idle pool, the agent's own threads) cost no read.
+   */
+  waitLasted(): boolean {
+    const waits = readFutexWaits(this.pid);
+    const lasting = new Map([...waits].filter(([thread, address]) => this.waits.get(thread) === address && !this.agentThreads.hasNative(thread)));
+    this.waits = waits;
+    const fresh = [...lasting].some(([thread, address]) => this.readFor.get(thread) !== address);
+    if (fresh) this.readFor = lasting;
+    return fresh;
+  }
+
+  close(): void {
+    const opened = this.opened;
+    this.opened = Promise.resolve('The program has ended.');
+    void opened?.then((memory) => typeof memory !== 'string' && memory.reader.close());
+  }
+}
+
+async function attach(pid: number, python: string): Promise<OpenMemory | string> {
+  let probe: ProbeOffsets;
+  try {
+    probe = await offsetsForProcess(pid, python);
+  } catch (error) {
+    return `the offsets probe for ${python} could not be built (${errorMessage(error)})`;
+  }
+  try {
+    return { reader: ProcessReader.attach(pid), probe };
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
