@@ -5,7 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { marker } from '../test/dap/support';
+import { marker } from '../test/support/dap';
 import { testPython } from '../test/support/runtime';
 import { Availability, debugpy, ftpy } from './debuggers';
 import { AdapterConnection, Received, wallClockMs } from './lib/dap';

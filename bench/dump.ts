@@ -14,7 +14,7 @@ import { ProcessReader, snapshotProcess } from '../runtime/inspect';
 import { offsetsFor } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
 import { readyRuntime } from '../runtime/provision/runtime';
-import { startParked, stopProcess } from '../test/unit/inspectFixture';
+import { startParked, stopProcess } from '../test/support/inspectFixture';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@
 //   npx tsx bench/lock-tracking.ts [--quick] [--rounds N] [--size EVENTS] [--json]
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { marker } from '../test/dap/support';
+import { marker } from '../test/support/dap';
 import { testPython } from '../test/support/runtime';
 import { ftpy } from './debuggers';
 import { Debugger, recorded, runDebugSession } from './lib/debugSession';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { adapterPath } from '../dap/support';
+import { adapterPath } from '../support/dap';
 import { knownDifferences } from './known-differences';
 import { differences, parseReport, Report } from './regrtest';
 import { Breakpoints, breakpointsByModule, ConformanceModule, debugRun, ftpyRun, plainRun, Run } from './runs';

@@ -12,7 +12,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { capabilities } from '../../debug-adapter/session';
 import { cliPath, fixtures } from '../support/cli';
 import { testPython } from '../support/runtime';
-import { adapterPath, defined, isAlive, launchArgs, launchWithBreakpoints, startClient, topFrames } from '../dap/support';
+import { adapterPath, defined, isAlive, launchArgs, launchWithBreakpoints, startClient, topFrames } from '../support/dap';
 import { descendants, processReport } from '../../scripts/lib/processTree.cjs';
 
 export type Mode = 'plain' | 'ftpy run' | 'debug';

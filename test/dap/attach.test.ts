@@ -8,7 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FTPY_EVENTS, FTPY_REQUESTS, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
 import { copyForAnyUser } from '../support/anyUser';
 import { testPython } from '../support/runtime';
-import { adapterPath, defined, fixture, isAlive, marker, startClient } from './support';
+import { adapterPath, defined, fixture, isAlive, marker, startClient } from '../support/dap';
 
 const program = fixture('attach_parked.py');
 

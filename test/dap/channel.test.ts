@@ -8,10 +8,10 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FTPY_EVENTS, FTPY_REQUESTS } from '../../debug-adapter/protocol';
 import { AgentListener } from '../../runtime/debuggee/agentChannel';
 import { testPython } from '../support/runtime';
-import { AdapterProcess } from './adapterProcess';
-import { RawClient, SocketDebugClient, startAdapterServer } from './rawClient';
-import { inetSockets, isLoopback, listeningUnixSockets } from './sockets';
-import { adapterPath, defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, Stops, topFrames } from './support';
+import { AdapterProcess } from '../support/adapterProcess';
+import { RawClient, SocketDebugClient, startAdapterServer } from '../support/rawClient';
+import { inetSockets, isLoopback, listeningUnixSockets } from '../support/sockets';
+import { adapterPath, defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, Stops, topFrames } from '../support/dap';
 
 function connect(socketPath: string, firstLine: string): Promise<'closed'> {
   return new Promise((resolve) => {

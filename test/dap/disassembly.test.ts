@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, Stops, startClient, threadNamed, topFrames } from './support';
+import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, Stops, startClient, threadNamed, topFrames } from '../support/dap';
 
 const program = fixture('dap_stepping.py');
 const line = (name: string) => marker(program, name);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchArguments } from '../../debug-adapter/launchConfig';
-import { fixture, isAlive, launchArgs, startClient } from './support';
+import { fixture, isAlive, launchArgs, startClient } from '../support/dap';
 import { testPython } from '../support/runtime';
 
 const program = fixture('dap_conditions.py');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { censusIn, immortalParity, plainCensus } from '../support/immortality';
 import { testPython } from '../support/runtime';
-import { defined, evaluate, fixture, isAlive, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, threadNamed, topFrames } from './support';
+import { defined, evaluate, fixture, isAlive, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, threadNamed, topFrames } from '../support/dap';
 
 const blocked = fixture('dap_blocked.py');
 

@@ -6,7 +6,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FTPY_REQUESTS, LocksResponseBody } from '../../debug-adapter/protocol';
 import { EXPECTED, nameLocks, Scenario, SCENARIOS, settle, startScenario, stopScenario } from '../support/lockScenarios';
 import { testPython } from '../support/runtime';
-import { marker, startClient } from './support';
+import { marker, startClient } from '../support/dap';
 
 suite('DAP: ftpy/locks from a read-only attach', () => {
   let client: DebugClient;

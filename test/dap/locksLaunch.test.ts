@@ -3,7 +3,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DeadlockEventBody, LockInfo, LocksResponseBody } from '../../debug-adapter/protocol';
 import { EXPECTED, nameLocks, readyLine, SCENARIOS, settle } from '../support/lockScenarios';
-import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
+import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from '../support/dap';
 
 const deadlock = fixture('locks_deadlock.py');
 const waits = fixture('locks_waits.py');

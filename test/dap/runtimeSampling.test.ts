@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FTPY_EVENTS, FTPY_REQUESTS, GilChange, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
-import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from './support';
+import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, topFrames } from '../support/dap';
 import { buildNeedsGilProgram } from '../support/needsGil';
 import { runFtpy } from '../support/cli';
 import { testPython } from '../support/runtime';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { RawClient, startAdapterServer } from './rawClient';
-import { launchArgs } from './support';
+import { RawClient, startAdapterServer } from '../support/rawClient';
+import { launchArgs } from '../support/dap';
 
 suite('DAP: console integratedTerminal', () => {
   test('the program runs in the client terminal; its exit code is reported', async () => {

@@ -7,7 +7,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchArguments } from '../../debug-adapter/launchConfig';
 import { testPython } from '../support/runtime';
-import { fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, startClient } from './support';
+import { fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, startClient } from '../support/dap';
 
 /** The program's stdout under a debug session with default settings; every stop is continued. */
 async function debuggedOutput(client: DebugClient, program: string | undefined, extra: LaunchArguments = {}): Promise<string> {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { defined, fixture, launchArgs, launchWithBreakpoints, marker, Stops, startClient, topFrames } from './support';
+import { defined, fixture, launchArgs, launchWithBreakpoints, marker, Stops, startClient, topFrames } from '../support/dap';
 
 const program = fixture('dap_hard_values.py');
 

@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { debuggeeCommand } from '../../runtime/debuggee/debuggee';
-import { fixture, isAlive, marker } from '../dap/support';
+import { fixture, isAlive, marker } from '../support/dap';
 import { figures } from '../support/figures';
 import { prng } from '../support/prng';
 import { testPython } from '../support/runtime';

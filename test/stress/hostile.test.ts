@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { figures } from '../support/figures';
-import { AdapterProcess } from '../dap/adapterProcess';
-import { defined, fixture, launchArgs, launchWithBreakpoints, marker, Stops, topFrames } from '../dap/support';
+import { AdapterProcess } from '../support/adapterProcess';
+import { defined, fixture, launchArgs, launchWithBreakpoints, marker, Stops, topFrames } from '../support/dap';
 
 const program = fixture('dap_conditions.py');
 

@@ -2,8 +2,8 @@
 // ended under the debugger (balanced thread events, nothing left in the agent or the adapter).
 import * as assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { AdapterProcess } from '../dap/adapterProcess';
-import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, Stops, topFrames } from '../dap/support';
+import { AdapterProcess } from '../support/adapterProcess';
+import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, Stops, topFrames } from '../support/dap';
 import { figures, memoryKb, recordAdapterPeak } from '../support/figures';
 
 /** Stopped events per thread, for threads that stop and step independently. */

@@ -2,7 +2,7 @@
 // or the reader's own error each time, never another exception, never unbounded work.
 import { figures } from '../support/figures';
 import { testPython } from '../support/runtime';
-import { fuzz, Image, recordedImage, syntheticImage } from '../unit/memoryFuzz';
+import { fuzz, Image, recordedImage, syntheticImage } from '../support/memoryFuzz';
 
 const SEEDS = [0x1001, 0x2002, 0x3003, 0x4004];
 const ROUNDS = 1000;

@@ -2,8 +2,8 @@
 // exactly once with its own stack, nothing hangs, and the adapter's memory stays flat.
 import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { AdapterProcess } from '../dap/adapterProcess';
-import { defined, fixture, launchArgs, launchWithBreakpoints, marker } from '../dap/support';
+import { AdapterProcess } from '../support/adapterProcess';
+import { defined, fixture, launchArgs, launchWithBreakpoints, marker } from '../support/dap';
 import { figures, memoryKb, recordAdapterPeak } from '../support/figures';
 import { ArrivedStop, StopQueue } from './stopQueue';
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { testPython } from '../support/runtime';
 import { DumpOutcome, runDump } from './dumpCli';
-import { ParkedProcess, startParked, stopProcess } from './inspectFixture';
+import { ParkedProcess, startParked, stopProcess } from '../support/inspectFixture';
 
 const dump = runDump;
 

@@ -11,7 +11,7 @@ import { parseProcMaps, pythonBinaries } from '../../runtime/inspect/procMaps';
 import { locateRuntime } from '../../runtime/inspect/runtimeLocation';
 import { takeSnapshot } from '../../runtime/inspect/snapshot';
 import { testPython } from '../support/runtime';
-import { FrameSpec, ImageBuilder, PROBE_3_13_5T, RUNTIME, TABLE_3_13_5T, VERSION_3_13_5 } from './inspectImage';
+import { FrameSpec, ImageBuilder, PROBE_3_13_5T, RUNTIME, TABLE_3_13_5T, VERSION_3_13_5 } from '../support/inspectImage';
 
 function throwsKind(fn: () => unknown, kind: InspectError['kind'], message?: RegExp): void {
   assert.throws(fn, (error: unknown) => {

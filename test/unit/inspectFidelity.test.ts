@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { testPython } from '../support/runtime';
 import { runDump } from './dumpCli';
-import { ParkedMode, ParkedProcess, probeFor, startParked, stopProcess } from './inspectFixture';
+import { ParkedMode, ParkedProcess, probeFor, startParked, stopProcess } from '../support/inspectFixture';
 
 interface DumpedThread {
   thread_id: number;

@@ -2,7 +2,7 @@
 // or throws its own InspectError, never anything else, and its work is bounded.
 import * as assert from 'node:assert/strict';
 import { testPython } from '../support/runtime';
-import { fuzz, recordedImage, syntheticImage } from './memoryFuzz';
+import { fuzz, recordedImage, syntheticImage } from '../support/memoryFuzz';
 
 suite('inspect: fuzzed memory images', () => {
   test('a synthetic 3.13t runtime image with corrupted words', () => {

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { ProcessReader } from '../../runtime/inspect';
 import { testPython } from '../support/runtime';
-import { ParkedProcess, probeFor, startParked, stopProcess } from './inspectFixture';
+import { ParkedProcess, probeFor, startParked, stopProcess } from '../support/inspectFixture';
 
 suite('inspect: snapshots of threads that keep running', () => {
   let parked: ParkedProcess | undefined;

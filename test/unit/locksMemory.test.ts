@@ -9,7 +9,7 @@ import { interpreterList, readDebugOffsets, threadList } from '../../runtime/ins
 import type { ProbeOffsets } from '../../runtime/probe/offsets';
 import { EXPECTED, nameLocks, Scenario, settle, startScenario, stopScenario } from '../support/lockScenarios';
 import { testPython } from '../support/runtime';
-import { probeFor } from './inspectFixture';
+import { probeFor } from '../support/inspectFixture';
 
 suite('inspect: lock state from memory', () => {
   let scenario: Scenario | undefined;

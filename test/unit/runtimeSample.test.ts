@@ -9,7 +9,7 @@ import type { RuntimeSample, ThreadSample } from '../../runtime/model/samples';
 import { ProcessReader, RuntimeSampler } from '../../runtime/inspect';
 import type { ProbeOffsets } from '../../runtime/probe/offsets';
 import { testPython } from '../support/runtime';
-import { probeFor, sleep, stopProcess, waitFor } from './inspectFixture';
+import { probeFor, sleep, stopProcess, waitFor } from '../support/inspectFixture';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'runtime_truth.py');
 

@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterPath } from './support';
+import { adapterPath } from './dap';
 
 export interface AdapterExit {
   code: number | null;

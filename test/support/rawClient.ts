@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterPath } from './support';
+import { adapterPath } from './dap';
 
 /** `node dist/debug-adapter.js --server`, once it printed the path of its socket. */
 export async function startAdapterServer(): Promise<{ server: ChildProcess; socketPath: string }> {

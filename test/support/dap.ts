@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchArguments } from '../../debug-adapter/launchConfig';
-import { Arrivals } from '../support/arrivals';
-import { fixtures, repoRoot } from '../support/cli';
-import { testPython } from '../support/runtime';
+import { Arrivals } from './arrivals';
+import { fixtures, repoRoot } from './cli';
+import { testPython } from './runtime';
 
 const adapter = path.join(repoRoot, 'dist', 'debug-adapter.js');
 
@@ -45,7 +45,7 @@ export function fixture(name: string): string {
   return path.join(fixtures, name);
 }
 
-export { marker } from '../support/markers';
+export { marker } from './markers';
 
 /** A started DebugClient on the built adapter; `stop()` it in teardown. */
 export async function startClient(): Promise<DebugClient> {

@@ -7,7 +7,7 @@ import { Memory, MemorySegment, ProcessMemory, RecordedMemory, RecordingMemory }
 import { readProcMaps } from '../../runtime/inspect/procMaps';
 import { locateRuntime } from '../../runtime/inspect/runtimeLocation';
 import { takeSnapshot } from '../../runtime/inspect/snapshot';
-import { prng } from '../support/prng';
+import { prng } from './prng';
 import { startParked, stopProcess } from './inspectFixture';
 import { ImageBuilder, PROBE_3_13_5T, RUNTIME } from './inspectImage';
 
