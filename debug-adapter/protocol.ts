@@ -1,6 +1,6 @@
 // Every custom DAP request and event ('ftpy/…'), typed once: imported by debug-adapter/ and
 // extension/ (and the webview bundles). Standard DAP is used wherever it suffices.
-// Type-only module (but for one table of constants): it must stay free of imports that pull in
+// Type-only module (but for a few tables of constants and the ErrorId enum): it must stay free of imports that pull in
 // runtime code (the models it re-exports are type-only too).
 import type { LockCycle, LockInfo, LockThreadInfo } from '../runtime/model/locks';
 import type { CensusEntry, GcCollection, GilChange, RefcountAnatomy, RuntimeSample, ThreadHeaps } from '../runtime/model/samples';
@@ -8,6 +8,18 @@ import type { FixAction } from '../runtime/errors';
 
 export type * from '../runtime/model/locks';
 export type * from '../runtime/model/samples';
+
+// ---------------------------------------------------------------------------------------------
+// Error responses: the id of DAP's Message says what kind of failure it is.
+
+export enum ErrorId {
+  /** The user can fix it (a launch attribute, a file, the interpreter): shown, with the fix when there is one. */
+  User = 1001,
+  /** The agent refused or could not answer (a stale value, a thread that ran on): not shown as a dialog. */
+  Agent = 1002,
+  /** A fault in ftpy's adapter: shown, saying so. */
+  Internal = 1003,
+}
 
 // ---------------------------------------------------------------------------------------------
 // Locks (request 'ftpy/locks'): who holds and who waits on which lock, and deadlock cycles.

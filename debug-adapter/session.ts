@@ -17,14 +17,10 @@ import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, res
 import { isMemoryFrame, OutsideThreads } from './outsideThreads';
 import { DebuggeeMemory } from './debuggeeMemory';
 import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse } from './locks';
-import { FIX_ACTION_COMMANDS, FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
+import { ErrorId, FIX_ACTION_COMMANDS, FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
 import { RuntimeSampling } from './runtimeSampling';
 import { checkArguments } from './requestArguments';
-
-const USER_ERROR = 1001;
-const AGENT_ERROR = 1002;
-const INTERNAL_ERROR = 1003;
 
 export const capabilities: DebugProtocol.Capabilities = {
   supportsConfigurationDoneRequest: true,
@@ -388,12 +384,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
     } catch (error) {
       if (error instanceof UserFacingError) {
         const fix = error.action && FIX_ACTION_COMMANDS[error.action];
-        this.sendErrorResponse(response, { id: USER_ERROR, format: error.message, showUser: true, ...(fix && { url: `command:${fix.command}`, urlLabel: fix.label }) });
+        this.sendErrorResponse(response, { id: ErrorId.User, format: error.message, showUser: true, ...(fix && { url: `command:${fix.command}`, urlLabel: fix.label }) });
       } else if (error instanceof AgentError) {
-        this.sendErrorResponse(response, { id: AGENT_ERROR, format: error.message, showUser: false });
+        this.sendErrorResponse(response, { id: ErrorId.Agent, format: error.message, showUser: false });
       } else {
         logger.error(`${response.command}: ${error instanceof Error ? error.stack : String(error)}`);
-        this.sendErrorResponse(response, { id: INTERNAL_ERROR, format: `Internal error in ftpy's debug adapter: ${errorMessage(error)}`, showUser: true });
+        this.sendErrorResponse(response, { id: ErrorId.Internal, format: `Internal error in ftpy's debug adapter: ${errorMessage(error)}`, showUser: true });
       }
       return false;
     }
