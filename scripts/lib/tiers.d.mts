@@ -11,7 +11,6 @@ export interface TierResult {
   counts: Counts;
   time: string;
 }
-export declare function mochaCounts(output: string): Counts;
-export declare function unittestCounts(output: string): Counts;
+export declare function countsFrom(text: string): Counts;
 export declare function closingLineOf(results: readonly Pick<TierResult, 'passed' | 'counts'>[]): string;
 export declare function runTiers(options?: { only?: string; env?: Record<string, string>; closingLine?: boolean }): Promise<TierResult[]>;

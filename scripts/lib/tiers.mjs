@@ -1,10 +1,13 @@
 // `npm test`'s tiers, run one after another (each is also an npm script of its
 // own), with a summary at the end. The summary closes on the plain line
-// "ftpy: N passed, N failed, N skipped" (tests summed from mocha's epilogues), the line CI
+// "ftpy: N passed, N failed, N skipped" (summed from what each tier's runner counted: mocha's
+// stats, unittest's result), the line CI
 // reads to know that tests ran. Each tier has a time limit: past it, what it left running is
 // reported (ps and `ftpy dump --locks`) and killed, and the tier fails.
 import { spawn } from 'node:child_process';
-import { stripVTControlCharacters } from 'node:util';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import processTree from './processTree.cjs';
 import { repoRoot } from './paths.mjs';
 import { seconds } from './step.mjs';
@@ -13,7 +16,7 @@ import { seconds } from './step.mjs';
 export const tiers = [
   { name: 'check (tsc, eslint, pyright)', script: 'check', limitS: 300 },
   // The agent's pure logic, in Python's own unittest (seconds).
-  { name: 'agent (python unittest)', script: 'test:agent', limitS: 120, counts: unittestCounts },
+  { name: 'agent (python unittest)', script: 'test:agent', limitS: 120 },
   { name: 'unit', script: 'test:unit', limitS: 600 },
   { name: 'dap', script: 'test:dap', limitS: 900 },
   // CPython's own thread, lock, tracing and monitoring tests, plain vs ftpy run vs debug (about 3 minutes).
@@ -47,41 +50,34 @@ export async function runTiers({ only, env = {}, closingLine = true } = {}) {
   return results;
 }
 
-/** "ftpy: N passed, N failed, N skipped"; a tier that failed without a mocha epilogue (it crashed, timed out, or is the check) counts as one failure. */
+/** "ftpy: N passed, N failed, N skipped"; a tier that failed with no test failing (it crashed, timed out, or is the check) counts as one failure. */
 export function closingLineOf(results) {
   const total = (key) => results.reduce((sum, { counts }) => sum + counts[key], 0);
   const failures = results.reduce((sum, { passed, counts }) => sum + (passed ? 0 : Math.max(counts.failed, 1)), 0);
   return `ftpy: ${total('passed')} passed, ${failures} failed, ${total('skipped')} skipped`;
 }
 
-/** Test counts from unittest's closing lines ("Ran 25 tests in 0.1s", then "OK (skipped=1)" or "FAILED (failures=1, errors=2)"). */
-export function unittestCounts(output) {
-  const ran = [...output.matchAll(/^Ran (\d+) tests? in [\d.]+s$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
-  const outcomes = {};
-  for (const [, list] of output.matchAll(/^(?:OK|FAILED) \((.*)\)$/gm)) {
-    for (const [, name, count] of list.matchAll(/([a-z][a-z ]*)=(\d+)/g)) outcomes[name] = (outcomes[name] ?? 0) + Number(count);
+/** The counts a tier's runs appended to its counts file, one JSON line each ({ passed, failed, skipped }), summed; a line cut short (a runner killed while writing it) counts nothing. */
+export function countsFrom(text) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const line of text.split('\n')) {
+    let run;
+    try {
+      run = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    for (const key of Object.keys(counts)) counts[key] += Number(run[key]) || 0;
   }
-  const total = (...names) => names.reduce((sum, name) => sum + (outcomes[name] ?? 0), 0);
-  const failed = total('failures', 'errors', 'unexpected successes');
-  const skipped = total('skipped', 'expected failures');
-  return { passed: ran - failed - skipped, failed, skipped };
+  return counts;
 }
 
-/** Test counts from mocha's epilogue lines ("  12 passing (3s)", "  1 pending", "  2 failing") in a tier's output. */
-export function mochaCounts(output) {
-  const count = (word) => [...output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((sum, match) => sum + Number(match[1]), 0);
-  return { passed: count('passing'), failed: count('failing'), skipped: count('pending') };
-}
-
-/** Runs one tier, its stdout passed through and kept for the counts. */
+/** Runs one tier; its runners append their counts to a file of its own (FTPY_TEST_COUNTS). */
 function npmRun(tier, env) {
+  const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-counts-')), 'counts');
+  fs.writeFileSync(countsFile, '');
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', tier.script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['inherit', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      output += chunk;
-    });
+    const child = spawn('npm', ['run', '--silent', tier.script], { cwd: repoRoot, env: { ...process.env, ...env, FTPY_TEST_COUNTS: countsFile }, stdio: 'inherit' });
     const limit = setTimeout(() => {
       const pids = [child.pid, ...processTree.descendants(child.pid)];
       process.stderr.write(`\nftpy: the ${tier.name} tier still runs after its limit of ${tier.limitS} s; what it left running:\n${processTree.processReport(pids)}\n`);
@@ -95,7 +91,9 @@ function npmRun(tier, env) {
     }, tier.limitS * 1000);
     const done = (code) => {
       clearTimeout(limit);
-      resolve({ code, counts: (tier.counts ?? mochaCounts)(stripVTControlCharacters(output)) });
+      const counts = countsFrom(fs.readFileSync(countsFile, 'utf8'));
+      fs.rmSync(path.dirname(countsFile), { recursive: true, force: true });
+      resolve({ code, counts });
     };
     child.on('error', () => done(1));
     child.on('close', (code) => done(code ?? 1));

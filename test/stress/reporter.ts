@@ -1,8 +1,9 @@
-// `npm run stress`'s reporter: mocha's spec output, then the hardening figures the tests gathered.
+// `npm run stress`'s reporter: mocha's spec output and counts, then the hardening figures the tests gathered.
 import Mocha from 'mocha';
+import CountingReporter from '../support/countingReporter';
 import { figures } from '../support/figures';
 
-class FiguresReporter extends Mocha.reporters.Spec {
+class FiguresReporter extends CountingReporter {
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
     super(runner, options);
     const started = Date.now();

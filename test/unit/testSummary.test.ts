@@ -1,36 +1,12 @@
-// `npm test` closes on "ftpy: N passed, N failed, N skipped", summed from every tier's mocha epilogue.
+// `npm test` closes on "ftpy: N passed, N failed, N skipped", summed from what every tier's runner counted.
 import * as assert from 'node:assert/strict';
 
 suite("npm test's closing count", () => {
-  test('sums every epilogue in a tier, ignoring lines that only look alike', async () => {
-    const { mochaCounts } = await import('../../scripts/lib/tiers.mjs');
-    const output = [
-      '  suite',
-      '    ✔ 3 passing threads are named (12ms)',
-      '',
-      '  22 passing (49s)',
-      '  1 pending',
-      '',
-      '  2 passing (1s)',
-      '  3 failing',
-      '',
-      '  1) suite',
-      '       test:',
-    ].join('\n');
-    assert.deepEqual(mochaCounts(output), { passed: 24, failed: 3, skipped: 1 });
-  });
-
-  test('a tier without an epilogue counts nothing', async () => {
-    const { mochaCounts } = await import('../../scripts/lib/tiers.mjs');
-    assert.deepEqual(mochaCounts('tsc: done\n'), { passed: 0, failed: 0, skipped: 0 });
-  });
-
-  test("the agent tier's unittest report: ran, failures, errors and skips, whatever the order of its outcome", async () => {
-    const { unittestCounts } = await import('../../scripts/lib/tiers.mjs');
-    const failedRun = ['test_a (test_x.A.test_a) ... ok', 'Ran 2 tests in the loop ... FAILED (failures=9)', '-'.repeat(70), 'Ran 12 tests in 0.031s', '', 'FAILED (failures=2, errors=1, skipped=3, expected failures=1)'].join('\n');
-    assert.deepEqual(unittestCounts(failedRun), { passed: 5, failed: 3, skipped: 4 });
-    assert.deepEqual(unittestCounts('Ran 25 tests in 0.020s\n\nOK\n'), { passed: 25, failed: 0, skipped: 0 });
-    assert.deepEqual(unittestCounts('Ran 4 tests in 1.5s\n\nOK (skipped=1)\n'), { passed: 3, failed: 0, skipped: 1 });
+  test("sums the counts each of a tier's runners appended, one JSON line each; a line cut short counts nothing", async () => {
+    const { countsFrom } = await import('../../scripts/lib/tiers.mjs');
+    const text = ['{"passed":22,"failed":0,"skipped":1}', '{"passed":2,"failed":3,"skipped":0}', '{"passed":5,"fai'].join('\n');
+    assert.deepEqual(countsFrom(text), { passed: 24, failed: 3, skipped: 1 });
+    assert.deepEqual(countsFrom(''), { passed: 0, failed: 0, skipped: 0 });
   });
 });
 
