@@ -9,7 +9,13 @@ import { parseOptions } from './lib/options';
 import { printReport, Table } from './lib/report';
 import { median } from './lib/stats';
 
-const MODULES: ConformanceModule[] = [{ name: 'test_threading' }, { name: 'test_thread' }, { name: 'test_queue' }, { name: 'test_threading_local' }, { name: 'test_sys_settrace' }];
+const MODULES: ConformanceModule[] = [
+  { name: 'test_threading' },
+  { name: 'test_thread' },
+  { name: 'test_queue' },
+  { name: 'test_threading_local' },
+  { name: 'test_sys_settrace' },
+];
 const TARGET = 1.3;
 const RUN_LIMIT_MS = 300_000;
 
@@ -22,14 +28,20 @@ async function main(): Promise<void> {
     const totals = { plain: 0, 'ftpy run': 0, debug: 0 };
     for (const module of modules) {
       const args = ['--timeout', '150', module.name];
-      const runs: Run[] = [await plainRun(args, RUN_LIMIT_MS), await ftpyRun(args, RUN_LIMIT_MS), await debugRun(args, breakpoints.get(module.name) ?? {}, RUN_LIMIT_MS)];
+      const runs: Run[] = [
+        await plainRun(args, RUN_LIMIT_MS),
+        await ftpyRun(args, RUN_LIMIT_MS),
+        await debugRun(args, breakpoints.get(module.name) ?? {}, RUN_LIMIT_MS),
+      ];
       for (const run of runs) {
         if (run.exitCode !== 0) throw new Error(`${module.name} ${run.mode} did not pass (exit ${run.exitCode ?? 'none: killed'}): ${run.problems.join('; ')}`);
         totals[run.mode] += run.seconds;
       }
     }
     for (const mode of ['plain', 'ftpy run', 'debug'] as const) seconds[mode].push(totals[mode]);
-    process.stderr.write(`round ${round + 1}: plain ${totals.plain.toFixed(1)} s, ftpy run ${totals['ftpy run'].toFixed(1)} s, debug ${totals.debug.toFixed(1)} s\n`);
+    process.stderr.write(
+      `round ${round + 1}: plain ${totals.plain.toFixed(1)} s, ftpy run ${totals['ftpy run'].toFixed(1)} s, debug ${totals.debug.toFixed(1)} s\n`,
+    );
   }
   const plain = median(seconds.plain);
   const table: Table = {

@@ -69,7 +69,12 @@ async function stopAndShowStacks(debug: Debugger, timeoutMs: number): Promise<Sa
     const listed = await connection.send('threads');
     threadsMs = wallClockMs();
     const traces = await Promise.all(
-      listed.body.threads.map((thread) => connection.send('stackTrace', { threadId: thread.id, levels: 20 }).then((response) => response.body.stackFrames.length, () => 0)),
+      listed.body.threads.map((thread) =>
+        connection.send('stackTrace', { threadId: thread.id, levels: 20 }).then(
+          (response) => response.body.stackFrames.length,
+          () => 0,
+        ),
+      ),
     );
     stacksMs = wallClockMs();
     threads = listed.body.threads.length;
@@ -136,7 +141,11 @@ function cpuModes(debuggers: readonly Availability[]): Mode[] {
   for (const entry of debuggers) {
     const name = entry.available ? entry.debugger.name : entry.name;
     for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
-      modes.push({ mode: debugMode(name, placement), target: name === 'ftpy' ? TARGETS[placement] : undefined, unavailable: entry.available ? undefined : entry.why });
+      modes.push({
+        mode: debugMode(name, placement),
+        target: name === 'ftpy' ? TARGETS[placement] : undefined,
+        unavailable: entry.available ? undefined : entry.why,
+      });
     }
   }
   return modes;
@@ -151,7 +160,8 @@ function overheadTable(results: Results, modes: readonly Mode[], calls: number, 
       if (unavailable) return [mode, `not available: ${unavailable}`];
       const name = cpuCaseName(mode, 2);
       const failed = results.failure(name);
-      if (failed?.startsWith(DID_NOT_END)) return [mode, `not measured: ${failed}: process s > ${(options.caseTimeoutMs / 1000 / plain('wallS')).toFixed(0)}x plain`];
+      if (failed?.startsWith(DID_NOT_END))
+        return [mode, `not measured: ${failed}: process s > ${(options.caseTimeoutMs / 1000 / plain('wallS')).toFixed(0)}x plain`];
       if (failed) return [mode, `not measured: ${failed}`];
       const withRatio = (key: string) => [median(results.values(name, key)), median(results.values(name, key)) / plain(key)];
       const works = results.values(name, 'workS');
@@ -193,7 +203,16 @@ function stopTable(results: Results, debuggers: readonly Availability[]): Table 
       const failed = results.failure(name);
       if (failed) return [entry.debugger.name, `not measured: ${failed}`];
       const of = (key: string) => median(results.values(name, key));
-      return [entry.debugger.name, results.count(name), of('hitToStoppedMs'), of('hitToThreadsMs'), of('hitToStacksMs'), `<= ${STOP_TARGET_MS}`, of('threads'), of('stacks')];
+      return [
+        entry.debugger.name,
+        results.count(name),
+        of('hitToStoppedMs'),
+        of('hitToThreadsMs'),
+        of('hitToStacksMs'),
+        `<= ${STOP_TARGET_MS}`,
+        of('threads'),
+        of('stacks'),
+      ];
     }),
     notes: [
       'threads: the answer to the threads request sent at the stop; all stacks: then every stackTrace request at once, as a UI showing all threads would.',
@@ -229,7 +248,10 @@ async function main(): Promise<void> {
   const debuggers: Availability[] = [];
   for (const [name, obtain] of Object.entries(choices)) if (!options.without.includes(name)) debuggers.push(await obtain());
   const available = debuggers.flatMap((entry) => (entry.available ? [entry.debugger] : []));
-  const cases = [...cpuCases(python, available, calls, options), ...available.map((debug) => ({ name: stopCaseName(debug), run: () => stopAndShowStacks(debug, options.caseTimeoutMs) }))];
+  const cases = [
+    ...cpuCases(python, available, calls, options),
+    ...available.map((debug) => ({ name: stopCaseName(debug), run: () => stopAndShowStacks(debug, options.caseTimeoutMs) })),
+  ];
 
   const started = Date.now();
   const loadBefore = os.loadavg()[0];

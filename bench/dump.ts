@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   if (!python) fail('no free-threaded interpreter: pass --python PATH, set FTPY_TEST_PYTHON, or provision the runtime (ftpy runtime)');
   const libpython = option('--libpython') ?? process.env.FTPY_GDB_LIBPYTHON ?? readyRuntime()?.gdbSupport;
   if (!libpython || !fs.statSync(libpython, { throwIfNoEntry: false })?.isFile()) {
-    fail(`gdb's libpython.py of the runtime not found (${libpython ?? 'none given'}): pass --libpython PATH or set FTPY_GDB_LIBPYTHON (it is Tools/gdb/libpython.py of the CPython source the runtime was built from)`);
+    fail(
+      `gdb's libpython.py of the runtime not found (${libpython ?? 'none given'}): pass --libpython PATH or set FTPY_GDB_LIBPYTHON (it is Tools/gdb/libpython.py of the CPython source the runtime was built from)`,
+    );
   }
   const rounds = Number(option('--rounds') ?? 50);
   const gdbRounds = Number(option('--gdb-rounds') ?? 3);

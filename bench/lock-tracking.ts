@@ -44,7 +44,13 @@ async function main(): Promise<void> {
     name: mode.name,
     run: async () => {
       if (mode.trackLocks === undefined) return workSample((await runTimed(python, ['-X', 'gil=0', WORKLOAD, ...args])).records);
-      const session = await runDebugSession(withTracking(built.debugger, mode.trackLocks), WORKLOAD, args, { file: WORKLOAD, lines: [marker(WORKLOAD, 'never_called')] }, options.caseTimeoutMs);
+      const session = await runDebugSession(
+        withTracking(built.debugger, mode.trackLocks),
+        WORKLOAD,
+        args,
+        { file: WORKLOAD, lines: [marker(WORKLOAD, 'never_called')] },
+        options.caseTimeoutMs,
+      );
       return workSample(session.records);
     },
   }));
@@ -65,7 +71,12 @@ async function main(): Promise<void> {
       'process cpu s: CPU time of the whole program meanwhile (agent included), steadier when other processes load the machine.',
     ],
   };
-  const facts = { python, rounds: options.rounds, events, loadAverage1min: `${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores` };
+  const facts = {
+    python,
+    rounds: options.rounds,
+    events,
+    loadAverage1min: `${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores`,
+  };
   printReport(options.json, [table], facts, {});
 }
 

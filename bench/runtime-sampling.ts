@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const args = [String(events), String(THREADS)];
   const available = await ftpy(python, { write: (text: string) => process.stderr.write(text) });
   if (!available.available) throw new Error(available.why);
-  const session = (hz: number) => async () => fillSample((await runDebugSession(withSampling(available.debugger, hz), FILL, args, { file: FILL, lines: [] }, options.caseTimeoutMs)).records);
+  const session = (hz: number) => async () =>
+    fillSample((await runDebugSession(withSampling(available.debugger, hz), FILL, args, { file: FILL, lines: [] }, options.caseTimeoutMs)).records);
   const cases: Case<Sample>[] = [
     { name: MODES.plain, run: async () => fillSample((await runTimed(python, ['-X', 'gil=0', FILL, ...args])).records) },
     { name: MODES.off, run: session(0) },

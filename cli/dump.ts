@@ -23,7 +23,14 @@ interface DumpArgs {
 function parseDumpArgs(args: string[]): DumpArgs {
   const options = { json: { type: 'boolean', default: false }, locks: { type: 'boolean', default: false }, offsets: { type: 'string' } } as const;
   const { values, positionals } = parseOptions('dump', USAGE, args, options);
-  const mistake = positionals.length !== 1 ? (positionals.length === 0 ? 'missing PID' : 'expected exactly one PID') : !/^[1-9][0-9]{0,9}$/.test(positionals[0]) ? `PID must be a positive integer, not "${positionals[0]}"` : undefined;
+  const mistake =
+    positionals.length !== 1
+      ? positionals.length === 0
+        ? 'missing PID'
+        : 'expected exactly one PID'
+      : !/^[1-9][0-9]{0,9}$/.test(positionals[0])
+        ? `PID must be a positive integer, not "${positionals[0]}"`
+        : undefined;
   if (mistake) throw new UsageError(`ftpy dump: ${mistake} (${USAGE})`);
   return { pid: Number(positionals[0]), json: values.json, locks: values.locks, offsets: values.offsets };
 }
@@ -78,7 +85,13 @@ function locksText(dumped: DumpedLocks): string {
   };
   const lines = ['', `Locks (${dumped.locks.length} held or awaited):`];
   for (const lock of dumped.locks) {
-    const owner = !lock.held ? 'free' : !lock.ownerKnown ? 'held, owner unknown' : lock.owners.length > 0 ? `held by ${lock.owners.map(threadName).join(', ')}` : 'held';
+    const owner = !lock.held
+      ? 'free'
+      : !lock.ownerKnown
+        ? 'held, owner unknown'
+        : lock.owners.length > 0
+          ? `held by ${lock.owners.map(threadName).join(', ')}`
+          : 'held';
     const count = lock.count === undefined ? '' : ` (count ${lock.count})`;
     const waiters = lock.waiters.length > 0 ? `; waiting: ${lock.waiters.map(threadName).join(', ')}` : '';
     lines.push(`  ${lock.label} [${lock.kind}]: ${owner}${count}${waiters}`);

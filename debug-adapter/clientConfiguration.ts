@@ -48,7 +48,8 @@ export class ClientConfiguration {
     const known = new Set([...this.lineBreakpoints.values(), this.functionBreakpoints].flatMap((set) => set?.clientIds ?? []));
     const replayed: DebugProtocol.Breakpoint[] = [];
     for (const set of this.lineBreakpoints.values()) replayed.push(...this.forClient((await send('setBreakpoints', set.args)).breakpoints, set));
-    if (this.functionBreakpoints) replayed.push(...this.forClient((await send('setFunctionBreakpoints', this.functionBreakpoints.args)).breakpoints, this.functionBreakpoints));
+    if (this.functionBreakpoints)
+      replayed.push(...this.forClient((await send('setFunctionBreakpoints', this.functionBreakpoints.args)).breakpoints, this.functionBreakpoints));
     if (this.exceptionFilters) await send('setExceptionBreakpoints', this.exceptionFilters);
     return replayed.filter((breakpoint) => known.has(breakpoint.id));
   }

@@ -45,7 +45,8 @@ export class DebuggeeMemory {
   /** The program's locks and threads (the agent's own threads left out). */
   async locks(): Promise<LockViews | string> {
     const opened = await this.memory();
-    if (typeof opened === 'string') return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${opened}`;
+    if (typeof opened === 'string')
+      return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${opened}`;
     await this.agentThreads.ready;
     try {
       return this.agentThreads.fromLocks(opened.reader.locks(opened.probe));

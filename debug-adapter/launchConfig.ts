@@ -57,12 +57,14 @@ export const launchAttributes = {
   redirectOutput: { type: 'boolean', description: "Show the program's output in the Debug Console.", default: true },
   logToFile: {
     type: 'boolean',
-    description: "Write the debug adapter's log (every DAP message, with environment values and evaluate results) to debug-adapter-PID.log in ftpy's log folder ($FTPY_HOME/logs, default ~/.cache/ftpy/logs), readable by you only; its path is shown in the Debug Console.",
+    description:
+      "Write the debug adapter's log (every DAP message, with environment values and evaluate results) to debug-adapter-PID.log in ftpy's log folder ($FTPY_HOME/logs, default ~/.cache/ftpy/logs), readable by you only; its path is shown in the Debug Console.",
     default: false,
   },
   runtimeSampling: {
     type: 'number',
-    description: 'Samples a second of threads, GC, refcount merges and eval-breaker signals for the runtime panels, read from outside the program (0 = off; fewer for large programs).',
+    description:
+      'Samples a second of threads, GC, refcount merges and eval-breaker signals for the runtime panels, read from outside the program (0 = off; fewer for large programs).',
     default: 50,
   },
 } as const satisfies Record<string, AttributeSchema>;
@@ -81,7 +83,17 @@ const MAX_SAMPLING_HZ = 1000;
 export type AttachArguments = DebugProtocol.AttachRequestArguments & { processId?: number | string };
 
 type Schema = typeof launchAttributes;
-type ValueOf<A> = A extends { enum: readonly (infer E)[] } ? E : A extends { type: 'boolean' } ? boolean : A extends { type: 'number' } ? number : A extends { type: 'array' } ? string[] : A extends { type: 'object' } ? Record<string, string | null> : string;
+type ValueOf<A> = A extends { enum: readonly (infer E)[] }
+  ? E
+  : A extends { type: 'boolean' }
+    ? boolean
+    : A extends { type: 'number' }
+      ? number
+      : A extends { type: 'array' }
+        ? string[]
+        : A extends { type: 'object' }
+          ? Record<string, string | null>
+          : string;
 
 export type LaunchArguments = DebugProtocol.LaunchRequestArguments & { [K in keyof Schema]?: ValueOf<Schema[K]> };
 
@@ -134,7 +146,8 @@ function checkAttributes(args: unknown): asserts args is LaunchArguments {
   for (const [name, schema] of Object.entries(launchAttributes) as [string, AttributeSchema][]) {
     const value = given[name];
     if (value === undefined) continue;
-    const wrong = (what: string) => new UserFacingError(`"${name}" must be ${what}, not ${JSON.stringify(value)?.slice(0, 80)}. Fix it in the launch configuration.`);
+    const wrong = (what: string) =>
+      new UserFacingError(`"${name}" must be ${what}, not ${JSON.stringify(value)?.slice(0, 80)}. Fix it in the launch configuration.`);
     if (!hasType(value, schema.type)) throw wrong(`a ${String(schema.type)}`);
     if (schema.enum && !schema.enum.includes(value as string)) throw wrong(`one of ${schema.enum.join(', ')}`);
     const items = schema.items;
@@ -150,9 +163,12 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
   const settings = withDefaults(args);
   const targets = (['program', 'module', 'code'] as const).filter((name) => args[name] !== undefined && args[name] !== '');
   if (targets.length === 0) throw new UserFacingError('Nothing to debug: set "program" (a Python file), "module" or "code" in the launch configuration.');
-  if (targets.length > 1) throw new UserFacingError(`Set only one of "program", "module" and "code" in the launch configuration (it has ${targets.join(', ')}).`);
+  if (targets.length > 1)
+    throw new UserFacingError(`Set only one of "program", "module" and "code" in the launch configuration (it has ${targets.join(', ')}).`);
   if (!(settings.runtimeSampling >= 0 && settings.runtimeSampling <= MAX_SAMPLING_HZ)) {
-    throw new UserFacingError(`"runtimeSampling" is ${JSON.stringify(args.runtimeSampling)}: set it to a number of samples a second from 0 (off) to ${MAX_SAMPLING_HZ}.`);
+    throw new UserFacingError(
+      `"runtimeSampling" is ${JSON.stringify(args.runtimeSampling)}: set it to a number of samples a second from 0 (off) to ${MAX_SAMPLING_HZ}.`,
+    );
   }
   const cwd = path.resolve(args.cwd ?? (args.program ? path.dirname(path.resolve(args.program)) : process.cwd()));
   if (!isDirectory(cwd)) throw new UserFacingError(`The working directory does not exist: ${cwd}. Fix "cwd" in the launch configuration.`);
@@ -182,7 +198,13 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
         stopOnEntry: settings.stopOnEntry,
         showReturnValue: settings.showReturnValue,
         trackLocks: settings.trackLocks,
-        gcState: offsets && { hexversion: offsets.python.hexversion, gc: offsets.interpreter_state.gc, immortalize: offsets.gc.immortalize, garbage: offsets.gc.garbage, callbacks: offsets.gc.callbacks },
+        gcState: offsets && {
+          hexversion: offsets.python.hexversion,
+          gc: offsets.interpreter_state.gc,
+          immortalize: offsets.gc.immortalize,
+          garbage: offsets.gc.garbage,
+          callbacks: offsets.gc.callbacks,
+        },
       },
     },
     console: settings.console,
@@ -194,11 +216,15 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
 async function interpreter(chosen: string | undefined, gil: GilMode): Promise<string> {
   const python = chosen ?? readyRuntime()?.python;
   if (!python) {
-    throw new UserFacingError('ftpy\'s embedded runtime is not installed yet: run "Install Embedded Runtime", or set "python" to a free-threaded interpreter (python3.13t).', 'installRuntime');
+    throw new UserFacingError(
+      'ftpy\'s embedded runtime is not installed yet: run "Install Embedded Runtime", or set "python" to a free-threaded interpreter (python3.13t).',
+      'installRuntime',
+    );
   }
   const info = await describeInterpreter(python);
   if (gil === 'off') requireFreeThreaded(info);
-  else if (info.hexversion < 0x030c0000) throw new UserFacingError(`${python} is Python ${info.version}; the debugger needs Python 3.12 or later (sys.monitoring).`, 'selectInterpreter');
+  else if (info.hexversion < 0x030c0000)
+    throw new UserFacingError(`${python} is Python ${info.version}; the debugger needs Python 3.12 or later (sys.monitoring).`, 'selectInterpreter');
   return python;
 }
 

@@ -22,7 +22,13 @@ const TRACKING_OFF_NOTE =
 export function locksResponse(agentView: AgentLocks | undefined, memory: LockViews | string | undefined, trackLocks: boolean): LocksResponseBody {
   const merged = mergeLockViews(agentView, typeof memory === 'string' ? undefined : memory);
   const notes = [...(trackLocks ? [] : [TRACKING_OFF_NOTE]), ...(typeof memory === 'string' ? [memory] : []), ...merged.notes];
-  return { source: trackLocks ? 'agent+memory' : 'memory', threads: merged.threads, locks: merged.locks, cycles: findCycles(merged.threads, merged.locks), notes };
+  return {
+    source: trackLocks ? 'agent+memory' : 'memory',
+    threads: merged.threads,
+    locks: merged.locks,
+    cycles: findCycles(merged.threads, merged.locks),
+    notes,
+  };
 }
 
 export interface DeadlockHandlers {

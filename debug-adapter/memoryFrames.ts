@@ -5,7 +5,11 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ThreadSnapshot } from '../runtime/inspect';
 
 /** One page of `thread`'s stack (startFrame/levels), each frame numbered by `nextId`. */
-export function memoryStackTrace(thread: ThreadSnapshot, args: DebugProtocol.StackTraceArguments, nextId: () => number): DebugProtocol.StackTraceResponse['body'] {
+export function memoryStackTrace(
+  thread: ThreadSnapshot,
+  args: DebugProtocol.StackTraceArguments,
+  nextId: () => number,
+): DebugProtocol.StackTraceResponse['body'] {
   const start = args.startFrame ?? 0;
   const end = args.levels ? start + args.levels : undefined;
   const stackFrames = thread.frames.slice(start, end).map((frame): DebugProtocol.StackFrame => ({

@@ -27,7 +27,9 @@ export function attachProcessId(args: AttachArguments | undefined): number {
   const value = args?.processId;
   const pid = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (value === undefined || value === '') {
-    throw new UserFacingError('Set "processId" in the attach configuration: the id of the Python process to attach to (or "${command:ftpy.pickProcess}" to pick it).');
+    throw new UserFacingError(
+      'Set "processId" in the attach configuration: the id of the Python process to attach to (or "${command:ftpy.pickProcess}" to pick it).',
+    );
   }
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) {
     throw new UserFacingError(`"processId" must be a process id (a positive whole number), not ${JSON.stringify(value)}. Fix it in the attach configuration.`);
@@ -66,10 +68,16 @@ export class ReadOnlyAttach {
       send(new OutputEvent(`ftpy: thread states are unknown (no offsets probe for this interpreter: ${errorMessage(error)})\n`, 'console'));
       return undefined;
     });
-    send(new OutputEvent(`ftpy: ${READ_ONLY} to process ${pid}: threads, stacks, locks and runtime panels only, the process keeps running and is left untouched.\n`, 'console'));
+    send(
+      new OutputEvent(
+        `ftpy: ${READ_ONLY} to process ${pid}: threads, stacks, locks and runtime panels only, the process keeps running and is left untouched.\n`,
+        'console',
+      ),
+    );
     const python = reader.interpreterPath();
     const toConsole = (message: string) => send(new OutputEvent(`ftpy: ${message}\n`, 'console'));
-    const runtime = python && probe ? new RuntimeSampling(DebuggeeMemory.ofReader(reader, probe), launchAttributes.runtimeSampling.default, send, toConsole) : undefined;
+    const runtime =
+      python && probe ? new RuntimeSampling(DebuggeeMemory.ofReader(reader, probe), launchAttributes.runtimeSampling.default, send, toConsole) : undefined;
     return new ReadOnlyAttach(reader, probe, send, runtime);
   }
 
@@ -148,7 +156,8 @@ export class ReadOnlyAttach {
   /** Lock state read afresh (also while "paused": locks are about now), from memory alone. */
   private locks(args: LocksArguments): LocksResponseBody {
     const probe = this.probe;
-    if (!probe) throw new UserFacingError(`${READ_ONLY}: lock state needs the offsets probe for this interpreter, which could not be built (see the Debug Console).`);
+    if (!probe)
+      throw new UserFacingError(`${READ_ONLY}: lock state needs the offsets probe for this interpreter, which could not be built (see the Debug Console).`);
     const report: LocksReport = this.reading(() => this.reader.locks(probe));
     const locks = args.stacks ? report.locks : report.locks.map(withoutStacks);
     return { source: 'memory', threads: report.threads, locks, cycles: findCycles(report.threads, locks), notes: report.notes };

@@ -80,7 +80,12 @@ export class RuntimeSampling {
   async snapshot(census?: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
     const { reader, probe, sampler } = await this.open();
     const notes: string[] = [];
-    const body: RuntimeSnapshotResponseBody = { sample: this.agentThreads.fromSample(sampler.sample()), heaps: this.agentThreads.fromHeaps(reader.heaps(probe)), abandoned: null, notes };
+    const body: RuntimeSnapshotResponseBody = {
+      sample: this.agentThreads.fromSample(sampler.sample()),
+      heaps: this.agentThreads.fromHeaps(reader.heaps(probe)),
+      abandoned: null,
+      notes,
+    };
     try {
       body.abandoned = reader.abandonedPool(probe);
     } catch (error) {

@@ -3,7 +3,19 @@
 // turned into failed responses in one place (`answer`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BreakpointEvent, Event, ExitedEvent, InitializedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Response, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
+import {
+  BreakpointEvent,
+  Event,
+  ExitedEvent,
+  InitializedEvent,
+  Logger,
+  logger,
+  LoggingDebugSession,
+  OutputEvent,
+  Response,
+  TerminatedEvent,
+  ThreadEvent,
+} from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { openPrivateLog } from '../runtime/privateLog';
@@ -44,7 +56,12 @@ export const capabilities: DebugProtocol.Capabilities = {
   exceptionBreakpointFilters: [
     { filter: 'raised', label: 'Raised Exceptions', description: 'Stop where an exception is raised in your code.', default: false },
     { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Stop when an exception ends a thread or the program.', default: true },
-    { filter: 'userUnhandled', label: 'User Uncaught Exceptions', description: 'Stop when an exception leaves your code for library code that called it.', default: false },
+    {
+      filter: 'userUnhandled',
+      label: 'User Uncaught Exceptions',
+      description: 'Stop when an exception leaves your code for library code that called it.',
+      default: false,
+    },
   ],
 };
 
@@ -195,7 +212,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   /** One program per session: a second launch or attach (while one starts, or after) would leave the first one unwatched. */
   private startOnce(): void {
-    if (this.starting || this.debuggee || this.readOnly) throw new UserFacingError('This debug session already has a program: start another debug session for another one.');
+    if (this.starting || this.debuggee || this.readOnly)
+      throw new UserFacingError('This debug session already has a program: start another debug session for another one.');
     this.starting = true;
   }
 
@@ -243,7 +261,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
   /** The 'ftpy/…' requests: locks, runtime snapshot, refcount. */
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === FTPY_REQUESTS.locks) void this.answer(response, () => this.locks((args as LocksArguments | undefined)?.stacks ?? false));
-    else if (command === FTPY_REQUESTS.runtimeSnapshot || command === FTPY_REQUESTS.refcount) void this.answer(response, () => this.runtimeRequest(command, args));
+    else if (command === FTPY_REQUESTS.runtimeSnapshot || command === FTPY_REQUESTS.refcount)
+      void this.answer(response, () => this.runtimeRequest(command, args));
     else super.customRequest(command, response, args);
   }
 
@@ -270,7 +289,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
     if (event.event === 'thread') this.noteThread(event.body);
     if (event.event === 'gcCollection' || event.event === 'gilChange') this.runtime?.record(event);
     else if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
-    else if (event.event === 'stopped' && event.body.hitBreakpointIds) this.sendEvent(new Event('stopped', { ...event.body, hitBreakpointIds: this.configuration.clientIds(event.body.hitBreakpointIds) }));
+    else if (event.event === 'stopped' && event.body.hitBreakpointIds)
+      this.sendEvent(new Event('stopped', { ...event.body, hitBreakpointIds: this.configuration.clientIds(event.body.hitBreakpointIds) }));
     else this.sendEvent(new Event(event.event, event.body));
   }
 
@@ -286,11 +306,17 @@ export class FtpyDebugSession extends LoggingDebugSession {
     void this.answer(response, async () => this.outside.stackTrace(args) ?? this.stackTraces.stackTrace(args));
   }
 
-  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+  protected override setFunctionBreakPointsRequest(
+    response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments,
+  ): void {
     void this.answer(response, () => this.configuration.setFunctionBreakpoints(this.sendToAgent, args));
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
     void this.answer(response, async () => {
       await this.configuration.setExceptionBreakpoints(this.sendToAgent, args);
       return undefined;
@@ -309,7 +335,9 @@ export class FtpyDebugSession extends LoggingDebugSession {
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     const command = request.command;
     if (!this.initialized && command !== 'initialize') {
-      void this.answer(new Response(request), () => Promise.reject(new UserFacingError(`'${command}' before 'initialize': a DAP client starts with 'initialize'.`)));
+      void this.answer(new Response(request), () =>
+        Promise.reject(new UserFacingError(`'${command}' before 'initialize': a DAP client starts with 'initialize'.`)),
+      );
       return;
     }
     try {
@@ -346,7 +374,10 @@ export class FtpyDebugSession extends LoggingDebugSession {
     const runtime = this.runtime;
     if (!runtime) throw new UserFacingError('The program is not running.');
     if (command === FTPY_REQUESTS.runtimeSnapshot) return runtime.snapshot(async () => (await this.agent('census', {})).census);
-    return runtime.refcount(args as RefcountArguments | undefined, async (expression, frameId) => (await this.agent('evaluate', { expression, frameId, context: 'watch' })).result);
+    return runtime.refcount(
+      args as RefcountArguments | undefined,
+      async (expression, frameId) => (await this.agent('evaluate', { expression, frameId, context: 'watch' })).result,
+    );
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -384,7 +415,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
     } catch (error) {
       if (error instanceof UserFacingError) {
         const fix = error.action && FIX_ACTION_COMMANDS[error.action];
-        this.sendErrorResponse(response, { id: ErrorId.User, format: error.message, showUser: true, ...(fix && { url: `command:${fix.command}`, urlLabel: fix.label }) });
+        this.sendErrorResponse(response, {
+          id: ErrorId.User,
+          format: error.message,
+          showUser: true,
+          ...(fix && { url: `command:${fix.command}`, urlLabel: fix.label }),
+        });
       } else if (error instanceof AgentError) {
         this.sendErrorResponse(response, { id: ErrorId.Agent, format: error.message, showUser: false });
       } else {

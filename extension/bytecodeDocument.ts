@@ -34,7 +34,8 @@ class BytecodeProvider implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const { file, line } = sourceOf(uri);
-    if (!trusted('compile files to show their bytecode')) return `# No bytecode for ${file}: Restricted Mode starts no interpreter. Trust the workspace to see it.\n`;
+    if (!trusted('compile files to show their bytecode'))
+      return `# No bytecode for ${file}: Restricted Mode starts no interpreter. Trust the workspace to see it.\n`;
     try {
       // The editor's text when the file is open (what the user sees), else the saved file.
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));

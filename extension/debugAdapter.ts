@@ -11,7 +11,8 @@ export function registerDebugAdapter(): vscode.Disposable {
     createDebugAdapterDescriptor() {
       const server = process.env.FTPY_DEBUG_SERVER;
       if (server) {
-        if (!path.isAbsolute(server)) throw new Error(`FTPY_DEBUG_SERVER is '${server}': set it to the socket path that 'node dist/debug-adapter.js --server' printed.`);
+        if (!path.isAbsolute(server))
+          throw new Error(`FTPY_DEBUG_SERVER is '${server}': set it to the socket path that 'node dist/debug-adapter.js --server' printed.`);
         return new vscode.DebugAdapterNamedPipeServer(server);
       }
       // In desktop VS Code the extension host's executable is Electron: make it behave as node.

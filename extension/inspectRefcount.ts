@@ -19,7 +19,9 @@ export async function inspectRefcount(context: VariableContext | undefined, sess
     return;
   }
   if (!expression) {
-    void vscode.window.showErrorMessage(`"${context?.variable?.name ?? 'This variable'}" cannot be evaluated on its own: inspect the variable that contains it.`);
+    void vscode.window.showErrorMessage(
+      `"${context?.variable?.name ?? 'This variable'}" cannot be evaluated on its own: inspect the variable that contains it.`,
+    );
     return;
   }
   await panel.reveal('refcounts');

@@ -97,15 +97,13 @@ export class InterpreterSelection implements vscode.Disposable {
         picked: !this.chosen,
         choose: async () => 'embedded',
       },
-      ...others.map(
-        (info): Item => ({
-          label: `$(python) Python ${info.version}`,
-          description: 'free-threaded',
-          detail: info.path,
-          picked: this.chosen?.python === info.path,
-          choose: async () => chosenFrom(requireFreeThreaded(info)),
-        }),
-      ),
+      ...others.map((info): Item => ({
+        label: `$(python) Python ${info.version}`,
+        description: 'free-threaded',
+        detail: info.path,
+        picked: this.chosen?.python === info.path,
+        choose: async () => chosenFrom(requireFreeThreaded(info)),
+      })),
       { label: '', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined },
       { label: '$(folder-opened) Enter interpreter path…', choose: () => this.enterPath() },
     ];

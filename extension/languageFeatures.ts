@@ -7,7 +7,12 @@ import { registerBytecodeDocuments } from './bytecodeDocument';
 import type { InterpreterSelection } from './interpreters';
 import { RuntimeService } from './runtimeService';
 
-export function activateLanguageFeatures(context: vscode.ExtensionContext, runtimes: RuntimeService, interpreters: InterpreterSelection, log: vscode.LogOutputChannel): void {
+export function activateLanguageFeatures(
+  context: vscode.ExtensionContext,
+  runtimes: RuntimeService,
+  interpreters: InterpreterSelection,
+  log: vscode.LogOutputChannel,
+): void {
   registerBytecodeDocuments(context, runtimes, () => interpreters.python);
   startLanguageClient(context, interpreters, log);
 }

@@ -24,31 +24,36 @@ export function lockTree(view: LocksResponseBody): LockTreeNode[] {
   const names = new Map(view.threads.map((thread) => [thread.threadId, thread.name ?? `thread ${thread.threadId}`]));
   const name = (threadId: number) => names.get(threadId) ?? `thread ${threadId}`;
   const deadlocked = new Set(view.cycles.flatMap((cycle) => cycle.edges.map((edge) => edge.threadId)));
-  const cycles = view.cycles.map(
-    (cycle, index): LockTreeNode => ({
-      id: `cycle:${cycle.edges.map((edge) => `${edge.threadId}>${edge.waitsFor}`).join(',')}`,
-      label: `Deadlock: ${[...cycle.edges.map((edge) => name(edge.threadId)), name(cycle.edges[0]?.threadId ?? 0)].join(' → ')}`,
-      description: index === 0 && view.cycles.length > 1 ? `${view.cycles.length} cycles` : undefined,
-      tooltip: cycle.description,
-      icon: 'deadlock',
-      deadlocked: true,
-      children: cycle.edges.map((edge) => {
-        const lock = locks.get(edge.waitsFor);
-        const site = lock?.awaitedAt?.[String(edge.threadId)];
-        return {
-          id: `cycle:${edge.threadId}>${edge.waitsFor}`,
-          label: `${name(edge.threadId)} waits for ${lock?.label ?? edge.waitsFor}`,
-          description: `held by ${name(edge.heldBy)}${howKnown(lock)}${where(site)}`,
-          icon: 'waits',
-          deadlocked: true,
-          site,
-          children: [],
-        };
-      }),
+  const cycles = view.cycles.map((cycle, index): LockTreeNode => ({
+    id: `cycle:${cycle.edges.map((edge) => `${edge.threadId}>${edge.waitsFor}`).join(',')}`,
+    label: `Deadlock: ${[...cycle.edges.map((edge) => name(edge.threadId)), name(cycle.edges[0]?.threadId ?? 0)].join(' → ')}`,
+    description: index === 0 && view.cycles.length > 1 ? `${view.cycles.length} cycles` : undefined,
+    tooltip: cycle.description,
+    icon: 'deadlock',
+    deadlocked: true,
+    children: cycle.edges.map((edge) => {
+      const lock = locks.get(edge.waitsFor);
+      const site = lock?.awaitedAt?.[String(edge.threadId)];
+      return {
+        id: `cycle:${edge.threadId}>${edge.waitsFor}`,
+        label: `${name(edge.threadId)} waits for ${lock?.label ?? edge.waitsFor}`,
+        description: `held by ${name(edge.heldBy)}${howKnown(lock)}${where(site)}`,
+        icon: 'waits',
+        deadlocked: true,
+        site,
+        children: [],
+      };
     }),
-  );
+  }));
   const threads = view.threads.map((thread) => threadNode(thread, locks, name, deadlocked.has(thread.threadId)));
-  const notes = view.notes.map((note, index): LockTreeNode => ({ id: `note:${index}`, label: note, tooltip: note, icon: 'note', deadlocked: false, children: [] }));
+  const notes = view.notes.map((note, index): LockTreeNode => ({
+    id: `note:${index}`,
+    label: note,
+    tooltip: note,
+    icon: 'note',
+    deadlocked: false,
+    children: [],
+  }));
   return [...cycles, ...threads, ...notes];
 }
 
@@ -58,7 +63,15 @@ function threadNode(thread: LockThreadInfo, locks: ReadonlyMap<string, LockInfo>
     const lock = locks.get(id);
     const site = lock?.acquiredAt?.[key];
     const count = lock?.kind === 'RLock' && lock.count !== undefined && lock.count > 1 ? ` (${lock.count} times)` : '';
-    return { id: `${key}:holds:${id}`, label: `holds ${lock?.label ?? id}${count}`, description: site ? `taken${where(site)}` : undefined, icon: 'holds', deadlocked, site, children: [] };
+    return {
+      id: `${key}:holds:${id}`,
+      label: `holds ${lock?.label ?? id}${count}`,
+      description: site ? `taken${where(site)}` : undefined,
+      icon: 'holds',
+      deadlocked,
+      site,
+      children: [],
+    };
   });
   const waits: LockTreeNode[] = [];
   if (thread.waitsFor !== undefined) {
@@ -87,8 +100,10 @@ function threadNode(thread: LockThreadInfo, locks: ReadonlyMap<string, LockInfo>
 
 function ownerText(lock: LockInfo | undefined, name: (threadId: number) => string): string {
   if (!lock) return 'owner unknown';
-  if (!lock.ownerKnown) return lock.kind === 'Lock' && lock.held ? 'held, owner unknown (no thread holds it in a with block: launch with "trackLocks": true)' : 'owner unknown';
-  if (lock.owners.length === 0) return lock.kind === 'Event' || lock.kind === 'Condition' || lock.kind === 'Queue' || lock.kind === 'Barrier' ? 'no owner (waits to be woken)' : 'free';
+  if (!lock.ownerKnown)
+    return lock.kind === 'Lock' && lock.held ? 'held, owner unknown (no thread holds it in a with block: launch with "trackLocks": true)' : 'owner unknown';
+  if (lock.owners.length === 0)
+    return lock.kind === 'Event' || lock.kind === 'Condition' || lock.kind === 'Queue' || lock.kind === 'Barrier' ? 'no owner (waits to be woken)' : 'free';
   return `held by ${lock.owners.map(name).join(', ')}${howKnown(lock)}`;
 }
 

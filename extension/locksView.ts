@@ -44,7 +44,11 @@ class LocksTreeProvider implements vscode.TreeDataProvider<LockTreeNode> {
     item.contextValue = node.deadlocked ? 'ftpy.lock.deadlocked' : `ftpy.lock.${node.icon}`;
     if (node.site) {
       const line = Math.max(node.site.line - 1, 0);
-      item.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.file(node.site.path), { selection: new vscode.Range(line, 0, line, 0), preview: true }] };
+      item.command = {
+        title: 'Open',
+        command: 'vscode.open',
+        arguments: [vscode.Uri.file(node.site.path), { selection: new vscode.Range(line, 0, line, 0), preview: true }],
+      };
     }
     return item;
   }

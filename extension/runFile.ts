@@ -9,7 +9,12 @@ import { trusted } from './trust';
  * with the output and the exit code; nothing is typed into the user's shell, so no shell's
  * quoting rules (bash, fish, tcsh, a REPL set as the default profile) can change what runs, and
  * a program still running in a terminal never gets the next command line on its stdin. */
-export async function runPythonFile(uri: vscode.Uri | undefined, runtimes: RuntimeService, log: vscode.LogOutputChannel, python: string | undefined): Promise<void> {
+export async function runPythonFile(
+  uri: vscode.Uri | undefined,
+  runtimes: RuntimeService,
+  log: vscode.LogOutputChannel,
+  python: string | undefined,
+): Promise<void> {
   if (!trusted('run programs')) return;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
   if (!document || (document.languageId !== 'python' && !document.fileName.endsWith('.py'))) {

@@ -9,11 +9,7 @@ import type { RefcountView, SessionView, SnapshotView } from './webview/messages
 
 /** What changed in the active session's model (what the views redraw). */
 export type RuntimeChange =
-  | { kind: 'session' }
-  | { kind: 'samples'; batch: RuntimeSampleEventBody }
-  | { kind: 'phase' }
-  | { kind: 'snapshot' }
-  | { kind: 'refcount' };
+  { kind: 'session' } | { kind: 'samples'; batch: RuntimeSampleEventBody } | { kind: 'phase' } | { kind: 'snapshot' } | { kind: 'refcount' };
 
 export interface SessionRuntime extends SessionView {
   session: vscode.DebugSession;

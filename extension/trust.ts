@@ -6,7 +6,10 @@ export function trusted(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
   const manage = 'Manage Workspace Trust';
   void vscode.window
-    .showWarningMessage(`Free-Threaded Python does not ${what} in Restricted Mode: running Python could run this workspace's code. Trust the workspace first.`, manage)
+    .showWarningMessage(
+      `Free-Threaded Python does not ${what} in Restricted Mode: running Python could run this workspace's code. Trust the workspace first.`,
+      manage,
+    )
     .then((chosen) => chosen === manage && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
 }

@@ -5,7 +5,10 @@
 export type FixAction = 'selectInterpreter' | 'installRuntime' | 'openLog';
 
 export class UserFacingError extends Error {
-  constructor(message: string, readonly action?: FixAction) {
+  constructor(
+    message: string,
+    readonly action?: FixAction,
+  ) {
     super(message);
     this.name = 'UserFacingError';
   }

@@ -58,21 +58,30 @@ export async function serveWorkbench({ port, folder, userDataDir, signal, worksp
   const logFile = path.join(userDataDir, 'code-server.log');
   const log = openPrivateLog(logFile, { truncate: true });
   const args = [
-    '--auth', 'password',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'password',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
+    '--user-data-dir',
+    userDataDir,
     // Its config file (it writes one when missing) stays in the profile, not in ~/.config.
-    '--config', path.join(userDataDir, 'config.yaml'),
-    '--extensions-dir', extensionsDir,
+    '--config',
+    path.join(userDataDir, 'config.yaml'),
+    '--extensions-dir',
+    extensionsDir,
     folder,
   ];
   // Its own process group, so stopping it reaches every process it started.
   // The password goes in its environment (readable by this user only), not on its command line.
-  const child = spawn(codeServerBin(), args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, PASSWORD: password, ...(extensionHome ? { FTPY_HOME: extensionHome } : {}) } });
+  const child = spawn(codeServerBin(), args, {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, PASSWORD: password, ...(extensionHome ? { FTPY_HOME: extensionHome } : {}) },
+  });
   fs.closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
@@ -136,7 +145,8 @@ function settingsObject(text) {
   } catch {
     // reported below
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`--settings ${text}: give a JSON object of VS Code settings, as in settings.json`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`--settings ${text}: give a JSON object of VS Code settings, as in settings.json`);
   return value;
 }
 
@@ -170,7 +180,15 @@ export async function serveUntilStopped(argv) {
   console.log(`ftpy: starting VS Code (code-server) with ${folder} at http://127.0.0.1:${port}/`);
   let server;
   try {
-    server = await serveWorkbench({ port, folder, userDataDir: path.resolve(values['user-data-dir']), signal: stopping.signal, workspaceTrust: values['workspace-trust'], extensionHome: values['ftpy-home'], extraSettings });
+    server = await serveWorkbench({
+      port,
+      folder,
+      userDataDir: path.resolve(values['user-data-dir']),
+      signal: stopping.signal,
+      workspaceTrust: values['workspace-trust'],
+      extensionHome: values['ftpy-home'],
+      extraSettings,
+    });
   } catch (error) {
     if (stopping.signal.aborted) process.exit(0);
     throw error;

@@ -58,7 +58,8 @@ export async function runDebugSession(
     const wanted: DebugProtocol.SetBreakpointsArguments = { source: { path: breakpoints.file }, breakpoints: breakpoints.lines.map((line) => ({ line })) };
     const placed = await connection.send('setBreakpoints', wanted);
     const misplaced = placed.body.breakpoints.filter((breakpoint, i) => !breakpoint.verified || breakpoint.line !== breakpoints.lines[i]);
-    if (misplaced.length) throw new Error(`breakpoints not placed as asked (lines ${breakpoints.lines.join(', ')}): ${JSON.stringify(placed.body.breakpoints)}`);
+    if (misplaced.length)
+      throw new Error(`breakpoints not placed as asked (lines ${breakpoints.lines.join(', ')}): ${JSON.stringify(placed.body.breakpoints)}`);
     await connection.send('configurationDone', {});
     const configuredMs = wallClockMs();
     await launched;

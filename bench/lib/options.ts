@@ -35,7 +35,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, rounds: numbers, 'repeat-under': numbers, 'case-timeout': numbers, size: numbers, without: { type: 'string', multiple: true, default: [] } },
+      options: {
+        quick: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        rounds: numbers,
+        'repeat-under': numbers,
+        'case-timeout': numbers,
+        size: numbers,
+        without: { type: 'string', multiple: true, default: [] },
+      },
     }));
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${USAGE}`);

@@ -27,7 +27,11 @@ export function formatTable(table: Table): string {
   // A short row (a name and a message) does not widen the columns.
   const full = text.filter((row) => row.length === table.columns.length);
   const widths = table.columns.map((column, i) => Math.max(column.length, ...full.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [
     table.title,
     line(table.columns),
@@ -46,7 +50,9 @@ export function printReport(json: boolean, tables: readonly Table[], facts: Reco
     const asObjects = tables.map((table) => ({
       title: table.title,
       rows: table.rows.map((row) =>
-        row.length < table.columns.length ? { [table.columns[0]]: row[0], note: row.slice(1).join(' ') } : Object.fromEntries(table.columns.map((column, i) => [column, row[i] ?? null])),
+        row.length < table.columns.length
+          ? { [table.columns[0]]: row[0], note: row.slice(1).join(' ') }
+          : Object.fromEntries(table.columns.map((column, i) => [column, row[i] ?? null])),
       ),
       notes: table.notes ?? [],
     }));

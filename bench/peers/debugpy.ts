@@ -27,7 +27,10 @@ export function debugpySuite(env: NodeJS.ProcessEnv = process.env): string {
 export async function ensureDebugpy(output: CommandOutput, suite = debugpySuite(), home = ftpyHome()): Promise<DebugpyPeer> {
   const peers = path.join(home, 'peers');
   const waiting = () => output.write('Another process is fetching debugpy; waiting for it.\n');
-  return findUnpacked(peers, suite) ?? withLock(path.join(home, 'locks', 'peer-debugpy'), waiting, async () => findUnpacked(peers, suite) ?? (await fetchDebugpy(peers, suite, home, output)));
+  return (
+    findUnpacked(peers, suite) ??
+    withLock(path.join(home, 'locks', 'peer-debugpy'), waiting, async () => findUnpacked(peers, suite) ?? (await fetchDebugpy(peers, suite, home, output)))
+  );
 }
 
 async function fetchDebugpy(peers: string, suite: string, home: string, output: CommandOutput): Promise<DebugpyPeer> {

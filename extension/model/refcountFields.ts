@@ -25,7 +25,7 @@ export function refcountFields(anatomy: RefcountAnatomy): RefcountField[] {
     {
       label: 'Refcount',
       value: anatomy.refcount === null ? 'immortal' : String(anatomy.refcount),
-      explanation: 'Py_REFCNT: the local and shared counts added up, what sys.getrefcount reports (without its own argument\'s reference).',
+      explanation: "Py_REFCNT: the local and shared counts added up, what sys.getrefcount reports (without its own argument's reference).",
     },
     {
       label: 'Local count',
@@ -44,13 +44,14 @@ export function refcountFields(anatomy: RefcountAnatomy): RefcountField[] {
       value: flagNames || 'none',
       explanation:
         'The low two bits of ob_ref_shared. maybe-weakref: the object may have weak references, so it is merged before it dies. ' +
-        'queued: another thread drove the shared count negative and queued the object on the owner\'s BRC queue (explicit merge). ' +
+        "queued: another thread drove the shared count negative and queued the object on the owner's BRC queue (explicit merge). " +
         'merged: local and shared counts were merged into the shared count; the object has no owner any more.',
     },
     {
       label: 'Immortal',
       value: anatomy.immortal ? 'yes' : 'no',
-      explanation: 'An immortal object (None, small ints, interned strings…) has a saturated local count: increments and decrements are skipped and it is never freed.',
+      explanation:
+        'An immortal object (None, small ints, interned strings…) has a saturated local count: increments and decrements are skipped and it is never freed.',
     },
     {
       label: 'Deferred',
@@ -63,7 +64,8 @@ export function refcountFields(anatomy: RefcountAnatomy): RefcountField[] {
     {
       label: 'GC bits',
       value: anatomy.gcBits.join(', ') || 'none',
-      explanation: 'ob_gc_bits: the garbage collector\'s per-object flags (tracked, finalized, unreachable, frozen, shared…) kept in the object header instead of a separate GC header.',
+      explanation:
+        "ob_gc_bits: the garbage collector's per-object flags (tracked, finalized, unreachable, frozen, shared…) kept in the object header instead of a separate GC header.",
     },
   ];
 }

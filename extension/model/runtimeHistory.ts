@@ -152,7 +152,8 @@ export function historyRange(history: RuntimeHistory, now = Date.now()): [number
   const end = Math.max(history.latest?.time ?? 0, ...history.collections.map((collection) => collection.end)) || now;
   const oldest = Math.min(history.times[0] ?? end, ...history.collections.map((collection) => collection.start));
   const shortest = Math.min(MIN_RANGE_MS, history.windowMs);
-  const start = history.latest === null && history.collections.length === 0 ? end - history.windowMs : Math.min(Math.max(end - history.windowMs, oldest), end - shortest);
+  const start =
+    history.latest === null && history.collections.length === 0 ? end - history.windowMs : Math.min(Math.max(end - history.windowMs, oldest), end - shortest);
   return [start, end];
 }
 

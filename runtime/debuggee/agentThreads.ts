@@ -61,7 +61,11 @@ export class AgentThreads {
     const kept = new Set(locks.map((lock) => lock.id));
     const threads = view.threads
       .filter((thread) => !this.threadIds.has(thread.threadId))
-      .map(({ waitsFor, ...thread }) => ({ ...thread, holds: thread.holds.filter((id) => kept.has(id)), ...(waitsFor !== undefined && kept.has(waitsFor) ? { waitsFor } : {}) }));
+      .map(({ waitsFor, ...thread }) => ({
+        ...thread,
+        holds: thread.holds.filter((id) => kept.has(id)),
+        ...(waitsFor !== undefined && kept.has(waitsFor) ? { waitsFor } : {}),
+      }));
     return { ...view, threads, locks };
   }
 }

@@ -63,7 +63,10 @@ export type RunInTerminal = (command: string[], cwd: string, env: Record<string,
 
 /** python's arguments and environment that run the program with the agent connecting to `socket` with `token`. */
 export function debuggeeCommand(spec: DebuggeeSpec, socket: string, token: string): { args: string[]; env: NodeJS.ProcessEnv } {
-  return { args: pythonArguments(spec.gil, spec.options, spec.args), env: agentStartEnvironment(spec.env, { mode: 'debug', socket, token, options: spec.options }) };
+  return {
+    args: pythonArguments(spec.gil, spec.options, spec.args),
+    env: agentStartEnvironment(spec.env, { mode: 'debug', socket, token, options: spec.options }),
+  };
 }
 
 export class Debuggee {
@@ -131,7 +134,14 @@ export async function startDebuggee(spec: DebuggeeSpec, output: DebuggeeOutput):
     child.on('close', (code, signal) => resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), signal }));
   });
   const spawnFailed = new Promise<never>((_, reject) => {
-    child.on('error', (error) => reject(new UserFacingError(`Could not start ${spec.python}: ${error.message}. Choose an existing free-threaded interpreter (python3.13t).`, 'selectInterpreter')));
+    child.on('error', (error) =>
+      reject(
+        new UserFacingError(
+          `Could not start ${spec.python}: ${error.message}. Choose an existing free-threaded interpreter (python3.13t).`,
+          'selectInterpreter',
+        ),
+      ),
+    );
   });
   const diedEarly = exit.then((ended): never => {
     const details = startupErrors.trim() ? `:\n${startupErrors.trim()}` : '.';
@@ -177,7 +187,10 @@ async function exitStatus(statusDir: string, statusFile: string): Promise<Exit> 
     const text = fs.existsSync(statusFile) ? fs.readFileSync(statusFile, 'utf8') : '';
     if (!text.endsWith('\n')) return undefined;
     const code = Number(text.trim());
-    const signal = code > 128 && code < 128 + 65 ? (Object.entries(os.constants.signals).find((entry) => entry[1] === code - 128)?.[0] as NodeJS.Signals | undefined) : undefined;
+    const signal =
+      code > 128 && code < 128 + 65
+        ? (Object.entries(os.constants.signals).find((entry) => entry[1] === code - 128)?.[0] as NodeJS.Signals | undefined)
+        : undefined;
     return { code, signal: signal ?? null };
   };
   const watcher = fs.watch(statusDir);
@@ -210,7 +223,13 @@ async function handshake(listener: AgentListener, spec: DebuggeeSpec, failures: 
   const timeoutMs = spec.handshakeTimeoutMs ?? (Number(process.env.FTPY_HANDSHAKE_TIMEOUT_MS) || HANDSHAKE_TIMEOUT_MS);
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new UserFacingError(`The debugger's agent did not connect within ${timeoutMs / 1000} s. The interpreter may be stuck at start-up, or a wrapper may start it without site or PYTHONPATH (python -S, -E or -I), where ftpy's agent starts; see the log.`, 'openLog')),
+      () =>
+        reject(
+          new UserFacingError(
+            `The debugger's agent did not connect within ${timeoutMs / 1000} s. The interpreter may be stuck at start-up, or a wrapper may start it without site or PYTHONPATH (python -S, -E or -I), where ftpy's agent starts; see the log.`,
+            'openLog',
+          ),
+        ),
       timeoutMs,
     );
   });

@@ -11,17 +11,23 @@ const HEADER_SIZE = 24;
 const LAYOUT_3_13 = {
   runtime_state: ['size', 'finalizing', 'interpreters_head'],
   interpreter_state: [
-    'size', 'id', 'next', 'threads_head', 'gc', 'imports_modules', 'sysdict', 'builtins', 'ceval_gil',
-    'gil_runtime_state', 'gil_runtime_state_enabled', 'gil_runtime_state_locked', 'gil_runtime_state_holder',
+    'size',
+    'id',
+    'next',
+    'threads_head',
+    'gc',
+    'imports_modules',
+    'sysdict',
+    'builtins',
+    'ceval_gil',
+    'gil_runtime_state',
+    'gil_runtime_state_enabled',
+    'gil_runtime_state_locked',
+    'gil_runtime_state_holder',
   ],
-  thread_state: [
-    'size', 'prev', 'next', 'interp', 'current_frame', 'thread_id', 'native_thread_id', 'datastack_chunk', 'status',
-  ],
+  thread_state: ['size', 'prev', 'next', 'interp', 'current_frame', 'thread_id', 'native_thread_id', 'datastack_chunk', 'status'],
   interpreter_frame: ['size', 'previous', 'executable', 'instr_ptr', 'localsplus', 'owner'],
-  code_object: [
-    'size', 'filename', 'name', 'qualname', 'linetable', 'firstlineno', 'argcount', 'localsplusnames',
-    'localspluskinds', 'co_code_adaptive',
-  ],
+  code_object: ['size', 'filename', 'name', 'qualname', 'linetable', 'firstlineno', 'argcount', 'localsplusnames', 'localspluskinds', 'co_code_adaptive'],
   pyobject: ['size', 'ob_type'],
   type_object: ['size', 'tp_name', 'tp_repr', 'tp_flags'],
   tuple_object: ['size', 'ob_item', 'ob_size'],
@@ -92,10 +98,7 @@ export function parseDebugOffsets(bytes: Buffer): DebugOffsets {
   const freeThreaded = bytes.readBigUInt64LE(16) === 1n;
   const layout = LAYOUTS[`${version.major}.${version.minor}`];
   if (!layout) {
-    throw new InspectError(
-      'unsupported-version',
-      `CPython ${formatVersion(version)} is not supported: this reader supports ${SUPPORTED}`,
-    );
+    throw new InspectError('unsupported-version', `CPython ${formatVersion(version)} is not supported: this reader supports ${SUPPORTED}`);
   }
   if (!freeThreaded) {
     throw new InspectError(

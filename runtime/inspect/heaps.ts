@@ -81,7 +81,7 @@ export function readAbandonedPool(memory: Memory, runtime: bigint, probe: ProbeO
     const totals = { segments: 0, pages: 0, usedBytes: 0 };
     const seen = new Set<bigint>();
     for (const head of [tagged, pool.readBigUInt64LE(layout.abandoned_visited)]) {
-      for (let segment = reader.checkedPointer(head, 'abandoned segment'); segment !== 0n; ) {
+      for (let segment = reader.checkedPointer(head, 'abandoned segment'); segment !== 0n;) {
         if (seen.has(segment) || ++totals.segments > MAX_SEGMENTS) throw tornRead('the abandoned segments (they loop)');
         seen.add(segment);
         segment = addSegment(reader, probe, segment, totals, layout.segment_next);
@@ -97,10 +97,10 @@ function addSegment(reader: ObjectReader, probe: ProbeOffsets, segment: bigint, 
   const raw = reader.memory.read(segment, layout.size);
   const entries = Number(raw.readBigUInt64LE(layout.slice_entries));
   if (entries <= 0 || layout.slices + entries * page.size > raw.length) throw tornRead('an abandoned segment');
-  for (let index = 0; index < entries; ) {
+  for (let index = 0; index < entries;) {
     const slice = layout.slices + index * page.size;
     const count = raw.readUInt32LE(slice + page.slice_count);
-    if (count === 0) throw tornRead('an abandoned segment\'s slices');
+    if (count === 0) throw tornRead("an abandoned segment's slices");
     // A page in use has a block size and blocks; free spans have neither, the segment's own info slices no blocks.
     if (raw.readUInt32LE(slice + page.xblock_size) > 1 && raw.readUInt16LE(slice + page.capacity) > 0) {
       totals.pages++;

@@ -91,9 +91,18 @@ export class ProcessReader {
     const buckets = elf.symbol(probe.parking_lot.buckets_symbol);
     const size = BigInt(probe.parking_lot.num_buckets * probe.parking_lot.bucket.size);
     if (!buckets || buckets.size !== size) {
-      throw new InspectError('bad-elf', `the parking lot (symbol "${probe.parking_lot.buckets_symbol}") is not in ${this.location.binary}'s symbol table: lock waiters cannot be read (is the binary stripped?)`);
+      throw new InspectError(
+        'bad-elf',
+        `the parking lot (symbol "${probe.parking_lot.buckets_symbol}") is not in ${this.location.binary}'s symbol table: lock waiters cannot be read (is the binary stripped?)`,
+      );
     }
-    const target = { runtime: this.location.address, parkingLot: loadBias + buckets.value, pid: this.pid, maps: readProcMaps(this.pid), futexWaits: readFutexWaits(this.pid) };
+    const target = {
+      runtime: this.location.address,
+      parkingLot: loadBias + buckets.value,
+      pid: this.pid,
+      maps: readProcMaps(this.pid),
+      futexWaits: readFutexWaits(this.pid),
+    };
     return readLocks(this.memory, target, probe, snapshot);
   }
 

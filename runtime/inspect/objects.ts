@@ -73,12 +73,9 @@ export class ObjectReader {
     if (kind !== 1 && kind !== 2 && kind !== 4) throw tornRead('a str kind');
     // PyCompactUnicodeObject adds utf8_length and utf8 to PyASCIIObject.
     const compactSize = BigInt(layout.asciiobject_size + 16);
-    const data = compact
-      ? object + (ascii ? BigInt(layout.asciiobject_size) : compactSize)
-      : this.objectPointer(object + compactSize, 'str data');
+    const data = compact ? object + (ascii ? BigInt(layout.asciiobject_size) : compactSize) : this.objectPointer(object + compactSize, 'str data');
     const inline = Number(data - object);
-    const bytes =
-      inline + length * kind <= header.length ? header.subarray(inline, inline + length * kind) : this.memory.read(data, length * kind);
+    const bytes = inline + length * kind <= header.length ? header.subarray(inline, inline + length * kind) : this.memory.read(data, length * kind);
     if (kind === 1) return bytes.toString('latin1');
     if (kind === 2) return bytes.toString('utf16le');
     let text = '';
@@ -101,10 +98,7 @@ export class ObjectReader {
     const tag = head.readBigUInt64LE(0);
     const digits = Number(tag >> 3n);
     if (digits > LIMITS.longDigits) throw tornRead('an int size');
-    const raw =
-      digitsAt + 4 * digits <= head.length
-        ? head.subarray(digitsAt)
-        : this.memory.read(object + BigInt(layout.ob_digit), 4 * digits);
+    const raw = digitsAt + 4 * digits <= head.length ? head.subarray(digitsAt) : this.memory.read(object + BigInt(layout.ob_digit), 4 * digits);
     let value = 0n;
     for (let i = digits - 1; i >= 0; i--) value = (value << 30n) | BigInt(raw.readUInt32LE(4 * i) & 0x3fffffff);
     return (tag & 3n) === 2n ? -value : value;
@@ -167,5 +161,4 @@ export class ObjectReader {
       throw error;
     }
   }
-
 }

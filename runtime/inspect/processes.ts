@@ -26,7 +26,9 @@ export function listPythonProcesses(procRoot = '/proc'): PythonProcess[] {
 }
 
 function describe(procRoot: string, pid: number): PythonProcess | undefined {
-  const args = readText(`${procRoot}/${pid}/cmdline`)?.split('\0').filter((arg) => arg !== '');
+  const args = readText(`${procRoot}/${pid}/cmdline`)
+    ?.split('\0')
+    .filter((arg) => arg !== '');
   if (!args || args.length === 0) return undefined; // exited meanwhile, or a kernel thread
   const commandLine = args.join(' ');
   const maps = readText(`${procRoot}/${pid}/maps`);

@@ -51,7 +51,10 @@ function ownerOf(reader: ObjectReader, runtime: bigint, probe: ProbeOffsets, tid
   for (const { address, raw } of walk.flatMap((entry) => entry.threadStates)) {
     if (reader.pointer(address + BigInt(probe.thread_state_impl.brc_tid)) !== tid) continue;
     const threadId = raw.readBigUInt64LE(idAt);
-    const names = retry(() => readThreadNames(reader, mainInterpreter(walk)), () => new Map<bigint, string>());
+    const names = retry(
+      () => readThreadNames(reader, mainInterpreter(walk)),
+      () => new Map<bigint, string>(),
+    );
     return { threadId: Number(threadId), name: names.get(threadId) ?? null };
   }
   return undefined;

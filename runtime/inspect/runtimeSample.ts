@@ -53,7 +53,10 @@ export class RuntimeSampler {
     const unknown = threadStates.some((tstate) => !this.names.has(tstate.raw.readBigUInt64LE(idAt)));
     if (!unknown || time - this.namesReadAt < NAMES_REFRESH_MS) return;
     this.namesReadAt = time;
-    this.names = retry(() => readThreadNames(this.reader, interpreter), () => this.names);
+    this.names = retry(
+      () => readThreadNames(this.reader, interpreter),
+      () => this.names,
+    );
   }
 
   private readThread(tstate: ThreadStateBytes): ThreadSample {

@@ -68,10 +68,13 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
   const threads: ThreadSnapshot[] = [];
   const cache: CodeCache = new Map();
   for (const { interpreter, threadStates } of walk) {
-    const names = retry(() => readThreadNames(reader, interpreter), (error) => {
-      unavailable.names = `thread names unreadable: ${error.message}`;
-      return new Map() as ThreadNames;
-    });
+    const names = retry(
+      () => readThreadNames(reader, interpreter),
+      (error) => {
+        unavailable.names = `thread names unreadable: ${error.message}`;
+        return new Map() as ThreadNames;
+      },
+    );
     for (const tstate of threadStates) threads.push(readThread(reader, tstate, names, cache, typeof probe === 'string' ? undefined : probe));
   }
   return {
@@ -146,7 +149,7 @@ export function retry<T>(read: () => T, onTorn?: (error: InspectError) => T): T 
 function linkedList<T>(reader: ObjectReader, head: bigint, limit: number, what: string, read: (item: bigint) => { next: bigint; value: T }): T[] {
   const values: T[] = [];
   const seen = new Set<bigint>();
-  for (let item = reader.checkedPointer(head, what); item !== 0n; ) {
+  for (let item = reader.checkedPointer(head, what); item !== 0n;) {
     if (seen.has(item)) throw tornRead(`the ${what} list (it loops)`);
     if (values.length >= limit) break;
     seen.add(item);
@@ -185,13 +188,7 @@ function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
 }
 
 /** One thread; torn stacks are re-read (thread state included) a few times. */
-function readThread(
-  reader: ObjectReader,
-  tstate: ThreadStateBytes,
-  names: ThreadNames,
-  cache: CodeCache,
-  probe: ThreadStateProbe | undefined,
-): ThreadSnapshot {
+function readThread(reader: ObjectReader, tstate: ThreadStateBytes, names: ThreadNames, cache: CodeCache, probe: ThreadStateProbe | undefined): ThreadSnapshot {
   const layout = reader.offsets.thread_state;
   let thread: ThreadSnapshot | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {

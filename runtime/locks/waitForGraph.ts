@@ -40,7 +40,7 @@ export function findCycles(threads: readonly LockThreadInfo[], locks: readonly L
 /** The threads that cannot progress: waiting for a lock none of whose owners can. */
 function deadlockedThreads(waitsFor: ReadonlyMap<number, LockInfo>): Set<number> {
   const stuck = new Set(waitsFor.keys());
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const thread of stuck) {
       const lock = waitsFor.get(thread);

@@ -54,7 +54,12 @@ function buildIdentity(executable: string): string {
   const ids = [identityOf(executable)];
   if (!ElfFile.open(executable).symbol('_PyRuntime')) {
     const lib = path.join(path.dirname(path.dirname(executable)), 'lib');
-    const shared = fs.existsSync(lib) ? fs.readdirSync(lib).filter((name) => /^libpython.*\.so/.test(name)).sort() : [];
+    const shared = fs.existsSync(lib)
+      ? fs
+          .readdirSync(lib)
+          .filter((name) => /^libpython.*\.so/.test(name))
+          .sort()
+      : [];
     ids.push(...shared.map((name) => identityOf(fs.realpathSync(path.join(lib, name)))));
   }
   return ids.join('\0');
@@ -65,7 +70,9 @@ function identityOf(file: string): string {
   try {
     elf = ElfFile.open(file);
   } catch (error) {
-    throw new ProbeBuildError(`${file} is not an interpreter binary (${errorMessage(error)}); a shim or wrapper script has no offsets of its own: debug or attach to the process it starts`);
+    throw new ProbeBuildError(
+      `${file} is not an interpreter binary (${errorMessage(error)}); a shim or wrapper script has no offsets of its own: debug or attach to the process it starts`,
+    );
   }
   return elf.buildId() ?? `sha256:${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`;
 }

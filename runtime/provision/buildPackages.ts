@@ -5,9 +5,21 @@ import { UserFacingError } from '../errors';
 import { CommandOutput, runCommand } from './commands';
 
 export const BUILD_PACKAGES = [
-  'gcc', 'make', 'libc6-dev', 'pkg-config', 'xz-utils',
-  'libssl-dev', 'zlib1g-dev', 'libffi-dev', 'libsqlite3-dev', 'libbz2-dev', 'liblzma-dev',
-  'libreadline-dev', 'libncurses-dev', 'uuid-dev', 'libgdbm-dev',
+  'gcc',
+  'make',
+  'libc6-dev',
+  'pkg-config',
+  'xz-utils',
+  'libssl-dev',
+  'zlib1g-dev',
+  'libffi-dev',
+  'libsqlite3-dev',
+  'libbz2-dev',
+  'liblzma-dev',
+  'libreadline-dev',
+  'libncurses-dev',
+  'uuid-dev',
+  'libgdbm-dev',
 ];
 
 export function missingPackages(packages: readonly string[] = BUILD_PACKAGES): string[] {
@@ -22,7 +34,10 @@ export function missingPackages(packages: readonly string[] = BUILD_PACKAGES): s
     listed = String((error as { stdout?: string }).stdout ?? '');
   }
   const installed = new Set(
-    listed.split('\n').filter((line) => line.endsWith(' installed')).map((line) => line.split(' ')[0].replace(/:.*/, '')),
+    listed
+      .split('\n')
+      .filter((line) => line.endsWith(' installed'))
+      .map((line) => line.split(' ')[0].replace(/:.*/, '')),
   );
   return packages.filter((name) => !installed.has(name));
 }

@@ -6,7 +6,11 @@ export interface CommandOutput {
 }
 
 export class CommandFailed extends Error {
-  constructor(readonly command: string, readonly exitCode: number | null, readonly tail: string) {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly tail: string,
+  ) {
     super(`\`${command}\` failed (${exitCode === null ? 'killed' : `exit code ${exitCode}`})${tail ? `:\n${tail}` : ''}`);
   }
 }

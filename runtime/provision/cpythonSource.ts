@@ -25,7 +25,9 @@ const UPSTREAM_TARBALL = /^python3\.\d+_([\d.]+\w*)\.orig\.tar\.\w+$/;
 
 export async function downloadCPythonSource(home: string, request: SourceRequest, output: CommandOutput): Promise<DownloadedSource> {
   const aptGet = await privateAptGet(path.join(home, 'apt', request.suite), 'deb-src', request.suite, output);
-  const tarball = await fetchInto(path.join(home, 'downloads'), UPSTREAM_TARBALL, (cwd) => aptGet(['source', '--download-only', '--tar-only', request.spec], cwd));
+  const tarball = await fetchInto(path.join(home, 'downloads'), UPSTREAM_TARBALL, (cwd) =>
+    aptGet(['source', '--download-only', '--tar-only', request.spec], cwd),
+  );
   const upstreamVersion = tarball && UPSTREAM_TARBALL.exec(path.basename(tarball))?.[1];
   if (!tarball || !upstreamVersion) throw new Error(`apt-get source ${request.spec} did not bring an upstream tarball (python3.X_VERSION.orig.tar.*)`);
   return { tarball, upstreamVersion };

@@ -37,9 +37,21 @@ export function describeInterpreter(python: string): Promise<InterpreterInfo> {
     execFile(python, ['-E', '-s', '-c', DESCRIBE], { timeout: 15_000, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return reject(new UserFacingError(`Python interpreter not found: ${python}. Choose an existing free-threaded interpreter (python3.13t), or leave it out to use ftpy's embedded runtime.`, 'selectInterpreter'));
-        if (code === 'EACCES') return reject(new UserFacingError(`${python} is not executable. Choose a free-threaded Python interpreter (python3.13t).`, 'selectInterpreter'));
-        return reject(new UserFacingError(`${python} did not run as a Python interpreter (${firstLine(stderr) || error.message}). Choose a free-threaded Python interpreter (python3.13t).`, 'selectInterpreter'));
+        if (code === 'ENOENT')
+          return reject(
+            new UserFacingError(
+              `Python interpreter not found: ${python}. Choose an existing free-threaded interpreter (python3.13t), or leave it out to use ftpy's embedded runtime.`,
+              'selectInterpreter',
+            ),
+          );
+        if (code === 'EACCES')
+          return reject(new UserFacingError(`${python} is not executable. Choose a free-threaded Python interpreter (python3.13t).`, 'selectInterpreter'));
+        return reject(
+          new UserFacingError(
+            `${python} did not run as a Python interpreter (${firstLine(stderr) || error.message}). Choose a free-threaded Python interpreter (python3.13t).`,
+            'selectInterpreter',
+          ),
+        );
       }
       try {
         const raw = JSON.parse(stdout.trim().split('\n').pop() ?? '');
@@ -55,7 +67,9 @@ export function describeInterpreter(python: string): Promise<InterpreterInfo> {
           compiler: raw.cc,
         });
       } catch {
-        reject(new UserFacingError(`${python} is not a Python interpreter ftpy understands. Choose a free-threaded CPython (python3.13t).`, 'selectInterpreter'));
+        reject(
+          new UserFacingError(`${python} is not a Python interpreter ftpy understands. Choose a free-threaded CPython (python3.13t).`, 'selectInterpreter'),
+        );
       }
     });
   });

@@ -10,7 +10,10 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 /** The processes under `pid`, parents before their children. */
 function descendants(pid) {
   const listed = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout ?? '';
-  const children = listed.split('\n').map(Number).filter((child) => child > 0);
+  const children = listed
+    .split('\n')
+    .map(Number)
+    .filter((child) => child > 0);
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 

@@ -26,10 +26,14 @@ export function parseRepeatArgs(args) {
  * names of tiers that failed with no test failing, e.g. the check or a tier past its limit }).
  */
 export function repeatReport(runs) {
-  const lines = runs.map((run, index) => `  run ${index + 1}: ${run.passed ? 'PASS' : 'FAIL'} in ${run.seconds.toFixed(0)} s${run.passed ? '' : ` (${[...run.failures, ...run.failedTiers.map((tier) => `tier ${tier}`)].length} failure(s))`}`);
+  const lines = runs.map(
+    (run, index) =>
+      `  run ${index + 1}: ${run.passed ? 'PASS' : 'FAIL'} in ${run.seconds.toFixed(0)} s${run.passed ? '' : ` (${[...run.failures, ...run.failedTiers.map((tier) => `tier ${tier}`)].length} failure(s))`}`,
+  );
   const counts = new Map();
   for (const run of runs) {
-    for (const failure of [...new Set(run.failures), ...run.failedTiers.map((tier) => `tier ${tier} (no test failed in it)`)]) counts.set(failure, (counts.get(failure) ?? 0) + 1);
+    for (const failure of [...new Set(run.failures), ...run.failedTiers.map((tier) => `tier ${tier} (no test failed in it)`)])
+      counts.set(failure, (counts.get(failure) ?? 0) + 1);
   }
   const failing = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (failing.length > 0) lines.push('failed at least once:', ...failing.map(([title, count]) => `  ${count} of ${runs.length}: ${title}`));

@@ -14,7 +14,7 @@ import { seconds } from './step.mjs';
 
 // Limits: about 3x a cold run's time on this kind of machine (2 cores).
 export const tiers = [
-  { name: 'check (tsc, eslint, pyright)', script: 'check', limitS: 300 },
+  { name: 'check (tsc, eslint, prettier, pyright)', script: 'check', limitS: 300 },
   // The agent's pure logic, in Python's own unittest (seconds).
   { name: 'agent (python unittest)', script: 'test:agent', limitS: 120 },
   { name: 'unit', script: 'test:unit', limitS: 600 },
@@ -42,7 +42,7 @@ export async function runTiers({ only, env = {}, closingLine = true } = {}) {
   }
   process.stderr.write('\nftpy: test summary\n');
   for (const { name, passed, time } of results) {
-    process.stderr.write(`  ${passed ? 'PASS' : 'FAIL'}  ${name.padEnd(30)} ${time}\n`);
+    process.stderr.write(`  ${passed ? 'PASS' : 'FAIL'}  ${name.padEnd(40)} ${time}\n`);
   }
   const failed = results.filter((result) => !result.passed);
   process.stderr.write(failed.length ? `ftpy: ${failed.length} tier(s) failed\n` : 'ftpy: all tiers passed\n');
@@ -77,10 +77,16 @@ function npmRun(tier, env) {
   const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-counts-')), 'counts');
   fs.writeFileSync(countsFile, '');
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', tier.script], { cwd: repoRoot, env: { ...process.env, ...env, FTPY_TEST_COUNTS: countsFile }, stdio: 'inherit' });
+    const child = spawn('npm', ['run', '--silent', tier.script], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env, FTPY_TEST_COUNTS: countsFile },
+      stdio: 'inherit',
+    });
     const limit = setTimeout(() => {
       const pids = [child.pid, ...processTree.descendants(child.pid)];
-      process.stderr.write(`\nftpy: the ${tier.name} tier still runs after its limit of ${tier.limitS} s; what it left running:\n${processTree.processReport(pids)}\n`);
+      process.stderr.write(
+        `\nftpy: the ${tier.name} tier still runs after its limit of ${tier.limitS} s; what it left running:\n${processTree.processReport(pids)}\n`,
+      );
       for (const pid of pids) {
         try {
           process.kill(pid, 'SIGKILL');

@@ -49,7 +49,7 @@ function mismatch(module: string, plain: Run, other: Run): string | undefined {
   const excused = new Set(knownDifferences.filter((known) => known.module === module && known.mode === other.mode).map((known) => known.test));
   const differing = differences(expected, actual).filter((difference) => !excused.has(difference.test) && !excused.has('*'));
   // Excused tests change the totals, so the summary is compared only without them.
-  const summaryDiffers = excused.size === 0 && (summary(expected, plain) !== summary(actual, other));
+  const summaryDiffers = excused.size === 0 && summary(expected, plain) !== summary(actual, other);
   const firedBreakpoints = other.stops.filter((stop) => stop.startsWith('breakpoint'));
   if (differing.length === 0 && !summaryDiffers && firedBreakpoints.length === 0 && other.problems.length === 0) return undefined;
   const log = path.join(logs, module, `${other.mode.replace(' ', '-')}.log`);
@@ -59,7 +59,9 @@ function mismatch(module: string, plain: Run, other: Run): string | undefined {
   const neverRan = other.exitCode === undefined ? differing.filter((difference) => difference.actual === 'absent') : [];
   return [
     `${other.mode}: ${differing.length} test(s) differ from plain python`,
-    ...differing.filter((difference) => !neverRan.includes(difference)).map((difference) => `  ${difference.test}: ${difference.expected} under python, ${difference.actual} under ${other.mode}`),
+    ...differing
+      .filter((difference) => !neverRan.includes(difference))
+      .map((difference) => `  ${difference.test}: ${difference.expected} under python, ${difference.actual} under ${other.mode}`),
     ...(neverRan.length > 0 ? [`  and ${neverRan.length} test(s) that never ran: the run was killed at its limit`] : []),
     `  summary under python: ${summary(expected, plain)}`,
     `  summary under ${other.mode}: ${summary(actual, other)}`,

@@ -18,6 +18,6 @@ export const knownDifferences: readonly KnownDifference[] = [
     test: '*',
     mode: 'debug',
     reason:
-      "MonitoringTestBase.setUp asserts that no sys.monitoring tool (0-5) has events set. A debugger built on sys.monitoring has PY_START and PY_RESUME on (tool 3) while breakpoints can be placed in code that has not run yet, and the tier sets breakpoints: 72 of 78 tests fail in setUp. Under ftpy run, the module passes.",
+      'MonitoringTestBase.setUp asserts that no sys.monitoring tool (0-5) has events set. A debugger built on sys.monitoring has PY_START and PY_RESUME on (tool 3) while breakpoints can be placed in code that has not run yet, and the tier sets breakpoints: 72 of 78 tests fail in setUp. Under ftpy run, the module passes.',
   },
 ];

@@ -130,7 +130,12 @@ export function debugRun(args: string[], breakpoints: Breakpoints, limitMs: numb
       return run;
     } finally {
       // DebugClient's requests never time out: a stuck adapter would hold the tier.
-      if (!(await withinLimit(client.stop().then(() => true), DISCONNECT_LIMIT_MS))) {
+      if (
+        !(await withinLimit(
+          client.stop().then(() => true),
+          DISCONNECT_LIMIT_MS,
+        ))
+      ) {
         run.problems.push(`the debug adapter did not answer the disconnect within ${DISCONNECT_LIMIT_MS / 1000} s; its processes:\n${dumpAndKill(adapter)}`);
       }
     }

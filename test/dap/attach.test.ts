@@ -101,15 +101,27 @@ suite('DAP: read-only attach', () => {
       );
       assert.equal(totalFrames, reported.frames.length);
     }
-    const filler = defined(parked.threads.find((thread) => thread.name === 'filler-1'), 'filler-1');
+    const filler = defined(
+      parked.threads.find((thread) => thread.name === 'filler-1'),
+      'filler-1',
+    );
     assert.deepEqual(
       filler.frames.slice(0, 2).map((frame) => frame.line),
       [marker(program, 'filler_sleep'), marker(program, 'fill_call')],
     );
-    const main = defined(parked.threads.find((thread) => thread.name === 'MainThread'), 'the main thread');
-    assert.deepEqual(main.frames.map((frame) => frame.line), [marker(program, 'main_sleep')]);
+    const main = defined(
+      parked.threads.find((thread) => thread.name === 'MainThread'),
+      'the main thread',
+    );
+    assert.deepEqual(
+      main.frames.map((frame) => frame.line),
+      [marker(program, 'main_sleep')],
+    );
     const page = (await client.stackTraceRequest({ threadId: filler.native_id, startFrame: 1, levels: 2 })).body.stackFrames;
-    assert.deepEqual(page.map((frame) => frame.name), filler.frames.slice(1, 3).map((frame) => frame.function));
+    assert.deepEqual(
+      page.map((frame) => frame.name),
+      filler.frames.slice(1, 3).map((frame) => frame.function),
+    );
 
     const top = defined((await client.stackTraceRequest({ threadId: filler.native_id, levels: 1 })).body.stackFrames[0], 'a top frame');
     assert.deepEqual((await client.scopesRequest({ frameId: top.id })).body.scopes, []);
@@ -146,15 +158,24 @@ suite('DAP: read-only attach', () => {
   test('pausing again and again while a thread churns: every snapshot answers, parked stacks stay exact', async () => {
     const parked = await startParked('busy');
     await attach(client, { processId: parked.pid });
-    const filler = defined(parked.threads.find((thread) => thread.name === 'filler-2'), 'filler-2');
+    const filler = defined(
+      parked.threads.find((thread) => thread.name === 'filler-2'),
+      'filler-2',
+    );
     let churnerFrames = 0;
     for (let round = 0; round < 20; round++) {
       await Promise.all([client.waitForEvent('stopped'), client.pauseRequest({ threadId: filler.native_id })]);
       const threads = (await client.threadsRequest()).body.threads;
-      const churner = defined(threads.find((thread) => thread.name.startsWith('churner')), 'the churner');
+      const churner = defined(
+        threads.find((thread) => thread.name.startsWith('churner')),
+        'the churner',
+      );
       churnerFrames += (await client.stackTraceRequest({ threadId: churner.id })).body.stackFrames.length;
       const frames = (await client.stackTraceRequest({ threadId: filler.native_id })).body.stackFrames;
-      assert.deepEqual(frames.map((frame) => ({ function: frame.name, file: frame.source?.path, line: frame.line })), filler.frames);
+      assert.deepEqual(
+        frames.map((frame) => ({ function: frame.name, file: frame.source?.path, line: frame.line })),
+        filler.frames,
+      );
       await client.continueRequest({ threadId: filler.native_id });
     }
     assert.ok(churnerFrames > 20, `the churner's stacks were read (${churnerFrames} frames in 20 pauses)`);
@@ -175,9 +196,15 @@ suite('DAP: read-only attach', () => {
       await attach(client, { processId: parked.pid });
       assert.match(output.join(''), /thread states are unknown \(no offsets probe for this interpreter: /);
       assert.deepEqual((await client.threadsRequest()).body.threads.map((thread) => thread.name).sort(), ['MainThread', 'filler-1', 'filler-2']);
-      const filler = defined(parked.threads.find((thread) => thread.name === 'filler-1'), 'filler-1');
+      const filler = defined(
+        parked.threads.find((thread) => thread.name === 'filler-1'),
+        'filler-1',
+      );
       const frames = (await client.stackTraceRequest({ threadId: filler.native_id })).body.stackFrames;
-      assert.deepEqual(frames.map((frame) => ({ function: frame.name, file: frame.source?.path, line: frame.line })), filler.frames);
+      assert.deepEqual(
+        frames.map((frame) => ({ function: frame.name, file: frame.source?.path, line: frame.line })),
+        filler.frames,
+      );
     } finally {
       fs.rmSync(path.dirname(home), { recursive: true, force: true });
     }
@@ -186,7 +213,10 @@ suite('DAP: read-only attach', () => {
   test('the process exiting ends the session with one message', async () => {
     const parked = await startParked();
     await attach(client, { processId: parked.pid });
-    const child = defined(children.find((candidate) => candidate.pid === parked.pid), 'the fixture');
+    const child = defined(
+      children.find((candidate) => candidate.pid === parked.pid),
+      'the fixture',
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -207,7 +237,10 @@ suite('DAP: read-only attach', () => {
     assert.equal(snapshot.heaps.length, 3);
     assert.equal(snapshot.census, undefined);
     assert.match(snapshot.notes.join('\n'), /No object census: it needs the agent/);
-    assert.match(await failure(client.customRequest(FTPY_REQUESTS.refcount, { expression: 'x', frameId: 1 })), /^read-only attach: "ftpy\/refcount" needs the agent/);
+    assert.match(
+      await failure(client.customRequest(FTPY_REQUESTS.refcount, { expression: 'x', frameId: 1 })),
+      /^read-only attach: "ftpy\/refcount" needs the agent/,
+    );
   });
 
   test('a process id that is missing or not a number: one message saying what to set', async () => {

@@ -52,12 +52,17 @@ suite('DAP: breakpoint kinds and placement', () => {
       const broken = path.join(dir, 'broken.py');
       fs.writeFileSync(broken, 'def f(:\n    pass\n');
       await Promise.all([client.waitForEvent('initialized'), client.launch(launchArgs(loop, { stopOnEntry: true }))]);
-      const moved = (await client.setBreakpointsRequest({ source: { path: loop }, breakpoints: [{ line: marker(loop, 'comment') }, { line: loopLine }, { line: 999 }] })).body.breakpoints;
-      assert.deepEqual(moved.map((bp) => [bp.verified, bp.line]), [
-        [true, marker(loop, 'first_code')],
-        [true, loopLine],
-        [false, 999],
-      ]);
+      const moved = (
+        await client.setBreakpointsRequest({ source: { path: loop }, breakpoints: [{ line: marker(loop, 'comment') }, { line: loopLine }, { line: 999 }] })
+      ).body.breakpoints;
+      assert.deepEqual(
+        moved.map((bp) => [bp.verified, bp.line]),
+        [
+          [true, marker(loop, 'first_code')],
+          [true, loopLine],
+          [false, 999],
+        ],
+      );
       assert.match(defined(moved[2]?.message, 'a reason'), /No code at or after line 999/);
       const missing = (await client.setBreakpointsRequest({ source: { path: path.join(dir, 'missing.py') }, breakpoints: [{ line: 1 }] })).body.breakpoints;
       assert.equal(missing[0]?.verified, false);

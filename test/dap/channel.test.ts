@@ -47,7 +47,11 @@ suite('the private channel and the server mode', () => {
     const socket = net.createConnection(socketPath);
     try {
       assert.equal(fs.statSync(path.dirname(socketPath)).mode & 0o777, 0o700);
-      assert.deepEqual(inetSockets(defined(server.pid, 'the server pid')).filter((open) => open.listening), [], 'no TCP port');
+      assert.deepEqual(
+        inetSockets(defined(server.pid, 'the server pid')).filter((open) => open.listening),
+        [],
+        'no TCP port',
+      );
       await new Promise((resolve) => socket.once('connect', resolve));
       const client = new SocketDebugClient(socket);
       const program = fixture('dap_conditions.py');
@@ -87,7 +91,11 @@ suite('the private channel and the server mode', () => {
       const socket = net.createConnection(socketPath);
       const client = new RawClient(socket);
       try {
-        for (const [command, args] of [['launch', launch], ['configurationDone', {}], ['threads', {}]] as const) {
+        for (const [command, args] of [
+          ['launch', launch],
+          ['configurationDone', {}],
+          ['threads', {}],
+        ] as const) {
           const response = await client.request(command, args);
           assert.equal(response.success, false, command);
           assert.equal(response.message, `'${command}' before 'initialize': a DAP client starts with 'initialize'.`);
@@ -119,7 +127,11 @@ suite('the private channel: what a session exposes', () => {
       const frame = defined((await topFrames(client, threadId))[0], 'a frame');
       const pid = Number(await evaluate(client, frame.id, '__import__("os").getpid()'));
       for (const owner of [adapter.pid, pid]) {
-        assert.deepEqual(inetSockets(owner).filter((socket) => socket.listening && !isLoopback(socket)), [], `process ${owner}`);
+        assert.deepEqual(
+          inetSockets(owner).filter((socket) => socket.listening && !isLoopback(socket)),
+          [],
+          `process ${owner}`,
+        );
         assert.deepEqual(listeningUnixSockets(owner), [], `process ${owner}: the agent socket is closed once the agent is in`);
       }
       // A child started through the C environment (os.system), not only through os.environ.
@@ -144,7 +156,7 @@ suite('the private channel: what a session exposes', () => {
       for (const fd of fds) {
         // The access mode is the low two bits of the open flags (O_ACCMODE): O_RDONLY, never O_RDWR or O_WRONLY.
         const flags = parseInt(defined(/flags:\s+(\d+)/.exec(fs.readFileSync(`/proc/${adapter.pid}/fdinfo/${fd}`, 'utf8'))?.[1], 'flags'), 8);
-        assert.equal(flags & 0o3, fs.constants.O_RDONLY,  `fd ${fd} flags ${flags.toString(8)}`);
+        assert.equal(flags & 0o3, fs.constants.O_RDONLY, `fd ${fd} flags ${flags.toString(8)}`);
       }
     } finally {
       await adapter.stop();

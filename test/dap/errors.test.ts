@@ -52,7 +52,8 @@ suite('DAP: launch errors have one clear message and leave no process', () => {
 
   test('program not found', () => launchFails(launchArgs(path.join(dir, 'missing.py')), /^Program not found: .*missing\.py\. Fix "program"/));
 
-  test('working directory missing', () => launchFails(launchArgs(program, { cwd: path.join(dir, 'nowhere') }), /^The working directory does not exist: .*nowhere/));
+  test('working directory missing', () =>
+    launchFails(launchArgs(program, { cwd: path.join(dir, 'nowhere') }), /^The working directory does not exist: .*nowhere/));
 
   test('interpreter not found', () => launchFails(launchArgs(program, { python: path.join(dir, 'python3.13t') }), /^Python interpreter not found: /));
 
@@ -76,7 +77,11 @@ suite('DAP: launch errors have one clear message and leave no process', () => {
     assert.equal(noProgram?.url, undefined);
   });
 
-  test('the debuggee dies at start', () => launchFails(launchArgs(program, { python: wrappedPython('echo "cannot start: no memory" >&2; exit 7') }), /^The program exited \(code 7\) before the debugger could attach:\ncannot start: no memory/));
+  test('the debuggee dies at start', () =>
+    launchFails(
+      launchArgs(program, { python: wrappedPython('echo "cannot start: no memory" >&2; exit 7') }),
+      /^The program exited \(code 7\) before the debugger could attach:\ncannot start: no memory/,
+    ));
 
   test('the agent never connects', async () => {
     const pidFile = path.join(dir, 'pid');

@@ -1,6 +1,18 @@
 import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, threadNamed, topFrames } from '../support/dap';
+import {
+  defined,
+  evaluate,
+  fixture,
+  launchArgs,
+  launchWithBreakpoints,
+  marker,
+  ProgramOutput,
+  Stops,
+  startClient,
+  threadNamed,
+  topFrames,
+} from '../support/dap';
 
 const values = fixture('dap_variables.py');
 const raising = fixture('dap_exceptions.py');
@@ -23,22 +35,37 @@ suite('DAP: values and exceptions', () => {
     assert.equal(await evaluate(client, defined(frames[0], 'the top frame').id, 'size'), '250');
 
     const scopes = (await client.scopesRequest({ frameId: middle.id })).body.scopes;
-    assert.deepEqual(scopes.map((scope) => scope.name), ['Locals', 'Globals']);
+    assert.deepEqual(
+      scopes.map((scope) => scope.name),
+      ['Locals', 'Globals'],
+    );
     const locals = defined(scopes[0], 'locals').variablesReference;
     const localVariables = (await client.variablesRequest({ variablesReference: locals })).body.variables;
-    const data = defined(localVariables.find((variable) => variable.name === 'data'), 'data');
+    const data = defined(
+      localVariables.find((variable) => variable.name === 'data'),
+      'data',
+    );
     assert.equal(data.namedVariables, 3);
     const items = (await client.variablesRequest({ variablesReference: data.variablesReference })).body.variables;
-    const numbers = defined(items.find((item) => item.name === "'numbers'"), 'numbers');
+    const numbers = defined(
+      items.find((item) => item.name === "'numbers'"),
+      'numbers',
+    );
     assert.equal(numbers.indexedVariables, 250);
     const page = (await client.variablesRequest({ variablesReference: numbers.variablesReference, filter: 'indexed', start: 200, count: 50 })).body.variables;
     assert.deepEqual([page.length, page[0]?.name, page[0]?.value, page[49]?.name], [50, '200', '200', '249']);
-    const point = defined(items.find((item) => item.name === "'point'"), 'point');
+    const point = defined(
+      items.find((item) => item.name === "'point'"),
+      'point',
+    );
     const fields = (await client.variablesRequest({ variablesReference: point.variablesReference })).body.variables;
-    assert.deepEqual(fields.map((field) => [field.name, field.value, field.evaluateName]), [
-      ['x', '3', 'data[\'point\'].x'],
-      ['y', '4', 'data[\'point\'].y'],
-    ]);
+    assert.deepEqual(
+      fields.map((field) => [field.name, field.value, field.evaluateName]),
+      [
+        ['x', '3', "data['point'].x"],
+        ['y', '4', "data['point'].y"],
+      ],
+    );
 
     const changed = await client.setVariableRequest({ variablesReference: locals, name: 'scale', value: '5' });
     assert.equal(changed.body.value, '5');
@@ -54,7 +81,8 @@ suite('DAP: values and exceptions', () => {
     await launchWithBreakpoints(client, launchArgs(values), [{ path: values, lines: [marker(values, 'inner')] }]);
     const threadId = defined((await stops.expect('breakpoint')).body.threadId, 'a thread');
     const middle = defined((await topFrames(client, threadId))[1], 'the caller frame');
-    const labels = async (text: string) => (await client.completionsRequest({ text, column: text.length + 1, frameId: middle.id })).body.targets.map((target) => target.label);
+    const labels = async (text: string) =>
+      (await client.completionsRequest({ text, column: text.length + 1, frameId: middle.id })).body.targets.map((target) => target.label);
     assert.ok((await labels('sca')).includes('scale'));
     assert.ok((await labels('x = data.ke')).includes('keys'));
   });

@@ -2,7 +2,20 @@ import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { censusIn, immortalParity, plainCensus } from '../support/immortality';
 import { testPython } from '../support/runtime';
-import { defined, evaluate, fixture, isAlive, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, threadNamed, topFrames } from '../support/dap';
+import {
+  defined,
+  evaluate,
+  fixture,
+  isAlive,
+  launchArgs,
+  launchWithBreakpoints,
+  marker,
+  ProgramOutput,
+  Stops,
+  startClient,
+  threadNamed,
+  topFrames,
+} from '../support/dap';
 
 const blocked = fixture('dap_blocked.py');
 
@@ -24,7 +37,7 @@ suite('DAP: blocked threads, terminate, exit code, output', () => {
     assert.deepEqual([frames[1]?.name, frames[1]?.line], ['wait_for_lock', marker(blocked, 'blocked_wait')]);
 
     const top = defined((await topFrames(client, main))[0], 'a frame');
-    const [pid, childPid] = JSON.parse((await evaluate(client, top.id, 'list((os.getpid(), child.pid))'))) as number[];
+    const [pid, childPid] = JSON.parse(await evaluate(client, top.id, 'list((os.getpid(), child.pid))')) as number[];
     assert.ok(isAlive(defined(pid, 'pid')) && isAlive(defined(childPid, 'child pid')));
     const terminated = client.waitForEvent('terminated');
     await client.terminateRequest({});
@@ -65,7 +78,10 @@ suite('DAP: blocked threads, terminate, exit code, output', () => {
     const main = defined((await stops.expect('breakpoint')).body.threadId, 'a thread');
     const threads = (await client.threadsRequest()).body.threads;
     assert.equal(threads.length, 2);
-    const raw = defined(threads.find((thread) => thread.id !== main), 'the _thread thread');
+    const raw = defined(
+      threads.find((thread) => thread.id !== main),
+      'the _thread thread',
+    );
     assert.match(raw.name, new RegExp(`\\[${raw.id}\\]$`));
     const frames = await topFrames(client, raw.id);
     assert.ok(frames.some((frame) => frame.name === 'raw'));

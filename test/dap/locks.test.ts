@@ -45,6 +45,9 @@ suite('DAP: ftpy/locks from a read-only attach', () => {
     // The line that called q.get, not Queue.get's own wait inside queue.py.
     assert.deepEqual(await siteOfConsumer(false), { path: SCENARIOS, line: marker(SCENARIOS, 'queue_get'), function: 'queue_get.<locals>.consumer' });
     const stack = (await siteOfConsumer(true))?.stack;
-    assert.deepEqual(stack?.map((frame) => frame.function), ['queue_get.<locals>.consumer', 'Thread.run', 'Thread._bootstrap_inner', 'Thread._bootstrap']);
+    assert.deepEqual(
+      stack?.map((frame) => frame.function),
+      ['queue_get.<locals>.consumer', 'Thread.run', 'Thread._bootstrap_inner', 'Thread._bootstrap'],
+    );
   });
 });

@@ -31,10 +31,14 @@ async function printed<T>(output: ProgramOutput, said: (text: string) => T | und
 
 /** What the fixture printed on its "FIXTURE {json}" line, once it printed it. */
 function fixtureFacts<T>(output: ProgramOutput): Promise<T> {
-  return printed(output, (text) => {
-    const line = /^FIXTURE (.*)$/m.exec(text);
-    return line ? (JSON.parse(line[1] as string) as T) : undefined;
-  }, 'FIXTURE');
+  return printed(
+    output,
+    (text) => {
+      const line = /^FIXTURE (.*)$/m.exec(text);
+      return line ? (JSON.parse(line[1] as string) as T) : undefined;
+    },
+    'FIXTURE',
+  );
 }
 
 interface DeadlockFacts {
@@ -125,15 +129,20 @@ suite('DAP: locks (trackLocks, and from memory by default)', () => {
       const stop = await stops.expect('deadlock');
       const stoppedAt = Date.now() / 1000;
       const facts = await fixtureFacts<DeadlockFacts>(output);
-      console.log(`      deadlock (${variant}) from memory reported ${((stoppedAt - Math.max(facts.blockingAt.forward, facts.blockingAt.backward)) * 1000).toFixed(0)} ms after the cycle formed`);
+      console.log(
+        `      deadlock (${variant}) from memory reported ${((stoppedAt - Math.max(facts.blockingAt.forward, facts.blockingAt.backward)) * 1000).toFixed(0)} ms after the cycle formed`,
+      );
       const view = await locks(client);
       assert.equal(view.source, 'memory');
       assert.equal(view.cycles.length, 1);
       const cycle = defined(view.cycles[0], 'the cycle');
-      assert.deepEqual(cycle.edges.map((edge) => [edge.threadId, edge.waitsFor, edge.heldBy]).sort(), [
-        [facts.threads.backward, facts.first, facts.threads.forward],
-        [facts.threads.forward, facts.second, facts.threads.backward],
-      ].sort());
+      assert.deepEqual(
+        cycle.edges.map((edge) => [edge.threadId, edge.waitsFor, edge.heldBy]).sort(),
+        [
+          [facts.threads.backward, facts.first, facts.threads.forward],
+          [facts.threads.forward, facts.second, facts.threads.backward],
+        ].sort(),
+      );
       assert.deepEqual(
         [facts.first, facts.second].map((id) => [lockById(view, id).ownerKnown, lockById(view, id).owners]),
         [
@@ -189,7 +198,10 @@ suite('DAP: locks (trackLocks, and from memory by default)', () => {
     assert.equal(view.locks.length, 4, JSON.stringify(view.locks.map((lock) => [lock.kind, lock.id])));
     assert.deepEqual(view.cycles, []);
     const stack = lockById(view, ids.jobs as string).awaitedAt?.[String(idents.consumer)]?.stack ?? [];
-    assert.deepEqual(stack.map((entry) => entry.function), ['consumer']);
+    assert.deepEqual(
+      stack.map((entry) => entry.function),
+      ['consumer'],
+    );
     const states = new Map(view.threads.map((thread) => [thread.threadId, thread.state]));
     assert.equal(states.get(main), 'stopped');
     assert.equal(states.get(idents.consumer as number), 'blocked');
@@ -214,13 +226,20 @@ suite('DAP: locks (trackLocks, and from memory by default)', () => {
     await launchWithBreakpoints(client, launchArgs(waits), [{ path: waits, lines: [marker(waits, 'all_waiting')] }]);
     const stop = await stops.expect('breakpoint');
     const frame = defined((await topFrames(client, defined(stop.body.threadId, 'a thread')))[0], 'a frame');
-    assert.deepEqual(JSON.parse(unquote(await evaluate(client, frame.id, 'json.dumps(kinds)'))), { lock: '_thread.lock', condition: 'threading.Condition', jobs: 'queue.Queue' });
+    assert.deepEqual(JSON.parse(unquote(await evaluate(client, frame.id, 'json.dumps(kinds)'))), {
+      lock: '_thread.lock',
+      condition: 'threading.Condition',
+      jobs: 'queue.Queue',
+    });
     const view = await locks(client);
     assert.equal(view.source, 'memory');
     assert.match(view.notes.join(' '), /trackLocks/);
     // From memory alone: the waiters are there, the owner of a plain Lock and every acquisition site are not.
     assert.ok(view.locks.length > 0);
-    assert.deepEqual(view.locks.filter((lock) => lock.acquiredAt !== undefined || (lock.kind === 'Lock' && lock.ownerKnown)), []);
+    assert.deepEqual(
+      view.locks.filter((lock) => lock.acquiredAt !== undefined || (lock.kind === 'Lock' && lock.ownerKnown)),
+      [],
+    );
   });
 });
 

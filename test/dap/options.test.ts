@@ -20,7 +20,10 @@ suite('DAP: launch options, paging, setExpression', () => {
     return defined((await stops.expect('breakpoint')).body.threadId, 'a thread');
   }
 
-  for (const [gil, enabled] of [['on', 'True'], ['default', 'False']] as const) {
+  for (const [gil, enabled] of [
+    ['on', 'True'],
+    ['default', 'False'],
+  ] as const) {
     test(`gil "${gil}" runs the debuggee with the GIL ${enabled === 'True' ? 'on' : 'as the build says (off)'}`, async () => {
       const threadId = await stopAtLeaf({ gil });
       const top = defined((await topFrames(client, threadId))[0], 'a frame');
@@ -31,7 +34,10 @@ suite('DAP: launch options, paging, setExpression', () => {
   test('justMyCode hides the standard library; stack frames page with startFrame and levels', async () => {
     const threadId = await stopAtLeaf();
     const all = (await client.stackTraceRequest({ threadId })).body;
-    assert.deepEqual(all.stackFrames.map((frame) => frame.name), ['leaf', 'worker']);
+    assert.deepEqual(
+      all.stackFrames.map((frame) => frame.name),
+      ['leaf', 'worker'],
+    );
     const page = (await client.stackTraceRequest({ threadId, startFrame: 1, levels: 1 })).body;
     assert.deepEqual([page.stackFrames.map((frame) => frame.name), page.totalFrames], [['worker'], 2]);
   });
@@ -39,8 +45,14 @@ suite('DAP: launch options, paging, setExpression', () => {
   test('justMyCode false shows the standard library frames too', async () => {
     const threadId = await stopAtLeaf({ justMyCode: false });
     const frames = (await client.stackTraceRequest({ threadId })).body.stackFrames;
-    assert.deepEqual(frames.slice(0, 3).map((frame) => frame.name), ['leaf', 'worker', 'Thread.run']);
-    assert.ok(frames.every((frame) => !frame.source?.path?.includes(`${path.sep}runtime${path.sep}agent${path.sep}`)), 'agent frames stay hidden');
+    assert.deepEqual(
+      frames.slice(0, 3).map((frame) => frame.name),
+      ['leaf', 'worker', 'Thread.run'],
+    );
+    assert.ok(
+      frames.every((frame) => !frame.source?.path?.includes(`${path.sep}runtime${path.sep}agent${path.sep}`)),
+      'agent frames stay hidden',
+    );
   });
 
   test('setExpression assigns through an expression in the chosen frame', async () => {
@@ -61,7 +73,18 @@ suite('DAP: launch options, paging, setExpression', () => {
     const envFile = path.join(folder, '.env');
     fs.writeFileSync(
       envFile,
-      ['# a comment', 'export EXPORTED=yes', 'PLAIN=a b c   # a comment after the value', "SINGLE='no $expansion # kept'", 'DOUBLE="line1\\nline2"', 'MULTI="first', 'second"', 'EQUALS=a=b', 'OVERRIDDEN=from the file', ''].join('\n'),
+      [
+        '# a comment',
+        'export EXPORTED=yes',
+        'PLAIN=a b c   # a comment after the value',
+        "SINGLE='no $expansion # kept'",
+        'DOUBLE="line1\\nline2"',
+        'MULTI="first',
+        'second"',
+        'EQUALS=a=b',
+        'OVERRIDDEN=from the file',
+        '',
+      ].join('\n'),
     );
     const names = ['EXPORTED', 'PLAIN', 'SINGLE', 'DOUBLE', 'MULTI', 'EQUALS', 'OVERRIDDEN'];
     const output = new ProgramOutput(client);
@@ -69,8 +92,21 @@ suite('DAP: launch options, paging, setExpression', () => {
     await launchWithBreakpoints(client, launchArgs(undefined, { code, envFile, env: { OVERRIDDEN: 'from env' } }));
     assert.equal(await output.exitCode, 0);
     fs.rmSync(folder, { recursive: true });
-    const seen = JSON.parse(defined(output.text.split('\n').find((line) => line.startsWith('{')), 'the program printed its environment')) as Record<string, string>;
-    assert.deepEqual(seen, { EXPORTED: 'yes', PLAIN: 'a b c', SINGLE: 'no $expansion # kept', DOUBLE: 'line1\nline2', MULTI: 'first\nsecond', EQUALS: 'a=b', OVERRIDDEN: 'from env' });
+    const seen = JSON.parse(
+      defined(
+        output.text.split('\n').find((line) => line.startsWith('{')),
+        'the program printed its environment',
+      ),
+    ) as Record<string, string>;
+    assert.deepEqual(seen, {
+      EXPORTED: 'yes',
+      PLAIN: 'a b c',
+      SINGLE: 'no $expansion # kept',
+      DOUBLE: 'line1\nline2',
+      MULTI: 'first\nsecond',
+      EQUALS: 'a=b',
+      OVERRIDDEN: 'from env',
+    });
   });
 
   test('module runs a module as python -m does', async () => {

@@ -44,9 +44,15 @@ suite('DAP: runtime samples', () => {
       assert.ok(sample.threads.some((thread) => thread.name === 'MainThread'));
       for (const thread of sample.threads) assert.ok(thread.nativeId > 0 && thread.brcQueue >= 0 && thread.state !== null, JSON.stringify(thread));
     }
-    assert.ok(samples.every((sample, i) => i === 0 || sample.time >= (samples[i - 1] as { time: number }).time), 'samples in time order');
+    assert.ok(
+      samples.every((sample, i) => i === 0 || sample.time >= (samples[i - 1] as { time: number }).time),
+      'samples in time order',
+    );
     const spinners = samples.flatMap((sample) => sample.threads).filter((thread) => thread.name?.startsWith('spinner-'));
-    assert.ok(spinners.some((thread) => thread.state === 'attached'), 'the spinning threads seen running');
+    assert.ok(
+      spinners.some((thread) => thread.state === 'attached'),
+      'the spinning threads seen running',
+    );
     const collections = batches.flatMap((batch) => batch.collections);
     assert.ok(collections.filter((collection) => collection.generation === 2).length >= 3, JSON.stringify(collections));
     for (const collection of collections) assert.ok(collection.end >= collection.start && collection.start > started - 1000);
@@ -58,16 +64,24 @@ suite('DAP: runtime samples', () => {
     if (snapshot.abandoned) assert.ok(snapshot.abandoned.segments >= 0 && snapshot.abandoned.usedBytes >= 0, JSON.stringify(snapshot.abandoned));
     else assert.match(snapshot.notes.join('\n'), /abandoned pool could not be read/);
     const census = defined(snapshot.census, 'a census while stopped');
-    assert.ok(census.some((entry) => entry.type === 'list' && entry.count > 0 && entry.bytes > 0), JSON.stringify(census.slice(0, 5)));
+    assert.ok(
+      census.some((entry) => entry.type === 'list' && entry.count > 0 && entry.bytes > 0),
+      JSON.stringify(census.slice(0, 5)),
+    );
 
     const frame = defined((await topFrames(client, defined(stop.body.threadId, 'thread')))[0], 'a frame');
     // The agent's own threads are in no view: ftpy dump marks them, and they are in no sample nor heap list.
     const dumped = await runFtpy(['dump', '--json', await evaluate(client, frame.id, "__import__('os').getpid()")]);
-    const agentThreads = (JSON.parse(dumped.stdout) as { threads: { thread_id: number; ftpy_agent?: boolean }[] }).threads.filter((thread) => thread.ftpy_agent);
+    const agentThreads = (JSON.parse(dumped.stdout) as { threads: { thread_id: number; ftpy_agent?: boolean }[] }).threads.filter(
+      (thread) => thread.ftpy_agent,
+    );
     assert.equal(agentThreads.length, 2, dumped.stdout);
     const agentIds = new Set(agentThreads.map((thread) => thread.thread_id));
     const shown = [...samples.flatMap((sample) => sample.threads), ...snapshot.sample.threads, ...snapshot.heaps];
-    assert.deepEqual(shown.filter((thread) => agentIds.has(thread.threadId)), []);
+    assert.deepEqual(
+      shown.filter((thread) => agentIds.has(thread.threadId)),
+      [],
+    );
     const anatomy = (await client.customRequest(FTPY_REQUESTS.refcount, { expression: 'fresh', frameId: frame.id })).body as RefcountResponseBody;
     assert.equal(anatomy.type, 'list');
     assert.equal(anatomy.ownerName, 'MainThread');
@@ -114,7 +128,11 @@ suite('DAP: runtime samples', () => {
         assert.match(change.importer ?? '', /main\.py:4$/);
         assert.equal(change.enabled, gil === 'default');
         assert.equal(change.forcedOff, gil === 'off');
-        if (gil === 'default') assert.ok(samples().some((sample) => sample.gilEnabled), 'a sample after the import sees the GIL on');
+        if (gil === 'default')
+          assert.ok(
+            samples().some((sample) => sample.gilEnabled),
+            'a sample after the import sees the GIL on',
+          );
         else assert.ok(samples().every((sample) => !sample.gilEnabled));
       });
     }
@@ -125,10 +143,16 @@ suite('DAP: runtime samples', () => {
     const output = new ProgramOutput(client);
     await launchWithBreakpoints(client, launchArgs(program, { runtimeSampling: 0 }));
     assert.equal(await output.exitCode, 0);
-    assert.deepEqual(batches.flatMap((batch) => batch.samples), []);
+    assert.deepEqual(
+      batches.flatMap((batch) => batch.samples),
+      [],
+    );
     await client.stop();
     client = await startClient();
     await client.initializeRequest();
-    await assert.rejects(client.launch(launchArgs(program, { runtimeSampling: -5 })), /"runtimeSampling" is -5: set it to a number of samples a second from 0 \(off\)/);
+    await assert.rejects(
+      client.launch(launchArgs(program, { runtimeSampling: -5 })),
+      /"runtimeSampling" is -5: set it to a number of samples a second from 0 \(off\)/,
+    );
   });
 });

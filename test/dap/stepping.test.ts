@@ -1,6 +1,18 @@
 import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, ProgramOutput, Stops, startClient, threadNamed, topFrames } from '../support/dap';
+import {
+  defined,
+  evaluate,
+  fixture,
+  launchArgs,
+  launchWithBreakpoints,
+  marker,
+  ProgramOutput,
+  Stops,
+  startClient,
+  threadNamed,
+  topFrames,
+} from '../support/dap';
 
 const program = fixture('dap_stepping.py');
 const line = (name: string) => marker(program, name);
@@ -73,7 +85,10 @@ suite('DAP: stepping while another thread runs', () => {
     const scopes = (await client.scopesRequest({ frameId: frame.id })).body.scopes;
     assert.equal(scopes[0]?.name, 'Return value');
     const returned = (await client.variablesRequest({ variablesReference: defined(scopes[0], 'a scope').variablesReference })).body.variables;
-    assert.deepEqual(returned.map((variable) => [variable.name, variable.value]), [['inner()', '4']]);
+    assert.deepEqual(
+      returned.map((variable) => [variable.name, variable.value]),
+      [['inner()', '4']],
+    );
   });
 
   test('a breakpoint set while a thread loops applies at once, and pause stops a running thread', async () => {

@@ -11,7 +11,13 @@ suite('DAP: console integratedTerminal', () => {
     try {
       socket = net.createConnection(socketPath);
       client = new RawClient(socket);
-      await client.request('initialize', { adapterID: 'ftpy', supportsRunInTerminalRequest: true, linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+      await client.request('initialize', {
+        adapterID: 'ftpy',
+        supportsRunInTerminalRequest: true,
+        linesStartAt1: true,
+        columnsStartAt1: true,
+        pathFormat: 'path',
+      });
       const code = 'import sys, threading\nprint("in the terminal", sys._is_gil_enabled())\nsys.exit(5)\n';
       const launched = await client.request('launch', launchArgs(undefined, { code, console: 'integratedTerminal' }));
       assert.equal(launched.success, true, launched.message);

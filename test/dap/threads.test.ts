@@ -75,7 +75,10 @@ suite('DAP: many threads at one breakpoint', () => {
         (error: Error) => error.message,
       ),
     ]);
-    assert.ok(stacks.every((frames) => frames.length > 0), 'every thread has a stack');
+    assert.ok(
+      stacks.every((frames) => frames.length > 0),
+      'every thread has a stack',
+    );
     assert.equal(defined(stacks[threads.findIndex((thread) => thread.id === stopped)]?.[0], 'a top frame').name, 'leaf');
     assert.match(unknown, new RegExp(`No thread ${missing}`));
   });

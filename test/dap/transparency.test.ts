@@ -27,7 +27,11 @@ const QUIET_FORK = { PYTHONWARNINGS: 'ignore::DeprecationWarning' };
 
 /** The program's stdout under python: `target` is a file, or python's -m or -c and its argument. */
 function plainOutput(...target: string[]): string {
-  return execFileSync(testPython(), ['-X', 'gil=0', ...target], { encoding: 'utf8', env: { ...process.env, ...QUIET_FORK }, cwd: path.dirname(fixture('transparency.py')) });
+  return execFileSync(testPython(), ['-X', 'gil=0', ...target], {
+    encoding: 'utf8',
+    env: { ...process.env, ...QUIET_FORK },
+    cwd: path.dirname(fixture('transparency.py')),
+  });
 }
 
 suite('DAP: the program sees nothing of ftpy (default settings)', () => {
@@ -45,14 +49,18 @@ suite('DAP: the program sees nothing of ftpy (default settings)', () => {
     assert.equal(await debuggedOutput(client, undefined, { module: 'transparency', cwd }), plainOutput('-m', 'transparency'));
     await client.stop();
     client = await startClient();
-    const code = 'import inspect, sys\nprint([frame.function for frame in inspect.stack()], sys.argv, sorted(vars(sys.modules["__main__"])), "sitecustomize" in sys.modules)\n';
+    const code =
+      'import inspect, sys\nprint([frame.function for frame in inspect.stack()], sys.argv, sorted(vars(sys.modules["__main__"])), "sitecustomize" in sys.modules)\n';
     assert.equal(await debuggedOutput(client, undefined, { code, cwd }), plainOutput('-c', code));
   });
 
   test("the program's own PYTHONPATH and sitecustomize: as under python", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-site-'));
     try {
-      fs.writeFileSync(path.join(dir, 'sitecustomize.py'), 'import sys\nprint("the program\'s sitecustomize ran", __file__, sys.path.index(__file__.rsplit("/", 1)[0]))\n');
+      fs.writeFileSync(
+        path.join(dir, 'sitecustomize.py'),
+        'import sys\nprint("the program\'s sitecustomize ran", __file__, sys.path.index(__file__.rsplit("/", 1)[0]))\n',
+      );
       const code = 'import os, sys\nprint(sys.modules["sitecustomize"].__file__, os.environ["PYTHONPATH"], sys.path[:2])\n';
       const env = { ...process.env, PYTHONPATH: dir };
       const plain = execFileSync(testPython(), ['-X', 'gil=0', '-c', code], { encoding: 'utf8', env, cwd: dir });
@@ -73,8 +81,13 @@ suite('DAP: the program sees nothing of ftpy (default settings)', () => {
     const program = fixture('processes.py');
     const output = new ProgramOutput(client);
     const forked = new Promise<void>((resolve) => client.on('output', () => output.text.includes('forked from a thread') && resolve()));
-    client.on('stopped', (event: DebugProtocol.StoppedEvent) => void forked.then(() => client.continueRequest({ threadId: event.body.threadId ?? 0, singleThread: true })));
-    await launchWithBreakpoints(client, launchArgs(program, { stopAll: false, env: QUIET_FORK }), [{ path: program, lines: [marker(program, 'stopper_waits')] }]);
+    client.on(
+      'stopped',
+      (event: DebugProtocol.StoppedEvent) => void forked.then(() => client.continueRequest({ threadId: event.body.threadId ?? 0, singleThread: true })),
+    );
+    await launchWithBreakpoints(client, launchArgs(program, { stopAll: false, env: QUIET_FORK }), [
+      { path: program, lines: [marker(program, 'stopper_waits')] },
+    ]);
     assert.equal(await output.exitCode, 0, output.text);
     assert.equal(output.text, plainOutput(program));
   });

@@ -32,10 +32,16 @@ suite('DAP: hard values and runaway evaluations', () => {
     assert.ok((await watch('long_line')).result.length < 300);
     const list = await watch('huge_list');
     assert.equal(list.indexedVariables, 1_000_000);
-    assert.deepEqual((await children(list.variablesReference, 999_990, 10)).map((child) => child.value), ['999990', '999991', '999992', '999993', '999994', '999995', '999996', '999997', '999998', '999999']);
+    assert.deepEqual(
+      (await children(list.variablesReference, 999_990, 10)).map((child) => child.value),
+      ['999990', '999991', '999992', '999993', '999994', '999995', '999996', '999997', '999998', '999999'],
+    );
     const dict = await watch('huge_dict');
     assert.equal(dict.indexedVariables, 300_000);
-    assert.deepEqual((await children(dict.variablesReference, 299_999, 5)).map((child) => [child.name, child.value]), [['299999', "'299999'"]]);
+    assert.deepEqual(
+      (await children(dict.variablesReference, 299_999, 5)).map((child) => [child.name, child.value]),
+      [['299999', "'299999'"]],
+    );
     let deep = await watch('deep');
     for (let level = 0; level < 50; level++) {
       const [child] = await children(deep.variablesReference);
@@ -50,7 +56,10 @@ suite('DAP: hard values and runaway evaluations', () => {
     const attributes = await children(many.variablesReference);
     assert.equal(attributes.length, 1001);
     assert.match(defined(attributes[1000], 'the note').name, /19000 more/);
-    const globals = defined((await client.scopesRequest({ frameId })).body.scopes.find((scope) => scope.name === 'Globals'), 'globals');
+    const globals = defined(
+      (await client.scopesRequest({ frameId })).body.scopes.find((scope) => scope.name === 'Globals'),
+      'globals',
+    );
     assert.ok((await children(globals.variablesReference)).length < 100);
   });
 
@@ -61,7 +70,10 @@ suite('DAP: hard values and runaway evaluations', () => {
     await assert.rejects(watch('time.sleep(20)'), /blocked outside Python/);
     const threads = (await client.threadsRequest()).body.threads;
     assert.ok(threads.some((thread) => thread.name.startsWith('MainThread')));
-    const main = defined(threads.find((thread) => thread.name.startsWith('MainThread')), 'the main thread').id;
+    const main = defined(
+      threads.find((thread) => thread.name.startsWith('MainThread')),
+      'the main thread',
+    ).id;
     assert.ok((await topFrames(client, main)).length > 0);
     const terminated = client.waitForEvent('terminated');
     await client.terminateRequest({});

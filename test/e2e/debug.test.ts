@@ -11,11 +11,20 @@ suite('e2e: debug a file', () => {
     await workbench.toggleBreakpointAt(exampleLine('deadlock.py', 'balance = amount * 2'));
     await workbench.runCommand('Free-Threaded Python: Debug Python File');
     const callStack = page.locator('.debug-call-stack');
-    await callStack.getByText(/paused on breakpoint/i).first().waitFor({ timeout: 60_000 });
+    await callStack
+      .getByText(/paused on breakpoint/i)
+      .first()
+      .waitFor({ timeout: 60_000 });
     const threads = await callStack.locator('.monaco-list-row .thread').allInnerTexts();
     await workbench.screenshot('debug-deadlock-breakpoint');
-    assert.ok(threads.some((text) => /transfer/.test(text)), `the stopped thread is listed: ${threads.join(' | ')}`);
-    assert.ok(threads.some((text) => /MainThread/.test(text)), `the main thread is listed: ${threads.join(' | ')}`);
+    assert.ok(
+      threads.some((text) => /transfer/.test(text)),
+      `the stopped thread is listed: ${threads.join(' | ')}`,
+    );
+    assert.ok(
+      threads.some((text) => /MainThread/.test(text)),
+      `the main thread is listed: ${threads.join(' | ')}`,
+    );
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
   });

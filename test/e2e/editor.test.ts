@@ -13,7 +13,10 @@ const examples = path.resolve(__dirname, '..', '..', 'examples');
 
 /** The 1-based line of the first line of `file` containing `text`. */
 function lineOf(file: string, text: string): number {
-  const index = fs.readFileSync(path.join(examples, file), 'utf8').split('\n').findIndex((line) => line.includes(text));
+  const index = fs
+    .readFileSync(path.join(examples, file), 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(text));
   assert.ok(index >= 0, `${text} is in ${file}`);
   return index + 1;
 }
@@ -60,17 +63,33 @@ suite('e2e: the editor experience', () => {
     await clickGutter(page, line);
     await workbench.runCommand('Free-Threaded Python: Debug Python File');
     const callStack = page.locator('.debug-call-stack');
-    await callStack.getByText(/paused on breakpoint/i).first().waitFor({ timeout: 60_000 });
+    await callStack
+      .getByText(/paused on breakpoint/i)
+      .first()
+      .waitFor({ timeout: 60_000 });
     const threads = await callStack.locator('.monaco-list-row .thread').allInnerTexts();
     await workbench.screenshot('editor-1-breakpoint');
-    for (const name of ['transfer', 'MainThread']) assert.ok(threads.some((text) => text.includes(name)), `${name} is listed: ${threads.join(' | ')}`);
+    for (const name of ['transfer', 'MainThread'])
+      assert.ok(
+        threads.some((text) => text.includes(name)),
+        `${name} is listed: ${threads.join(' | ')}`,
+      );
 
     // Step over: the top frame moves to the next line.
     await page.keyboard.press('F10');
-    await callStack.getByText(/paused on step/i).first().waitFor({ timeout: 30_000 });
-    await callStack.locator('.monaco-list-row .stack-frame', { hasText: new RegExp(`deadlock\\.py\\s*${line + 1}:`) }).first().waitFor({ timeout: 10_000 }).catch(async () => {
-      throw new Error(`the selected frame is not at line ${line + 1}: ${(await callStack.locator('.monaco-list-row .stack-frame').allInnerTexts()).join(' | ')}`);
-    });
+    await callStack
+      .getByText(/paused on step/i)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await callStack
+      .locator('.monaco-list-row .stack-frame', { hasText: new RegExp(`deadlock\\.py\\s*${line + 1}:`) })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(async () => {
+        throw new Error(
+          `the selected frame is not at line ${line + 1}: ${(await callStack.locator('.monaco-list-row .stack-frame').allInnerTexts()).join(' | ')}`,
+        );
+      });
     await workbench.screenshot('editor-2-step');
 
     assert.equal(await evaluateInConsole(workbench, 'balance + 1'), '101');
@@ -88,9 +107,17 @@ suite('e2e: the editor experience', () => {
     // With the Disassembly view focused, F10 steps one instruction: the marker moves on.
     await current.first().click();
     await page.keyboard.press('F10');
-    await callStack.getByText(/paused on step/i).first().waitFor({ timeout: 30_000 });
+    await callStack
+      .getByText(/paused on step/i)
+      .first()
+      .waitFor({ timeout: 30_000 });
     const deadline = Date.now() + 15_000;
-    while ((await current.first().innerText().catch(() => currentText)) === currentText) {
+    while (
+      (await current
+        .first()
+        .innerText()
+        .catch(() => currentText)) === currentText
+    ) {
       assert.ok(Date.now() < deadline, `the current instruction stayed at ${currentText}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -129,7 +156,11 @@ suite('e2e: the editor experience', () => {
 
       // A GIL build is refused, saying why, with the way out.
       const gilBuild = path.join(dir, 'python3');
-      fs.writeFileSync(gilBuild, `#!/bin/sh\nexec "${testPython()}" -c 'import json,sys; print(json.dumps({"executable": sys.executable, "version": "3.13.5", "hexversion": 0x30d05f0, "free_threaded": False, "gil": True, "prefix": sys.prefix, "include": "", "cc": ""}))'\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        gilBuild,
+        `#!/bin/sh\nexec "${testPython()}" -c 'import json,sys; print(json.dumps({"executable": sys.executable, "version": "3.13.5", "hexversion": 0x30d05f0, "free_threaded": False, "gil": True, "prefix": sys.prefix, "include": "", "cc": ""}))'\n`,
+        { mode: 0o755 },
+      );
       await enterPath(gilBuild);
       const refusal = page.locator('.notification-toast', { hasText: 'built with the GIL' });
       await refusal.waitFor({ timeout: 30_000 });
@@ -141,7 +172,10 @@ suite('e2e: the editor experience', () => {
       const wrapper = path.join(dir, 'python3.13t');
       fs.writeFileSync(wrapper, `#!/bin/sh\nexec "${testPython()}" "$@"\n`, { mode: 0o755 });
       await enterPath(wrapper);
-      await page.locator('.statusbar-item', { hasText: /3\.13\.\d+t$/ }).first().waitFor({ timeout: 30_000 });
+      await page
+        .locator('.statusbar-item', { hasText: /3\.13\.\d+t$/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
       fs.rmSync(wrapper);
       await workbench.runCommand('Free-Threaded Python: Debug Python File');
       const dialog = page.locator('.monaco-dialog-box', { hasText: 'Python interpreter not found' });
@@ -150,14 +184,19 @@ suite('e2e: the editor experience', () => {
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       // The failed launch is in the log (the DAP tracker logs failed responses).
       await workbench.runCommand('Free-Threaded Python: Open Log');
-      await page.locator('.part.panel .monaco-editor .view-lines', { hasText: /launch\sfailed:\sPython\sinterpreter\s*not\sfound/ } /* Monaco draws spaces as U+00A0 */).waitFor({ timeout: 30_000 });
+      await page
+        .locator('.part.panel .monaco-editor .view-lines', { hasText: /launch\sfailed:\sPython\sinterpreter\s*not\sfound/ } /* Monaco draws spaces as U+00A0 */)
+        .waitFor({ timeout: 30_000 });
       await workbench.screenshot('editor-9-log');
       await workbench.openFile('deadlock.py'); // the command is offered with a Python file in focus
       await workbench.runCommand('Free-Threaded Python: Debug Python File');
       await dialog.waitFor({ timeout: 30_000 });
       await dialog.getByRole('button', { name: 'Select Interpreter' }).click();
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Embedded runtime' }).click();
-      await page.locator('.statusbar-item', { hasText: /\(embedded\)/ }).first().waitFor({ timeout: 30_000 });
+      await page
+        .locator('.statusbar-item', { hasText: /\(embedded\)/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

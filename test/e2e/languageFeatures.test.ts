@@ -21,7 +21,10 @@ async function openCopied(workbench: Workbench, name: string): Promise<void> {
   await workbench.runCommand('View: Show Explorer');
   const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) });
   await row.click({ timeout: 60_000 });
-  await page.locator('.tabs-container .tab.active', { hasText: new RegExp(`^${name}`) }).first().waitFor();
+  await page
+    .locator('.tabs-container .tab.active', { hasText: new RegExp(`^${name}`) })
+    .first()
+    .waitFor();
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
   await page.keyboard.press('Control+Home'); // the click may have scrolled the imports out of view
 }
@@ -53,8 +56,14 @@ suite('e2e: language features', () => {
     const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
     await workbench.screenshot('language-gil-import-diagnostic');
     const file = path.join(fixtures, 'gil_imports.py');
-    assert.ok(rows.some((row) => row.includes(`'needs_gil' does not declare`) && row.includes(`[Ln ${marker(file, 'needs_gil')}`)), rows.join('\n'));
-    assert.ok(rows.some((row) => row.includes(`'wraps_needs_gil' loads 'needs_gil'`) && row.includes(`[Ln ${marker(file, 'indirect')}`)), rows.join('\n'));
+    assert.ok(
+      rows.some((row) => row.includes(`'needs_gil' does not declare`) && row.includes(`[Ln ${marker(file, 'needs_gil')}`)),
+      rows.join('\n'),
+    );
+    assert.ok(
+      rows.some((row) => row.includes(`'wraps_needs_gil' loads 'needs_gil'`) && row.includes(`[Ln ${marker(file, 'indirect')}`)),
+      rows.join('\n'),
+    );
     assert.ok(!rows.some((row) => row.includes("'json'")), 'a GIL-free import is not flagged');
   });
 
@@ -63,7 +72,10 @@ suite('e2e: language features', () => {
     const page = workbench.page;
     await openCopied(workbench, 'gil_imports.py');
     const line = page.locator('.editor-group-container.active .view-line', { hasText: /return\s+wrapped\(value\)/ });
-    await line.locator('span span', { hasText: /^return$/ }).first().hover();
+    await line
+      .locator('span span', { hasText: /^return$/ })
+      .first()
+      .hover();
     const hover = page.locator('.monaco-hover', { hasText: 'Bytecode of line' });
     await hover.waitFor({ timeout: 30_000 });
     const text = await hover.innerText();
@@ -97,7 +109,10 @@ suite('e2e: language features', () => {
     await workbench.screenshot('language-function-bytecode');
 
     // Saving the source refreshes the listing: add a statement to twice() and save.
-    await page.locator('.editor-group-container', { has: page.locator('.tab[data-resource-name="gil_imports.py"]') }).locator('.view-lines').click();
+    await page
+      .locator('.editor-group-container', { has: page.locator('.tab[data-resource-name="gil_imports.py"]') })
+      .locator('.view-lines')
+      .click();
     await page.keyboard.press('Control+G');
     await page.locator('.quick-input-widget input').fill(`:${marker(path.join(fixtures, 'gil_imports.py'), 'hover')}`);
     await page.keyboard.press('Enter');

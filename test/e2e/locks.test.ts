@@ -18,7 +18,10 @@ suite('e2e: Threads & Locks', () => {
     await workbench.runCommand('View: Show Run and Debug'); // the view another test left open may be the Explorer
     const callStack = page.locator('.debug-call-stack');
     // VS Code shows a stop's description in place of "Paused on …": here the cycle.
-    await callStack.getByText(/deadlock: .* waits/i).first().waitFor({ timeout: 60_000 });
+    await callStack
+      .getByText(/deadlock: .* waits/i)
+      .first()
+      .waitFor({ timeout: 60_000 });
     const header = page.locator('.pane-header', { hasText: 'Threads & Locks' });
     await header.waitFor({ timeout: 30_000 });
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
@@ -37,8 +40,14 @@ suite('e2e: Threads & Locks', () => {
     await workbench.screenshot('threads-and-locks-deadlock');
     const text = rows.join('\n');
     // Owners from memory (the default): each lock is held in a with block of its holder.
-    assert.match(text, new RegExp(`transfer waits for Lock 'audit_log' at \\S+\\s*held by audit \\(in a with block\\) at deadlock\\.py:${secondLock('audit_log')}\\b`));
-    assert.match(text, new RegExp(`audit waits for Lock 'accounts' at \\S+\\s*held by transfer \\(in a with block\\) at deadlock\\.py:${secondLock('accounts')}\\b`));
+    assert.match(
+      text,
+      new RegExp(`transfer waits for Lock 'audit_log' at \\S+\\s*held by audit \\(in a with block\\) at deadlock\\.py:${secondLock('audit_log')}\\b`),
+    );
+    assert.match(
+      text,
+      new RegExp(`audit waits for Lock 'accounts' at \\S+\\s*held by transfer \\(in a with block\\) at deadlock\\.py:${secondLock('accounts')}\\b`),
+    );
     assert.match(text, /transfer\s*blocked, deadlocked/);
     for (const header of collapsed) await header.click(); // as the next tests expect them
     await page.keyboard.press('Shift+F5');
@@ -52,7 +61,8 @@ suite('e2e: Threads & Locks', () => {
     const locksRequests = (log: string) => count(log, /client → adapter \{[^\n]*"command":"ftpy\/locks"/g);
     const sampleBatches = (log: string) => count(log, /adapter → client \{[^\n]*"event":"ftpy\/runtimeSample"/g);
     /** The log once the program has sent `more` sample batches (at most 10 a second) beyond those in `log`. */
-    const whileRunning = (log: string, more: number) => workbench.waitForLog((now) => sampleBatches(now) >= sampleBatches(log) + more, `${more} more sample batches`);
+    const whileRunning = (log: string, more: number) =>
+      workbench.waitForLog((now) => sampleBatches(now) >= sampleBatches(log) + more, `${more} more sample batches`);
     try {
       await workbench.openFile('shared_refcount.py');
       await workbench.runCommand('Free-Threaded Python: Debug Python File');

@@ -97,7 +97,11 @@ suite('e2e: runtime panels', () => {
     await workbench.runCommand('View: Toggle Maximized Panel');
     await workbench.openFile(example);
     await workbench.toggleBreakpointAt(exampleLine(example, 'number += batch_size'));
-    await page.locator('.debug-call-stack').getByText(/paused on breakpoint/i).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.debug-call-stack')
+      .getByText(/paused on breakpoint/i)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await panel.locator('vscode-badge[data-phase="stopped"]').waitFor({ timeout: 15_000 });
     const frozen = await sampleCount(panel);
     const orders = panel.locator('table.census tbody tr', { hasText: 'Order' });

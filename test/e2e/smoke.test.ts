@@ -14,7 +14,7 @@ suite('e2e: run a file', () => {
     assert.match(shown, /events\/s/);
   });
 
-  test('Run Python File types nothing into the user\'s shell: with a Python REPL as the default terminal profile, the file still runs', async () => {
+  test("Run Python File types nothing into the user's shell: with a Python REPL as the default terminal profile, the file still runs", async () => {
     // A command line typed into this "shell" would be a SyntaxError, never the program's output.
     const settings = {
       'terminal.integrated.profiles.linux': { 'python REPL': { path: 'python3', args: ['-q', '-i'] } },

@@ -78,11 +78,15 @@ function get(url: string, cookie?: string): Promise<{ status: number; body: stri
 function logIn(url: string, password: string): Promise<{ cookie?: string }> {
   const form = new URLSearchParams({ password }).toString();
   return new Promise((resolve, reject) => {
-    const request = http.request(new URL('login', url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) } }, (response) => {
-      response.resume();
-      const session = (response.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('code-server-session='));
-      resolve({ cookie: session?.split(';')[0] });
-    });
+    const request = http.request(
+      new URL('login', url),
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) } },
+      (response) => {
+        response.resume();
+        const session = (response.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('code-server-session='));
+        resolve({ cookie: session?.split(';')[0] });
+      },
+    );
     request.on('error', reject);
     request.end(form);
   });

@@ -16,8 +16,48 @@ import { testPython } from '../support/runtime';
 
 const CASES = 3000;
 const program = fixture('stress_forever.py');
-const COMMANDS = ['setBreakpoints', 'setExceptionBreakpoints', 'setFunctionBreakpoints', 'source', 'completions', 'configurationDone', 'threads', 'stackTrace', 'scopes', 'variables', 'evaluate', 'setVariable', 'setExpression', 'exceptionInfo', 'continue', 'next', 'stepIn', 'stepOut', 'pause', 'noSuchCommand'];
-const KEYS = ['threadId', 'frameId', 'variablesReference', 'sourceReference', 'startFrame', 'levels', 'start', 'count', 'expression', 'context', 'path', 'breakpoints', 'filters', 'name', 'value', 'text', 'column', 'singleThread'];
+const COMMANDS = [
+  'setBreakpoints',
+  'setExceptionBreakpoints',
+  'setFunctionBreakpoints',
+  'source',
+  'completions',
+  'configurationDone',
+  'threads',
+  'stackTrace',
+  'scopes',
+  'variables',
+  'evaluate',
+  'setVariable',
+  'setExpression',
+  'exceptionInfo',
+  'continue',
+  'next',
+  'stepIn',
+  'stepOut',
+  'pause',
+  'noSuchCommand',
+];
+const KEYS = [
+  'threadId',
+  'frameId',
+  'variablesReference',
+  'sourceReference',
+  'startFrame',
+  'levels',
+  'start',
+  'count',
+  'expression',
+  'context',
+  'path',
+  'breakpoints',
+  'filters',
+  'name',
+  'value',
+  'text',
+  'column',
+  'singleThread',
+];
 
 /** One side of the agent's JSON lines protocol, in the adapter's place. */
 class FakeAdapter {
@@ -68,7 +108,20 @@ function randomValue(random: () => number, threadIds: number[], depth = 0): unkn
     case 1:
       return pick(threadIds.length ? threadIds : [1]);
     case 2:
-      return pick(['', 'x', '1+1', 'count', 'index', '(', '\u0000', 'é'.repeat(100), 'x'.repeat(10_000), 'import os', 'raise ValueError("fuzz")', '__import__("gc").collect()']);
+      return pick([
+        '',
+        'x',
+        '1+1',
+        'count',
+        'index',
+        '(',
+        '\u0000',
+        'é'.repeat(100),
+        'x'.repeat(10_000),
+        'import os',
+        'raise ValueError("fuzz")',
+        '__import__("gc").collect()',
+      ]);
     case 3:
       return pick([program, '/nonexistent.py', '/', '/etc/passwd', 'relative.py']);
     case 4:
@@ -110,7 +163,14 @@ suite('stress: the agent protocol, fuzzed from the adapter side', () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     const connected = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-    const spec = { python: testPython(), gil: 'off' as const, cwd: dir, env: process.env, args: [], options: { program, stopAll: true, justMyCode: true, stopOnEntry: false, showReturnValue: true, trackLocks: false } };
+    const spec = {
+      python: testPython(),
+      gil: 'off' as const,
+      cwd: dir,
+      env: process.env,
+      args: [],
+      options: { program, stopAll: true, justMyCode: true, stopOnEntry: false, showReturnValue: true, trackLocks: false },
+    };
     const command = debuggeeCommand(spec, socketPath, token);
     child = spawn(spec.python, command.args, { env: { ...command.env, FTPY_EVALUATE_TIMEOUT: '1' }, stdio: 'ignore', detached: true });
     const pid = defined(child.pid);

@@ -41,7 +41,16 @@ suite('DAP: hostile input', () => {
   test('malformed frames and JSON are dropped, the adapter goes on', async () => {
     await adapter.client.initializeRequest();
     const framed = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-    const garbage = [framed('{"type":,}'), framed('null'), framed('[]'), framed('"hello"'), framed('{"type":"request"}'), framed('{"type":"response","request_seq":1}'), 'Content-Length: abc\r\n\r\n', 'no header at all\r\n\r\n'];
+    const garbage = [
+      framed('{"type":,}'),
+      framed('null'),
+      framed('[]'),
+      framed('"hello"'),
+      framed('{"type":"request"}'),
+      framed('{"type":"response","request_seq":1}'),
+      'Content-Length: abc\r\n\r\n',
+      'no header at all\r\n\r\n',
+    ];
     for (const bytes of garbage) {
       figures.fuzzCases++;
       adapter.write(bytes);

@@ -147,7 +147,11 @@ suite('stress: load', () => {
     assert.deepEqual(events, { started: COUNT, exited: COUNT });
     const frame = defined((await topFrames(client, threadId))[0], 'a frame');
     assert.equal(await evaluate(client, frame.id, 'alive'), '1');
-    const agent = await evaluate(client, frame.id, "[(len(m._threads), len(m._parked)) for m in __import__('gc').get_objects() if type(m).__name__ == 'Monitor']");
+    const agent = await evaluate(
+      client,
+      frame.id,
+      "[(len(m._threads), len(m._parked)) for m in __import__('gc').get_objects() if type(m).__name__ == 'Monitor']",
+    );
     assert.equal(agent, '[(1, 1)]', 'the agent knows only the main thread, parked');
     assert.equal((await client.threadsRequest()).body.threads.length, 1);
     assert.ok(rssAtEnd - rssAtStart < 32 * 1024, `adapter RSS grew from ${rssAtStart} to ${rssAtEnd} KiB`);

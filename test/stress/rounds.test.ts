@@ -95,6 +95,8 @@ suite('stress: many threads at one breakpoint', () => {
     const early = Math.max(...rssAfterRound.slice(2, 6));
     const late = Math.max(...rssAfterRound.slice(-4));
     assert.ok(late - early < 32 * 1024, `adapter RSS grew from ${early} to ${late} KiB: ${rssAfterRound.join(' ')}`);
-    console.log(`      adapter RSS after each round (MiB): ${rssAfterRound.map((kb) => (kb / 1024).toFixed(0)).join(' ')}; resumed before inspection: ${resumedUnseen}`);
+    console.log(
+      `      adapter RSS after each round (MiB): ${rssAfterRound.map((kb) => (kb / 1024).toFixed(0)).join(' ')}; resumed before inspection: ${resumedUnseen}`,
+    );
   });
 });

@@ -29,7 +29,10 @@ export class AdapterProcess {
   private readonly rawPending = new Map<number, (response: DebugProtocol.Response) => void>();
 
   constructor(env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [adapterPath()], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '5000', ...env } });
+    this.child = spawn(process.execPath, [adapterPath()], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '5000', ...env },
+    });
     this.child.stderr?.on('data', (data: Buffer) => (this.stderr += data.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
     this.watchRawResponses(this.child.stdout as Readable);

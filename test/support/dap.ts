@@ -124,7 +124,10 @@ export class ProgramOutput {
 
 export async function threadNamed(client: DebugClient, prefix: string): Promise<number> {
   const threads = (await client.threadsRequest()).body.threads;
-  return defined(threads.find((thread) => thread.name.startsWith(prefix)), `a thread named ${prefix}`).id;
+  return defined(
+    threads.find((thread) => thread.name.startsWith(prefix)),
+    `a thread named ${prefix}`,
+  ).id;
 }
 
 export async function topFrames(client: DebugClient, threadId: number, levels = 20): Promise<DebugProtocol.StackFrame[]> {

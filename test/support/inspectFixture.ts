@@ -46,12 +46,20 @@ export async function startParked(python: string, mode: ParkedMode): Promise<Par
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
-    await waitFor(() => fs.existsSync(out) || child.exitCode !== null, 30_000, () => `fixture did not report: ${stderr}`);
+    await waitFor(
+      () => fs.existsSync(out) || child.exitCode !== null,
+      30_000,
+      () => `fixture did not report: ${stderr}`,
+    );
     if (child.exitCode !== null) throw new Error(`fixture exited with ${child.exitCode}: ${stderr}`);
     const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { reporter_native_id: number; threads: ReportedThread[] };
     // The reporter thread exits after writing: wait until it is gone from the process.
     const reporterTask = `/proc/${child.pid}/task/${report.reporter_native_id}`;
-    await waitFor(() => !fs.existsSync(reporterTask), 10_000, () => 'the reporter thread did not exit');
+    await waitFor(
+      () => !fs.existsSync(reporterTask),
+      10_000,
+      () => 'the reporter thread did not exit',
+    );
     return { child, pid: child.pid as number, reported: report.threads };
   } catch (error) {
     stopProcess(child);

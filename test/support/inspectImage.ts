@@ -6,9 +6,9 @@ import type { ThreadStateProbe } from '../../runtime/inspect/snapshot';
 
 /** _Py_DebugOffsets of CPython 3.13.5 free-threaded, after cookie/version/free_threaded. */
 export const TABLE_3_13_5T = [
-  328320, 608, 632, 215616, 7272, 7264, 7344, 7400, 7664, 7648, 7656, 16, 7760, 0, 7784, 7776, 304, 0, 8, 16, 72, 152,
-  160, 232, 32, 80, 8, 0, 56, 72, 70, 224, 128, 136, 144, 152, 84, 68, 112, 120, 216, 32, 24, 432, 40, 104, 184, 48, 40,
-  32, 56, 40, 32, 64, 48, 56, 40, 32, 48, 32, 40, 56, 32, 48, 80, 48, 32, 56, 248, 200,
+  328320, 608, 632, 215616, 7272, 7264, 7344, 7400, 7664, 7648, 7656, 16, 7760, 0, 7784, 7776, 304, 0, 8, 16, 72, 152, 160, 232, 32, 80, 8, 0, 56, 72, 70, 224,
+  128, 136, 144, 152, 84, 68, 112, 120, 216, 32, 24, 432, 40, 104, 184, 48, 40, 32, 56, 40, 32, 64, 48, 56, 40, 32, 48, 32, 40, 56, 32, 48, 80, 48, 32, 56, 248,
+  200,
 ];
 export const VERSION_3_13_5 = 0x030d05f0;
 
@@ -18,19 +18,53 @@ export const PROBE_3_13_5T: ThreadStateProbe = {
   thread_state: { state: 40, eval_breaker: 24 },
   thread_states: { detached: 0, attached: 1, suspended: 2 },
   eval_breaker_bits: {
-    gil_drop_request: 0, signals_pending: 1, calls_to_do: 2, async_exception: 3, gc_scheduled: 4, please_stop: 5, explicit_merge: 6,
+    gil_drop_request: 0,
+    signals_pending: 1,
+    calls_to_do: 2,
+    async_exception: 3,
+    gc_scheduled: 4,
+    please_stop: 5,
+    explicit_merge: 6,
   },
   eval_breaker: { events_mask: 255 },
 };
 
 // Offsets used below, named (values from the table above).
 const O = {
-  interpretersHead: 632, interpSize: 215616, threadsHead: 7344, modules: 7664, gil: 7760,
-  tstateSize: 304, tsNext: 8, currentFrame: 72, threadId: 152, nativeId: 160, state: 40, evalBreaker: 24,
-  frameSize: 80, previous: 8, executable: 0, instrPtr: 56, owner: 70,
-  codeSize: 224, filename: 128, qualname: 144, linetable: 152, firstlineno: 84, codeAdaptive: 216,
-  obType: 24, varSize: 32, strState: 48, strLength: 32, asciiSize: 56, bytesSval: 48,
-  maKeys: 48, maValues: 56, lvTag: 32, digits: 40, typeSize: 432,
+  interpretersHead: 632,
+  interpSize: 215616,
+  threadsHead: 7344,
+  modules: 7664,
+  gil: 7760,
+  tstateSize: 304,
+  tsNext: 8,
+  currentFrame: 72,
+  threadId: 152,
+  nativeId: 160,
+  state: 40,
+  evalBreaker: 24,
+  frameSize: 80,
+  previous: 8,
+  executable: 0,
+  instrPtr: 56,
+  owner: 70,
+  codeSize: 224,
+  filename: 128,
+  qualname: 144,
+  linetable: 152,
+  firstlineno: 84,
+  codeAdaptive: 216,
+  obType: 24,
+  varSize: 32,
+  strState: 48,
+  strLength: 32,
+  asciiSize: 56,
+  bytesSval: 48,
+  maKeys: 48,
+  maValues: 56,
+  lvTag: 32,
+  digits: 40,
+  typeSize: 432,
 };
 
 export const RUNTIME = 0x5555_0000_0000n;
@@ -172,12 +206,24 @@ export class ImageBuilder {
   threadObject(name: string, inline: boolean): bigint {
     const object = this.alloc(32 + 8 + 16);
     if (!inline) {
-      this.u64(object - 8n, this.dict([[this.str('_target'), this.str('x')], [this.str('_name'), this.str(name)]]));
+      this.u64(
+        object - 8n,
+        this.dict([
+          [this.str('_target'), this.str('x')],
+          [this.str('_name'), this.str(name)],
+        ]),
+      );
       return object;
     }
     const type = this.alloc(O.typeSize + 58 * 8 + 8);
     this.u64(object + BigInt(O.obType), type);
-    const keys = this.keys([[this.str('_target'), 1n], [this.str('_name'), 1n]], true);
+    const keys = this.keys(
+      [
+        [this.str('_target'), 1n],
+        [this.str('_name'), 1n],
+      ],
+      true,
+    );
     this.u64(type + BigInt(O.typeSize + 58 * 8), keys);
     this.u8(object + 32n + 3n, 1); // values valid
     this.u64(object + 32n + 8n, this.str('x'));
@@ -195,7 +241,13 @@ export class ImageBuilder {
       .map((spec) => [this.int(spec.threadId), this.threadObject(spec.name as string, spec.inlineName ?? false)]);
     const threading = this.alloc(64);
     this.u64(threading + 32n, this.dict([[this.str('_active'), this.dict(active, false)]]));
-    this.u64(interp + BigInt(O.modules), this.dict([[this.str('sys'), 1n], [this.str('threading'), threading]]));
+    this.u64(
+      interp + BigInt(O.modules),
+      this.dict([
+        [this.str('sys'), 1n],
+        [this.str('threading'), threading],
+      ]),
+    );
     let next = 0n;
     for (const spec of [...specs].reverse()) {
       const tstate = this.alloc(O.tstateSize);

@@ -117,7 +117,7 @@ function startAtSmallest(steps: string[]): string[] {
 export async function settle<T>(read: () => T | Promise<T>, expected: T, ms = 10_000): Promise<T> {
   const same = (value: T) => isDeepStrictEqual(value, expected);
   let last = await read();
-  for (const deadline = Date.now() + ms; !same(last) && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + ms; !same(last) && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     last = await read();
   }

@@ -21,7 +21,12 @@ export interface Image {
 export function syntheticImage(): Image {
   const builder = new ImageBuilder();
   const frame = (fn: string, unit: number) => ({
-    function: fn, file: '/app/x.py', firstLine: 1, lineTable: [0xeb, 0x02, 0xeb, 0x04], codeUnits: 8, unit,
+    function: fn,
+    file: '/app/x.py',
+    firstLine: 1,
+    lineTable: [0xeb, 0x02, 0xeb, 0x04],
+    codeUnits: 8,
+    unit,
   });
   builder.interpreter([
     { threadId: 0x7f00_0000_2000n, nativeId: 12, name: 'a', inlineName: true, frames: [frame('f', 1), frame('g', 6)] },

@@ -65,7 +65,8 @@ export class RawClient {
       const message = JSON.parse(this.buffer.subarray(header + 4, header + 4 + length).toString()) as DebugProtocol.ProtocolMessage;
       this.buffer = this.buffer.subarray(header + 4 + length);
       this.messages.push(message);
-      if (message.type === 'request' && (message as DebugProtocol.Request).command === 'runInTerminal') this.runInTerminal(message as DebugProtocol.RunInTerminalRequest);
+      if (message.type === 'request' && (message as DebugProtocol.Request).command === 'runInTerminal')
+        this.runInTerminal(message as DebugProtocol.RunInTerminalRequest);
       for (const waiter of this.waiting.filter((candidate) => candidate.match(message))) {
         this.waiting.splice(this.waiting.indexOf(waiter), 1);
         waiter.resolve(message);
@@ -76,7 +77,9 @@ export class RawClient {
   /** Plays the client's terminal: runs the command with the requested environment added. */
   private runInTerminal(request: DebugProtocol.RunInTerminalRequest): void {
     const [command, ...args] = request.arguments.args;
-    const env = Object.fromEntries(Object.entries({ ...process.env, ...request.arguments.env }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const env = Object.fromEntries(
+      Object.entries({ ...process.env, ...request.arguments.env }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
     this.terminal = spawn(command ?? '', args, { cwd: request.arguments.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.terminal.stdout?.on('data', (data: Buffer) => (this.terminalOutput += data.toString()));
     this.send({ seq: this.seq++, type: 'response', request_seq: request.seq, command: 'runInTerminal', success: true, body: { processId: this.terminal.pid } });

@@ -20,7 +20,9 @@ function watch(test: Mocha.Runnable, started: number): void {
       if (test.timeout() !== limit) return watch(test, started);
       if (!reports) return;
       const running = Math.round((Date.now() - started) / 1000);
-      process.stderr.write(`\nftpy: "${test.fullTitle()}" still runs after ${running} s (limit ${limit / 1000} s); what it started:\n${processReport(descendants(process.pid))}\n`);
+      process.stderr.write(
+        `\nftpy: "${test.fullTitle()}" still runs after ${running} s (limit ${limit / 1000} s); what it started:\n${processReport(descendants(process.pid))}\n`,
+      );
     },
     Math.max(0, started + (reports ? limit - REPORT_MARGIN_MS : limit / 2) - Date.now()),
   );

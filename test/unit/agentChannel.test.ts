@@ -9,7 +9,9 @@ import { testPython } from '../support/runtime';
 suite('the agent channel', () => {
   test('a thread that finds another sending queues its message instead of waiting (the sender may be waiting for it)', async () => {
     const printed = await new Promise<string>((resolve, reject) =>
-      execFile(testPython(), ['-X', 'gil=0', `${fixtures}/channel_reentry.py`, agentDir()], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      execFile(testPython(), ['-X', 'gil=0', `${fixtures}/channel_reentry.py`, agentDir()], { timeout: 30_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
     );
     assert.deepEqual(printed.trim().split('\n'), ['hello', '"first"', '"second"']);
   });

@@ -28,7 +28,11 @@ print(json.dumps([[c.co_qualname, i.offset, -1 if i.line_number is None else i.l
 
 function listedLines(listings: CodeListing[]): [string, number, number][] {
   return listings.flatMap((listing) =>
-    listing.groups.flatMap((group) => group.entries.flatMap((entry) => entry.instructions.map((instruction): [string, number, number] => [listing.code.qualname, instruction.offset, group.line ?? -1]))),
+    listing.groups.flatMap((group) =>
+      group.entries.flatMap((entry) =>
+        entry.instructions.map((instruction): [string, number, number] => [listing.code.qualname, instruction.offset, group.line ?? -1]),
+      ),
+    ),
   );
 }
 
@@ -106,7 +110,11 @@ suite('bytecode listing', () => {
     const rules = Object.entries(grammar.repository).map(([name, rule]) => [name, new RegExp(rule.match)] as const);
     const ruleOf = (line: string) => rules.find(([, pattern]) => pattern.test(line))?.[0];
     const lines = formatListing(module, listModule(module), source).split('\n').filter(Boolean);
-    assert.deepEqual(lines.filter((line) => !ruleOf(line)), [], 'lines no rule matches');
+    assert.deepEqual(
+      lines.filter((line) => !ruleOf(line)),
+      [],
+      'lines no rule matches',
+    );
     assert.ok(lines.filter((line) => ruleOf(line) === 'instruction').length >= listedLines(listModule(module)).length);
     const jumpBack = lines.find((line) => /^ {2}entry .* line -\d+ ↩/.test(line));
     assert.ok(jumpBack);
@@ -114,9 +122,15 @@ suite('bytecode listing', () => {
   });
 
   test('a missing interpreter, or one built with the GIL, is one clear error', async () => {
-    await assert.rejects(compileSource('/no/such/python3.13t', file, source), { name: 'UserFacingError', message: /^Python interpreter not found: \/no\/such\/python3\.13t\. Choose/ });
+    await assert.rejects(compileSource('/no/such/python3.13t', file, source), {
+      name: 'UserFacingError',
+      message: /^Python interpreter not found: \/no\/such\/python3\.13t\. Choose/,
+    });
     if (fs.existsSync('/usr/bin/python3')) {
-      await assert.rejects(compileSource('/usr/bin/python3', file, source), { name: 'UserFacingError', message: /^\/usr\/bin\/python3 is Python 3\.\d+\.\d+ built with the GIL; ftpy needs a free-threaded build/ });
+      await assert.rejects(compileSource('/usr/bin/python3', file, source), {
+        name: 'UserFacingError',
+        message: /^\/usr\/bin\/python3 is Python 3\.\d+\.\d+ built with the GIL; ftpy needs a free-threaded build/,
+      });
     }
   });
 });

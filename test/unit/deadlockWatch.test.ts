@@ -47,7 +47,14 @@ suite("the agent's threads and locks in a view read from memory", () => {
   test("its threads and the locks waited for only inside its code are left out; the program's are kept", () => {
     const agent = new AgentThreads(1);
     agent.add({ threadId: 9, nativeId: 90 });
-    const thread = (threadId: number, holds: string[], waitsFor?: string) => ({ threadId, nativeId: threadId * 10, name: null, state: 'blocked' as const, holds, ...(waitsFor ? { waitsFor } : {}) });
+    const thread = (threadId: number, holds: string[], waitsFor?: string) => ({
+      threadId,
+      nativeId: threadId * 10,
+      name: null,
+      state: 'blocked' as const,
+      holds,
+      ...(waitsFor ? { waitsFor } : {}),
+    });
     const lock = (id: string, owners: number[], waiters: number[], path: string) => ({
       id,
       kind: 'RLock' as const,
@@ -60,13 +67,23 @@ suite("the agent's threads and locks in a view read from memory", () => {
     });
     const view = agent.fromLocks({
       threads: [thread(1, ['0xagent'], '0xprogram'), thread(2, ['0xprogram'], '0xagent'), thread(9, [], '0xwatch')],
-      locks: [lock('0xagent', [1], [2], '/x/runtime/agent/ftpy_agent/monitor.py'), lock('0xprogram', [2], [1], '/work/app.py'), lock('0xwatch', [], [9], '/x/ftpy_agent/deadline.py')],
+      locks: [
+        lock('0xagent', [1], [2], '/x/runtime/agent/ftpy_agent/monitor.py'),
+        lock('0xprogram', [2], [1], '/work/app.py'),
+        lock('0xwatch', [], [9], '/x/ftpy_agent/deadline.py'),
+      ],
       notes: [],
     });
-    assert.deepEqual(view.locks.map((kept) => kept.id), ['0xprogram']);
-    assert.deepEqual(view.threads.map((kept) => [kept.threadId, kept.holds, kept.waitsFor]), [
-      [1, [], '0xprogram'],
-      [2, ['0xprogram'], undefined],
-    ]);
+    assert.deepEqual(
+      view.locks.map((kept) => kept.id),
+      ['0xprogram'],
+    );
+    assert.deepEqual(
+      view.threads.map((kept) => [kept.threadId, kept.holds, kept.waitsFor]),
+      [
+        [1, [], '0xprogram'],
+        [2, ['0xprogram'], undefined],
+      ],
+    );
   });
 });

@@ -98,7 +98,10 @@ suite('ftpy dump', () => {
     const python = pyenvPython('3.13.0');
     if (!python) return this.skip();
     child = await startWaiting(python, ['-c', 'import time; time.sleep(60)'], 'libpython3.13');
-    assertOneLineError(await dump([String(child.pid)]), /CPython 3\.13\.0 with the GIL .* not supported: this reader supports free-threaded CPython 3\.13 \(python3\.13t\)/);
+    assertOneLineError(
+      await dump([String(child.pid)]),
+      /CPython 3\.13\.0 with the GIL .* not supported: this reader supports free-threaded CPython 3\.13 \(python3\.13t\)/,
+    );
   });
 
   test('CPython 3.12 is refused as an unsupported version', async function () {

@@ -12,8 +12,7 @@ export interface DumpOutcome {
 /** `ftpy dump ARGS`, optionally as another user (setpriv; needs root). */
 export function runDump(args: string[], asUser?: number): Promise<DumpOutcome> {
   const command = asUser === undefined ? [process.execPath, cliPath(), 'dump', ...args] : [process.execPath, copyForAnyUser(cliPath()), 'dump', ...args];
-  const [file, ...rest] =
-    asUser === undefined ? command : ['setpriv', `--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', ...command];
+  const [file, ...rest] = asUser === undefined ? command : ['setpriv', `--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', ...command];
   return new Promise((resolve) => {
     execFile(file, rest, { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });

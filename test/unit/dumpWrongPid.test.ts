@@ -36,7 +36,9 @@ suite('ftpy dump: wrong PIDs', () => {
   });
 
   test("a thread id of a Python process: the process's threads", async () => {
-    const python = await startPython('import threading, time\nt = threading.Thread(target=time.sleep, args=(60,))\nt.start()\nprint(t.native_id, flush=True)\nt.join()');
+    const python = await startPython(
+      'import threading, time\nt = threading.Thread(target=time.sleep, args=(60,))\nt.start()\nprint(t.native_id, flush=True)\nt.join()',
+    );
     children.push(python.child);
     const outcome = await runDump([python.line]);
     assert.equal(outcome.code, 0, outcome.stderr);
@@ -49,7 +51,10 @@ suite('ftpy dump: wrong PIDs', () => {
       children.push(child);
       await new Promise((resolve) => setTimeout(resolve, i * 15));
       const outcome = await runDump([String(child.pid)]);
-      assert.ok(outcome.code === 0 || (outcome.code === 2 && outcome.stderr.trimEnd().split('\n').length === 1), `run ${i}: code ${outcome.code}: ${outcome.stderr}`);
+      assert.ok(
+        outcome.code === 0 || (outcome.code === 2 && outcome.stderr.trimEnd().split('\n').length === 1),
+        `run ${i}: code ${outcome.code}: ${outcome.stderr}`,
+      );
     }
   });
 });

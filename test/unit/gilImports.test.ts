@@ -89,9 +89,16 @@ suite('imports that re-enable the GIL', () => {
   test('a module that fails to import is reported with its error, and what it loaded first', async () => {
     const broken = path.join(workdir, 'broken_after_needs_gil.py');
     fs.writeFileSync(broken, 'import needs_gil\nraise ValueError("half imported")\n');
-    const verdict = await new GilImportChecker().check(python, { module: 'broken_after_needs_gil', line: 1, column: 0, endColumn: 1, origin: broken, area: 'path' }, [workdir]);
+    const verdict = await new GilImportChecker().check(
+      python,
+      { module: 'broken_after_needs_gil', line: 1, column: 0, endColumn: 1, origin: broken, area: 'path' },
+      [workdir],
+    );
     assert.equal(verdict.error, 'ValueError: half imported');
-    assert.deepEqual(verdict.events.map((event) => event.module), ['needs_gil']);
+    assert.deepEqual(
+      verdict.events.map((event) => event.module),
+      ['needs_gil'],
+    );
   });
 
   test('diagnostics: trusted, on the two imports; untrusted, the workspace is never imported', async () => {
@@ -103,7 +110,10 @@ suite('imports that re-enable the GIL', () => {
         [marker(file, 'indirect'), 'ftpy', 'gil-import'],
       ],
     );
-    assert.match(trusted[0].message, /^'needs_gil' does not declare that it can run without the GIL: importing it re-enables the GIL \(under -X gil=0 it runs without the GIL it asks for; checked with /);
+    assert.match(
+      trusted[0].message,
+      /^'needs_gil' does not declare that it can run without the GIL: importing it re-enables the GIL \(under -X gil=0 it runs without the GIL it asks for; checked with /,
+    );
     assert.match(trusted[1].message, /^'wraps_needs_gil' loads 'needs_gil', which does not declare/);
     fs.rmSync(imported());
     const untrusted = await gilDiagnostics(file, source, { python, trusted: false, workspaceFolders: [workdir] }, new GilImportChecker());
@@ -118,7 +128,12 @@ suite('imports that re-enable the GIL', () => {
     const sitePackages = execFileSync(venvPython, ['-I', '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
     buildNeedsGil(python, sitePackages);
     const workspace = fs.mkdtempSync(path.join(workdir, 'workspace-'));
-    const diagnostics = await gilDiagnostics(path.join(workspace, 'main.py'), 'import needs_gil\n', { python: venvPython, trusted: false, workspaceFolders: [workspace] }, new GilImportChecker());
+    const diagnostics = await gilDiagnostics(
+      path.join(workspace, 'main.py'),
+      'import needs_gil\n',
+      { python: venvPython, trusted: false, workspaceFolders: [workspace] },
+      new GilImportChecker(),
+    );
     assert.deepEqual(
       diagnostics.map((diagnostic) => [diagnostic.range.start.line, diagnostic.code]),
       [[0, 'gil-import']],

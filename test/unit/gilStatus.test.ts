@@ -36,7 +36,11 @@ suite('GIL status', () => {
   });
 
   test('the last re-enabling change names the module; an unknown module is said so', () => {
-    const status = gilStatus('3.13.5', true, [{ time: 1, enabled: true, module: 'first' }, { time: 2, enabled: false }, { time: 3, enabled: true }]);
+    const status = gilStatus('3.13.5', true, [
+      { time: 1, enabled: true, module: 'first' },
+      { time: 2, enabled: false },
+      { time: 3, enabled: true },
+    ]);
     assert.equal(status.text, 'GIL on (re-enabled by an extension module)');
   });
 });

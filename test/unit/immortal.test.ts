@@ -29,7 +29,13 @@ suite('the agent writes into the interpreter only when it is the one the offsets
   let truth: GcStateLayout;
   suiteSetup(async () => {
     const offsets = await offsetsFor(testPython());
-    truth = { hexversion: offsets.python.hexversion, gc: offsets.interpreter_state.gc, immortalize: offsets.gc.immortalize, garbage: offsets.gc.garbage, callbacks: offsets.gc.callbacks };
+    truth = {
+      hexversion: offsets.python.hexversion,
+      gc: offsets.interpreter_state.gc,
+      immortalize: offsets.gc.immortalize,
+      garbage: offsets.gc.garbage,
+      callbacks: offsets.gc.callbacks,
+    };
   });
 
   test("the interpreter's own offsets: immortalization is left to the program's first thread", () => {

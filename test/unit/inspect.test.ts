@@ -35,7 +35,12 @@ suite('inspect: /proc/PID/maps', () => {
     const maps = parseProcMaps(MAPS);
     assert.equal(maps.length, 6);
     assert.deepEqual(maps[1], {
-      start: 0x55d0c8a7f000n, end: 0x55d0c8d63000n, perms: 'r-xp', offset: 0x7f000n, inode: 1234, path: '/opt/py/bin/python3.13t',
+      start: 0x55d0c8a7f000n,
+      end: 0x55d0c8d63000n,
+      perms: 'r-xp',
+      offset: 0x7f000n,
+      inode: 1234,
+      path: '/opt/py/bin/python3.13t',
     });
     assert.equal(maps[2].path, '[heap]');
     assert.equal(maps[3].path, '');
@@ -113,7 +118,10 @@ function makeElf(spec: ElfSpec): Buffer {
 suite('inspect: ELF', () => {
   const elfSpec = {
     loadVaddr: 0x400123n,
-    sections: [{ name: '.text', addr: 0x401000n }, { name: '.PyRuntime', addr: 0x568380n }],
+    sections: [
+      { name: '.text', addr: 0x401000n },
+      { name: '.PyRuntime', addr: 0x568380n },
+    ],
     symbols: [
       { name: '_PyRuntime', value: 0x568380n },
       { name: 'buckets', value: 0x5519a0n },
@@ -140,7 +148,10 @@ suite('inspect: ELF', () => {
   test('not ELF, 32-bit, big-endian and truncated files are refused with bad-elf', () => {
     const good = makeElf(elfSpec);
     throwsKind(() => new ElfFile(bufferBytes(Buffer.from('#!/bin/sh\n'.padEnd(64)))), 'bad-elf');
-    for (const [at, value] of [[4, 1], [5, 2]]) {
+    for (const [at, value] of [
+      [4, 1],
+      [5, 2],
+    ]) {
       const bad = Buffer.from(good);
       bad[at] = value;
       throwsKind(() => new ElfFile(bufferBytes(bad)), 'bad-elf');
@@ -214,7 +225,13 @@ suite('inspect: _Py_DebugOffsets', () => {
 // Code object: first line 10; units 0-3 on line 11, units 4-7 on line 13 (NO_COLUMNS entries).
 const TABLE = [0xeb, 0x02, 0xeb, 0x04];
 const frame = (fn: string, unit: number, owner?: number): FrameSpec => ({
-  function: fn, file: '/app/ünï.py', firstLine: 10, lineTable: TABLE, codeUnits: 8, unit, owner,
+  function: fn,
+  file: '/app/ünï.py',
+  firstLine: 10,
+  lineTable: TABLE,
+  codeUnits: 8,
+  unit,
+  owner,
 });
 
 suite('inspect: snapshot of a recorded runtime image', () => {
@@ -222,7 +239,12 @@ suite('inspect: snapshot of a recorded runtime image', () => {
     const builder = new ImageBuilder();
     builder.interpreter([
       {
-        threadId: 0x7f00_1234_5600n, nativeId: 4242, name: 'worker-名前', inlineName: true, state: 1, evalBreaker: 0x310n,
+        threadId: 0x7f00_1234_5600n,
+        nativeId: 4242,
+        name: 'worker-名前',
+        inlineName: true,
+        state: 1,
+        evalBreaker: 0x310n,
         frames: [frame('Worker.run.<locals>.inner', 5), frame('', 0, 3), frame('Worker.run', 2)],
       },
       { threadId: 0x7f00_1234_0000n, nativeId: 4241, state: 2, frames: [] },
@@ -289,7 +311,10 @@ suite('inspect: snapshot of a recorded runtime image', () => {
     const looped = takeSnapshot(builder.memory(), RUNTIME);
     assert.equal(snapshot.threads[0].torn, undefined);
     assert.match(looped.threads[0].torn ?? '', /loops/);
-    assert.deepEqual(looped.threads[0].frames.map((f) => f.function), ['f', 'g']);
+    assert.deepEqual(
+      looped.threads[0].frames.map((f) => f.function),
+      ['f', 'g'],
+    );
   });
 
   test('a looping thread list is a torn-read error, not a hang', () => {
@@ -327,7 +352,13 @@ suite('inspect: objects', () => {
   });
 
   test('dict lookup by str key, general and unicode tables', () => {
-    const general = builder.dict([[builder.int(7n), builder.str('seven')], [builder.str('k'), builder.str('v')]], false);
+    const general = builder.dict(
+      [
+        [builder.int(7n), builder.str('seven')],
+        [builder.str('k'), builder.str('v')],
+      ],
+      false,
+    );
     assert.equal(reader().string(reader().dictGet(general, 'k') as bigint), 'v');
     assert.equal(reader().dictGet(general, 'absent'), undefined);
   });

@@ -29,7 +29,10 @@ suite('inspect: snapshots of threads that keep running', () => {
           if (thread.torn !== undefined) torn++;
           else if (thread.name !== 'MainThread') {
             // A consistent stack of a churning thread: bootstrap at the bottom, recursion above.
-            assert.deepEqual(thread.frames.slice(-3).map((frame) => frame.function), ['Thread.run', 'Thread._bootstrap_inner', 'Thread._bootstrap']);
+            assert.deepEqual(
+              thread.frames.slice(-3).map((frame) => frame.function),
+              ['Thread.run', 'Thread._bootstrap_inner', 'Thread._bootstrap'],
+            );
             assert.ok(thread.frames.every((frame) => frame.line === null || frame.line > 0));
             frames += thread.frames.length;
             states.add(thread.state);

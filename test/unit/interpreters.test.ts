@@ -14,7 +14,10 @@ suite('interpreters', () => {
 
   test('python3.13t on PATH is discovered; GIL builds on PATH are not offered', async () => {
     const found = await discoverInterpreters([path.dirname(testPython()), '/usr/bin'].join(path.delimiter));
-    assert.ok(found.some((info) => info.executable === testPython() || info.path.startsWith(path.dirname(testPython()))), JSON.stringify(found));
+    assert.ok(
+      found.some((info) => info.executable === testPython() || info.path.startsWith(path.dirname(testPython()))),
+      JSON.stringify(found),
+    );
     assert.ok(found.every((info) => info.freeThreaded));
   });
 

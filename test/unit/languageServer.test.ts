@@ -57,7 +57,10 @@ suite('language server over stdio', () => {
     spy = path.join(workdir, 'python3.13t');
     fs.writeFileSync(spy, `#!/bin/sh\necho "$@" >> '${calls}'\nexec '${python}' "$@"\n`, { mode: 0o755 });
     server = spawn(process.execPath, [distPath('language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    connection = createProtocolConnection(new StreamMessageReader(server.stdout as NodeJS.ReadableStream), new StreamMessageWriter(server.stdin as NodeJS.WritableStream));
+    connection = createProtocolConnection(
+      new StreamMessageReader(server.stdout as NodeJS.ReadableStream),
+      new StreamMessageWriter(server.stdin as NodeJS.WritableStream),
+    );
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       published.push(params);
       onPublished();

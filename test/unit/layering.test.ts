@@ -42,14 +42,16 @@ suite('layering: imports flow downward', () => {
   });
 });
 
-suite("the Python lint in npm run check (pyright, pyrightconfig.json)", () => {
+suite('the Python lint in npm run check (pyright, pyrightconfig.json)', () => {
   test('an unused import and an undefined name are errors', function () {
     this.timeout(60_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-pylint-'));
     try {
       const file = path.join(dir, 'careless.py');
       fs.writeFileSync(file, 'import os\n\n\ndef f():\n    return undefined_name\n');
-      const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'pyright'), ['-p', path.join(repoRoot, 'pyrightconfig.json'), file], { encoding: 'utf8' });
+      const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'pyright'), ['-p', path.join(repoRoot, 'pyrightconfig.json'), file], {
+        encoding: 'utf8',
+      });
       assert.equal(result.status, 1, result.stdout + result.stderr);
       assert.match(result.stdout, /careless\.py:1:8 - error: Import "os" is not accessed \(reportUnusedImport\)/);
       assert.match(result.stdout, /careless\.py:5:12 - error: "undefined_name" is not defined \(reportUndefinedVariable\)/);

@@ -2,16 +2,7 @@
 // and what they return stays within bounds set by the table's size. Deterministic:
 // the seed is printed and can be replayed with FTPY_FUZZ_SEED.
 import * as assert from 'node:assert/strict';
-import {
-  LineTableError,
-  LineTableFormat,
-  SourcePosition,
-  lineAt,
-  lineEntries,
-  lineRanges,
-  positionAt,
-  positionsOf,
-} from '../../runtime/inspect/linetable';
+import { LineTableError, LineTableFormat, SourcePosition, lineAt, lineEntries, lineRanges, positionAt, positionsOf } from '../../runtime/inspect/linetable';
 
 const SEED = Number(process.env.FTPY_FUZZ_SEED ?? 0x5eed2026);
 const ROUNDS = 3000;
@@ -90,10 +81,18 @@ function mutate(random: Random, table: Uint8Array): Uint8Array {
   for (let edits = 1 + random(3); edits > 0; edits--) {
     const at = random(bytes.length + 1);
     switch (random(4)) {
-      case 0: if (at < bytes.length) bytes[at] ^= 1 << random(8); break;
-      case 1: bytes.splice(at, 1); break;
-      case 2: bytes.splice(at, 0, random(256)); break;
-      case 3: bytes.length = at; break;
+      case 0:
+        if (at < bytes.length) bytes[at] ^= 1 << random(8);
+        break;
+      case 1:
+        bytes.splice(at, 1);
+        break;
+      case 2:
+        bytes.splice(at, 0, random(256));
+        break;
+      case 3:
+        bytes.length = at;
+        break;
     }
   }
   return Uint8Array.from(bytes);

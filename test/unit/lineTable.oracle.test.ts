@@ -5,16 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  LineRange,
-  SourcePosition,
-  lineAt,
-  lineEntries,
-  lineRanges,
-  lineTableFormat,
-  positionAt,
-  positionsOf,
-} from '../../runtime/inspect/linetable';
+import { LineRange, SourcePosition, lineAt, lineEntries, lineRanges, lineTableFormat, positionAt, positionsOf } from '../../runtime/inspect/linetable';
 import { locationEntries } from '../../runtime/inspect/linetable/locations';
 import { NONE, OracleCode, OracleHeader, runOracle } from '../support/lineTableOracle';
 import { testPython } from '../support/runtime';
@@ -142,7 +133,11 @@ function checkCode(code: OracleCode, header: OracleHeader): void {
     ranges = lineRanges(code.table, code.firstLine, format, code.codeSize);
     // 2.7's findlinestarts may add a start at the very end of the code, after the last instruction.
     const starts = pairs(code.lines).filter(([offset]) => offset < code.codeSize);
-    assert.deepEqual(ranges.map((r) => [r.start, r.line]), starts, `dis.findlinestarts() of ${where}`);
+    assert.deepEqual(
+      ranges.map((r) => [r.start, r.line]),
+      starts,
+      `dis.findlinestarts() of ${where}`,
+    );
   }
   for (const index of sampleIndexes(ranges.length)) {
     const { start, end, line } = ranges[index];

@@ -1,16 +1,7 @@
 // Hand-built tables for each entry kind and format, with the edge cases that
 // decoders (gdb's libpython.py among them) got wrong: negative deltas above all.
 import * as assert from 'node:assert/strict';
-import {
-  LineTableError,
-  SourcePosition,
-  lineAt,
-  lineEntries,
-  lineRanges,
-  lineTableFormat,
-  positionAt,
-  positionsOf,
-} from '../../runtime/inspect/linetable';
+import { LineTableError, SourcePosition, lineAt, lineEntries, lineRanges, lineTableFormat, positionAt, positionsOf } from '../../runtime/inspect/linetable';
 
 /** An entry header: bit 7, kind in bits 6..3, length-1 (code units) in bits 2..0. */
 function header(kind: number, units: number): number {
@@ -69,11 +60,26 @@ suite('line tables: 3.11+ location entries', () => {
   test('long form 14: signed delta, end-line delta, columns + 1 (0 means none), multi-byte varints', () => {
     const table = bytes(
       // +1 → line 2; end +203 (varint 4b 03); columns 4..13
-      header(14, 1), 0x02, 0x4b, 0x03, 0x05, 0x0e,
+      header(14, 1),
+      0x02,
+      0x4b,
+      0x03,
+      0x05,
+      0x0e,
       // +202 (svarint 54 06) → 204; same end line; columns 12..13
-      header(14, 1), 0x54, 0x06, 0x00, 0x0d, 0x0e,
+      header(14, 1),
+      0x54,
+      0x06,
+      0x00,
+      0x0d,
+      0x0e,
       // -202 (svarint 55 06) → 2; end +1; no columns
-      header(14, 2), 0x55, 0x06, 0x01, 0x00, 0x00,
+      header(14, 2),
+      0x55,
+      0x06,
+      0x01,
+      0x00,
+      0x00,
     );
     assert.deepEqual(positionsOf(table, 1), [at(2, 205, 4, 13), at(204, 204, 12, 13), at(2, 3, null, null), at(2, 3, null, null)]);
   });
@@ -174,7 +180,14 @@ suite('line tables: 3.10 co_linetable', () => {
     ]);
     assert.deepEqual(
       lineRanges(notes, 0, 'linetable310', 380).map((r) => [r.start, r.end, r.line]),
-      [[0, 6, 1], [6, 50, 2], [50, 350, 7], [350, 360, null], [360, 376, 8], [376, 380, 208]],
+      [
+        [0, 6, 1],
+        [6, 50, 2],
+        [50, 350, 7],
+        [350, 360, null],
+        [360, 376, 8],
+        [376, 380, 208],
+      ],
     );
   });
 

@@ -31,7 +31,8 @@ suite('the provisioning lock', () => {
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script, name], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
     let printed = '';
     child.stdout.on('data', (data: Buffer) => (printed += data.toString()));
-    const said = (word: string) => new Promise<void>((resolve) => (printed.includes(word) ? resolve() : child.stdout.on('data', () => printed.includes(word) && resolve())));
+    const said = (word: string) =>
+      new Promise<void>((resolve) => (printed.includes(word) ? resolve() : child.stdout.on('data', () => printed.includes(word) && resolve())));
     let stderr = '';
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
@@ -82,9 +83,23 @@ suite('the provisioning lock', () => {
 
   test('the lock is released when the work fails', async () => {
     const lock = path.join(dir, 'locks', 'runtime');
-    await assert.rejects(withLock(lock, () => undefined, async () => Promise.reject(new Error('build failed'))), /build failed/);
+    await assert.rejects(
+      withLock(
+        lock,
+        () => undefined,
+        async () => Promise.reject(new Error('build failed')),
+      ),
+      /build failed/,
+    );
     let waited = false;
-    assert.equal(await withLock(lock, () => (waited = true), async () => 'ran'), 'ran');
+    assert.equal(
+      await withLock(
+        lock,
+        () => (waited = true),
+        async () => 'ran',
+      ),
+      'ran',
+    );
     assert.equal(waited, false);
   });
 });

@@ -35,7 +35,7 @@ suite('inspect: lock state from memory', () => {
   }
 
   // RLocks record their owner: the `with` blocks read from the stacks must name the same threads.
-  test('`with` blocks read from the value stacks agree with the RLocks\' own owners', async () => {
+  test("`with` blocks read from the value stacks agree with the RLocks' own owners", async () => {
     const { offsets } = await probeFor(testPython());
     const running = (scenario = await startScenario(testPython(), 'rlocks'));
     const reader = ProcessReader.attach(running.pid);
@@ -55,7 +55,11 @@ suite('inspect: lock state from memory', () => {
     const running = (scenario = await startScenario(testPython(), 'imp-lock'));
     const reader = ProcessReader.attach(running.pid);
     try {
-      const importLock = () => reader.locks(offsets).locks.filter((lock) => lock.kind === 'import-lock').map(({ owners, count, waiters, held }) => ({ owners, count, waiters, held }));
+      const importLock = () =>
+        reader
+          .locks(offsets)
+          .locks.filter((lock) => lock.kind === 'import-lock')
+          .map(({ owners, count, waiters, held }) => ({ owners, count, waiters, held }));
       const expected = [{ owners: [running.threads.holder], count: 2, waiters: [running.threads.waiter], held: true }];
       assert.deepEqual(await settle(importLock, expected), expected);
     } finally {
@@ -76,7 +80,10 @@ function withBlocksByThread(pid: number, probe: ProbeOffsets): Map<number, WithB
     for (const interpreter of interpreterList(reader, runtime)) {
       for (const { raw } of threadList(reader, interpreter)) {
         const stack = frames.frames(raw.readBigUInt64LE(layout.current_frame));
-        blocks.set(Number(raw.readBigUInt64LE(layout.thread_id)), stack.flatMap((frame) => frame.withBlocks));
+        blocks.set(
+          Number(raw.readBigUInt64LE(layout.thread_id)),
+          stack.flatMap((frame) => frame.withBlocks),
+        );
       }
     }
     return blocks;

@@ -12,8 +12,29 @@ function deadlockView(): LocksResponseBody {
     { threadId: 3, nativeId: 103, name: 'MainThread', state: 'running', holds: [] },
   ];
   const locks: LocksResponseBody['locks'] = [
-    { id: '0xa', kind: 'Lock', label: 'Lock 0xa', owners: [1], ownerKnown: true, held: true, waiters: [2], acquiredAt: { '1': site(16, 'transfer') }, awaitedAt: { '2': site(26, 'audit') } },
-    { id: '0xb', kind: 'RLock', label: 'RLock 0xb', owners: [2], ownerKnown: true, held: true, count: 2, waiters: [1], acquiredAt: { '2': site(24, 'audit') }, awaitedAt: { '1': site(19, 'transfer') } },
+    {
+      id: '0xa',
+      kind: 'Lock',
+      label: 'Lock 0xa',
+      owners: [1],
+      ownerKnown: true,
+      held: true,
+      waiters: [2],
+      acquiredAt: { '1': site(16, 'transfer') },
+      awaitedAt: { '2': site(26, 'audit') },
+    },
+    {
+      id: '0xb',
+      kind: 'RLock',
+      label: 'RLock 0xb',
+      owners: [2],
+      ownerKnown: true,
+      held: true,
+      count: 2,
+      waiters: [1],
+      acquiredAt: { '2': site(24, 'audit') },
+      awaitedAt: { '1': site(19, 'transfer') },
+    },
   ];
   return { source: 'agent+memory', threads, locks, cycles: findCycles(threads, locks), notes: [] };
 }

@@ -40,7 +40,8 @@ suite('the extension manifest', () => {
     for (const { label, body } of snippets) {
       assert.equal(body.type, 'ftpy', label);
       const declared = Object.keys(debuggerEntry.configurationAttributes[body.request as string].properties);
-      for (const key of Object.keys(body).filter((key) => !['type', 'request', 'name'].includes(key))) assert.ok(declared.includes(key), `${label}: ${key} is a declared attribute`);
+      for (const key of Object.keys(body).filter((key) => !['type', 'request', 'name'].includes(key)))
+        assert.ok(declared.includes(key), `${label}: ${key} is a declared attribute`);
     }
   });
 
@@ -59,7 +60,9 @@ suite('the extension manifest', () => {
     const untrusted = manifest.capabilities.untrustedWorkspaces;
     assert.equal(untrusted.supported, 'limited');
     assert.match(untrusted.description, /Restricted Mode/);
-    for (const [name, setting] of Object.entries(manifest.contributes.configuration.properties as Record<string, { description?: string; default?: unknown }>)) {
+    for (const [name, setting] of Object.entries(
+      manifest.contributes.configuration.properties as Record<string, { description?: string; default?: unknown }>,
+    )) {
       assert.match(name, /^ftpy\./);
       assert.ok(setting.description, `${name} is described`);
       assert.notEqual(setting.default, undefined, `${name} has a default`);

@@ -81,8 +81,14 @@ suite('merging the agent and memory lock views', () => {
       notes: ['Who holds Lock at 0xa0 is unknown', 'Who holds Lock at 0xb0 is unknown'],
     };
     const merged = mergeLockViews(agent, memory);
-    assert.deepEqual(merged.threads.map((entry) => entry.threadId), [1]);
-    assert.deepEqual(merged.locks.map((entry) => entry.id), ['0xa']);
+    assert.deepEqual(
+      merged.threads.map((entry) => entry.threadId),
+      [1],
+    );
+    assert.deepEqual(
+      merged.locks.map((entry) => entry.id),
+      ['0xa'],
+    );
     assert.deepEqual(merged.notes, ['Who holds Lock at 0xb0 is unknown']);
   });
 

@@ -40,7 +40,18 @@ suite('offsets probe: build and schema', () => {
 
   test('the values are plausible layouts', () => {
     const o = offsets;
-    assertLayout(o.thread_state, ['prev', 'next', 'interp', 'eval_breaker', 'status', 'state', 'current_frame', 'thread_id', 'native_thread_id', 'critical_section']);
+    assertLayout(o.thread_state, [
+      'prev',
+      'next',
+      'interp',
+      'eval_breaker',
+      'status',
+      'state',
+      'current_frame',
+      'thread_id',
+      'native_thread_id',
+      'critical_section',
+    ]);
     assert.ok(o.thread_state_impl.size > o.thread_state.size, '_PyThreadStateImpl extends PyThreadState');
     assertLayout(o.thread_state_impl, ['qsbr', 'gc_alloc_count', 'mimalloc', 'brc_tid', 'brc_objects_to_merge', 'brc_local_objects_to_merge']);
     for (const name of ['qsbr', 'gc_alloc_count', 'mimalloc', 'brc'] as const) {
@@ -63,7 +74,8 @@ suite('offsets probe: build and schema', () => {
     const { cfunction, method, method_def: methodDef, function: functionLayout } = o.bound_methods;
     assertLayout(cfunction, ['m_ml', 'm_self']);
     assertLayout(method, ['im_func', 'im_self']);
-    for (const section of [cfunction, method, functionLayout]) assert.ok(Math.min(...Object.values(section)) >= o.object.size, 'fields lie after the object header');
+    for (const section of [cfunction, method, functionLayout])
+      assert.ok(Math.min(...Object.values(section)) >= o.object.size, 'fields lie after the object header');
     assert.equal(methodDef.ml_name, 0, 'a PyMethodDef starts with its name');
     assertLayout(o.parking_lot.wait_entry, ['park_arg', 'addr', 'sema', 'node', 'is_unparking']);
     assertLayout(o.mimalloc.heap, ['tld', 'thread_id', 'page_count', 'next', 'tag', 'debug_offset']);
@@ -138,7 +150,10 @@ suite('offsets probe: bad input', () => {
     const emptyDir = mkdtempSync(join(tmpdir(), 'ftpy-no-cc-'));
     process.env.PATH = emptyDir;
     try {
-      await assert.rejects(buildProbe(testPython(), join(emptyDir, 'offsets.json')), /^ProbeBuildError: cannot build the offsets probe: no C compiler found \(tried .*\); install gcc or clang; /);
+      await assert.rejects(
+        buildProbe(testPython(), join(emptyDir, 'offsets.json')),
+        /^ProbeBuildError: cannot build the offsets probe: no C compiler found \(tried .*\); install gcc or clang; /,
+      );
     } finally {
       process.env.PATH = path;
       rmSync(emptyDir, { recursive: true, force: true });
@@ -146,11 +161,17 @@ suite('offsets probe: bad input', () => {
   });
 
   test('an installation without probe.c', async () => {
-    await assert.rejects(buildProbe(testPython(), join(tmpdir(), 'never-written.json'), '/nonexistent/probe.c'), /^ProbeBuildError: cannot build the offsets probe: its source \/nonexistent\/probe.c is missing from this installation; /);
+    await assert.rejects(
+      buildProbe(testPython(), join(tmpdir(), 'never-written.json'), '/nonexistent/probe.c'),
+      /^ProbeBuildError: cannot build the offsets probe: its source \/nonexistent\/probe.c is missing from this installation; /,
+    );
   });
 
   test('an interpreter that cannot run', async () => {
-    await assert.rejects(buildProbe('/nonexistent/python3.13t', join(tmpdir(), 'never-written.json')), /cannot build the offsets probe: \/nonexistent\/python3.13t could not report its build configuration/);
+    await assert.rejects(
+      buildProbe('/nonexistent/python3.13t', join(tmpdir(), 'never-written.json')),
+      /cannot build the offsets probe: \/nonexistent\/python3.13t could not report its build configuration/,
+    );
   });
 
   test('a missing or damaged cache is no offsets at all, and the parser names the bad key', () => {
@@ -162,7 +183,10 @@ suite('offsets probe: bad input', () => {
       writeFileSync(join(dir, 'partial.json'), '{"python": {"version": "3.13.5", "hexversion": 1, "free_threaded": true, "pointer_size": 8}}');
       assert.equal(loadProbeOffsets(join(dir, 'partial.json')), undefined);
       assert.throws(() => parseProbeOffsets(readFileSync(join(dir, 'partial.json'), 'utf8')), /^Error: offsets\.thread_state is not an object$/);
-      assert.throws(() => parseProbeOffsets('{"python": {"version": "3.13.5", "hexversion": -1}}'), /offsets\.python\.hexversion is not a non-negative integer/);
+      assert.throws(
+        () => parseProbeOffsets('{"python": {"version": "3.13.5", "hexversion": -1}}'),
+        /offsets\.python\.hexversion is not a non-negative integer/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

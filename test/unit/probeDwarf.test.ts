@@ -41,7 +41,7 @@ function parsePtypeOffsets(text: string): Layout[] {
   return layouts;
 }
 
-suite('offsets probe: the private-struct mirrors match the interpreter\'s DWARF', () => {
+suite("offsets probe: the private-struct mirrors match the interpreter's DWARF", () => {
   const python = testPython();
   let o: ProbeOffsets;
   let layouts: Layout[];

@@ -171,9 +171,9 @@ suite('offsets probe: proven against a live process', () => {
     const mainSp = blockedStackPointer(pid, report.main_native_id);
     const onStack = (address: number, sp: number) => address >= sp && address - sp < 64 * 1024;
     const parkArg = memory.u64(entry + o.parking_lot.wait_entry.park_arg);
-    assert.ok(onStack(entry, waiterSp), 'the wait entry is on the waiter thread\'s stack');
-    assert.ok(!onStack(entry, mainSp), 'and not on the main thread\'s');
-    assert.ok(onStack(parkArg, waiterSp), 'park_arg points into the waiter\'s stack');
+    assert.ok(onStack(entry, waiterSp), "the wait entry is on the waiter thread's stack");
+    assert.ok(!onStack(entry, mainSp), "and not on the main thread's");
+    assert.ok(onStack(parkArg, waiterSp), "park_arg points into the waiter's stack");
     assert.equal(memory.i32(parkArg + o.parking_lot.mutex_entry.handed_off), 0);
     const monotonicNow = Number(process.hrtime.bigint());
     const fairAfter = memory.u64(parkArg + o.parking_lot.mutex_entry.time_to_be_fair);
@@ -182,7 +182,10 @@ suite('offsets probe: proven against a live process', () => {
 
   test('thread states: state, status bits, identities, QSBR and mimalloc back-pointers', () => {
     assert.equal(threadStates().length, 2);
-    for (const [ident, nativeId] of [[report.main_ident, report.main_native_id], [report.waiter_ident, report.waiter_native_id]]) {
+    for (const [ident, nativeId] of [
+      [report.main_ident, report.main_native_id],
+      [report.waiter_ident, report.waiter_native_id],
+    ]) {
       const ts = threadStateOf(nativeId);
       assert.equal(memory.i32(ts + o.thread_state.state), o.thread_states.detached, 'blocked threads are detached');
       assert.equal(memory.u64(ts + o.thread_state.thread_id), ident);
@@ -204,7 +207,7 @@ suite('offsets probe: proven against a live process', () => {
         const heap = heapAt(id);
         assert.equal(memory.u64(heap + o.mimalloc.heap.thread_id), tid, 'each heap belongs to the thread');
         assert.equal(memory.u8(heap + o.mimalloc.heap.tag), id, 'heap tag');
-        assert.equal(memory.u64(heap + o.mimalloc.heap.tld), mimalloc + o.mimalloc.thread_state.tld, 'heap.tld is the thread\'s tld');
+        assert.equal(memory.u64(heap + o.mimalloc.heap.tld), mimalloc + o.mimalloc.thread_state.tld, "heap.tld is the thread's tld");
       }
       assert.equal(memory.u64(mimalloc + o.mimalloc.thread_state.tld + o.mimalloc.tld.heap_backing), heapAt(o.mimalloc.heap_ids.mem));
     }
@@ -248,7 +251,7 @@ suite('offsets probe: proven against a live process', () => {
       }
     }
     assert.equal(pageCount, memory.u64(heap + o.mimalloc.heap.page_count), 'heap.page_count');
-    assert.ok(listPageSeen, 'the list\'s page is in the GC heap\'s queues');
+    assert.ok(listPageSeen, "the list's page is in the GC heap's queues");
     const tld = mimalloc + o.mimalloc.thread_state.tld;
     assert.ok(memory.u64(tld + o.mimalloc.tld.segments_count) >= 1);
     assert.ok(memory.u64(tld + o.mimalloc.tld.segments_current_size) >= memory.u64(segment + o.mimalloc.segment.segment_size));
@@ -270,13 +273,20 @@ suite('offsets probe: proven against a live process', () => {
     assert.deepEqual(thresholds, report.gc_threshold);
     const fromMemory = [0, 1, 2].map((i) => {
       const at = gcState + stats.offset + i * stats.stride;
-      return { collections: memory.u64(at + stats.collections), collected: memory.u64(at + stats.collected), uncollectable: memory.u64(at + stats.uncollectable) };
+      return {
+        collections: memory.u64(at + stats.collections),
+        collected: memory.u64(at + stats.collected),
+        uncollectable: memory.u64(at + stats.uncollectable),
+      };
     });
     assert.deepEqual(fromMemory, report.gc_stats);
     assert.ok(report.gc_stats[2].collections >= 2);
 
     const stw = o.stop_the_world;
-    for (const [where, isGlobal] of [[runtime + o.runtime_state.stoptheworld, 1], [interpreter() + o.interpreter_state.stoptheworld, 0]]) {
+    for (const [where, isGlobal] of [
+      [runtime + o.runtime_state.stoptheworld, 1],
+      [interpreter() + o.interpreter_state.stoptheworld, 0],
+    ]) {
       assert.deepEqual(
         [memory.u8(where + stw.is_global), memory.u8(where + stw.requested), memory.u8(where + stw.world_stopped), memory.u64(where + stw.thread_countdown)],
         [isGlobal, 0, 0, 0],

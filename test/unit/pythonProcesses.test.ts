@@ -30,6 +30,9 @@ suite('listPythonProcesses (ftpy.pickProcess)', () => {
     assert.equal(found.binary, fs.realpathSync(testPython()));
     assert.ok(!processes.some((entry) => entry.pid === shell.pid), 'sleep is not listed');
     assert.ok(!processes.some((entry) => entry.pid === process.pid), 'the caller is not listed');
-    assert.deepEqual(processes.map((entry) => entry.pid), [...processes.map((entry) => entry.pid)].sort((a, b) => a - b));
+    assert.deepEqual(
+      processes.map((entry) => entry.pid),
+      [...processes.map((entry) => entry.pid)].sort((a, b) => a - b),
+    );
   });
 });

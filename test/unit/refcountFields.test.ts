@@ -33,7 +33,15 @@ suite('refcount fields', () => {
   });
 
   test('a merged object has no owner, an immortal one says so', () => {
-    const merged = { ...owned, ownerThreadId: 0, ownerName: null, immortal: true, refcount: null, sharedFlags: { maybeWeakref: false, queued: false, merged: true }, gcBits: [] };
+    const merged = {
+      ...owned,
+      ownerThreadId: 0,
+      ownerName: null,
+      immortal: true,
+      refcount: null,
+      sharedFlags: { maybeWeakref: false, queued: false, merged: true },
+      gcBits: [],
+    };
     assert.deepEqual(values(merged, ['Owner thread', 'Immortal', 'Refcount', 'Shared flags', 'GC bits']), ['none', 'yes', 'immortal', 'merged', 'none']);
   });
 });

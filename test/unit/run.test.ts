@@ -42,7 +42,7 @@ suite('ftpy run', () => {
     const result = await runFtpy(['run', '--python', python, immortalParity]);
     assert.equal(result.code, 0, result.stderr);
     const expected = plainCensus(python);
-    assert.equal(expected.after["float constant"], true, 'the ground truth itself: python immortalizes the constant');
+    assert.equal(expected.after['float constant'], true, 'the ground truth itself: python immortalizes the constant');
     assert.deepEqual(censusIn(result.stdout), expected);
   });
 
@@ -102,8 +102,8 @@ suite('ftpy run', () => {
   });
 
   suite('wrong input gets one clear line and a non-zero exit', () => {
-    const gilBuild = ['/usr/bin/python3', path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions', '3.13.0', 'bin', 'python')].find((file) =>
-      fs.existsSync(file),
+    const gilBuild = ['/usr/bin/python3', path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions', '3.13.0', 'bin', 'python')].find(
+      (file) => fs.existsSync(file),
     );
 
     test('a GIL build given as --python is refused, naming the problem and the fix', async function () {
@@ -123,7 +123,12 @@ suite('ftpy run', () => {
       ['a bad --gil', ['run', '--gil', 'maybe', 'x.py'], /^ftpy run: --gil must be off, on or default, not 'maybe'$/, 2],
       ['--python without a value', ['run', '--python'], /^ftpy run: --python needs a value \(usage: ftpy run /, 2],
       ["options after FILE are the program's", ['run', 'no/such/file.py', '--gil', 'maybe', '--fast'], /^ftpy run: no\/such\/file\.py: no such file$/, 2],
-      ['an interpreter that does not exist', ['run', '--python', '/no/python3.13t', 'examples/histogram.py'], /^ftpy: Python interpreter not found: \/no\/python3\.13t\./, 1],
+      [
+        'an interpreter that does not exist',
+        ['run', '--python', '/no/python3.13t', 'examples/histogram.py'],
+        /^ftpy: Python interpreter not found: \/no\/python3\.13t\./,
+        1,
+      ],
       ['an unknown command', ['fly'], /^ftpy: unknown command 'fly'/, 2],
       ['a bad runtime argument', ['runtime', '--xml'], /^ftpy runtime: unknown option '--xml' \(usage: ftpy runtime/, 2],
     ];

@@ -17,9 +17,13 @@ suite('the embedded runtime', () => {
     console.log(`      (ftpy runtime took ${Date.now() - started} ms)`);
     const runtime = JSON.parse(result.stdout) as { python: string; version: string; log: string };
     assert.match(runtime.version, /^3\.13\.\d+$/);
-    const facts = execFileSync(runtime.python, ['-X', 'gil=0', '-c', 'import sys, sysconfig; print(sysconfig.get_config_var("Py_GIL_DISABLED"), sys._is_gil_enabled())'], {
-      encoding: 'utf8',
-    });
+    const facts = execFileSync(
+      runtime.python,
+      ['-X', 'gil=0', '-c', 'import sys, sysconfig; print(sysconfig.get_config_var("Py_GIL_DISABLED"), sys._is_gil_enabled())'],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(facts.trim(), '1 False');
     assert.ok(fs.existsSync(runtime.log), 'the build log is kept in the cache');
     assert.deepEqual(readyRuntime()?.python, runtime.python);

@@ -33,7 +33,11 @@ suite('runtime history', () => {
   test('a signal counts once per raise: set in consecutive samples of a thread is one, cleared and set again is two', () => {
     const history = emptyHistory();
     const bits = [['explicit_merge'], ['explicit_merge'], [], ['explicit_merge', 'gc_scheduled']];
-    addBatch(history, { samples: bits.map((set, index) => sample(1000 + 20 * index, [thread(1, 0, set), thread(2, 0, index === 1 ? ['explicit_merge'] : [])])), collections: [], gilChanges: [] });
+    addBatch(history, {
+      samples: bits.map((set, index) => sample(1000 + 20 * index, [thread(1, 0, set), thread(2, 0, index === 1 ? ['explicit_merge'] : [])])),
+      collections: [],
+      gilChanges: [],
+    });
     assert.deepEqual(history.signalCounts, { explicit_merge: 3, gc_scheduled: 1 });
     // the merge rate counts raises in the second before each sample
     assert.deepEqual(history.mergeRate, [1, 2, 2, 3]);
@@ -57,14 +61,21 @@ suite('runtime history', () => {
 
   test('what leaves the window is dropped: samples, threads only seen then, pauses and collections', () => {
     const history = emptyHistory(1000);
-    addBatch(history, { samples: [sample(1000, [thread(1, 2)], true), sample(1500, [thread(1, 2), thread(2, 0)])], collections: [collection(900, 950)], gilChanges: [] });
+    addBatch(history, {
+      samples: [sample(1000, [thread(1, 2)], true), sample(1500, [thread(1, 2), thread(2, 0)])],
+      collections: [collection(900, 950)],
+      gilChanges: [],
+    });
     addBatch(history, { samples: [sample(2200, [thread(2, 4)])], collections: [collection(2100, 2110)], gilChanges: [] });
     assert.deepEqual(history.times, [1500, 2200]);
     assert.deepEqual(history.mergeRate.length, 2);
-    assert.deepEqual(history.threads.map((series) => [series.threadId, series.brcQueue]), [
-      [1, [2, null]],
-      [2, [0, 4]],
-    ]);
+    assert.deepEqual(
+      history.threads.map((series) => [series.threadId, series.brcQueue]),
+      [
+        [1, [2, null]],
+        [2, [0, 4]],
+      ],
+    );
     assert.deepEqual(history.stopTheWorld, []);
     assert.deepEqual(history.collections, [collection(2100, 2110)]);
     assert.equal(history.sampleCount, 3);
@@ -73,14 +84,18 @@ suite('runtime history', () => {
 
   test('a run shorter than the window spans the charts from its first data on (at least 5 s)', () => {
     const history = emptyHistory(60_000);
-    addBatch(history, { samples: [sample(100_000, [thread(1, 0)]), sample(110_000, [thread(1, 0)])], collections: [collection(99_000, 99_100)], gilChanges: [] });
+    addBatch(history, {
+      samples: [sample(100_000, [thread(1, 0)]), sample(110_000, [thread(1, 0)])],
+      collections: [collection(99_000, 99_100)],
+      gilChanges: [],
+    });
     assert.deepEqual(historyRange(history), [99_000, 110_000]);
     const short = emptyHistory(60_000);
     addBatch(short, { samples: [sample(100_000, [thread(1, 0)]), sample(101_000, [thread(1, 0)])], collections: [], gilChanges: [] });
     assert.deepEqual(historyRange(short), [96_000, 101_000]);
   });
 
-  test("a negative young-generation count (3.13t: allocations minus frees) is explained, not shown bare", () => {
+  test('a negative young-generation count (3.13t: allocations minus frees) is explained, not shown bare', () => {
     assert.equal(generationCount(-12), '-12 (more freed than allocated since the last collection)');
     assert.equal(generationCount(7), '7');
   });
@@ -106,7 +121,11 @@ suite('runtime history', () => {
 
   test('the history survives a structured clone (it crosses postMessage to the webview)', () => {
     const history = emptyHistory();
-    addBatch(history, { samples: [sample(1000, [thread(1, 1, ['explicit_merge'])])], collections: [collection(990, 995)], gilChanges: [{ time: 1000, enabled: true, module: 'ext' }] });
+    addBatch(history, {
+      samples: [sample(1000, [thread(1, 1, ['explicit_merge'])])],
+      collections: [collection(990, 995)],
+      gilChanges: [{ time: 1000, enabled: true, module: 'ext' }],
+    });
     const copy = structuredClone(history);
     const batch = { samples: [sample(1020, [thread(1, 2)])], collections: [], gilChanges: [] };
     addBatch(history, batch);

@@ -43,7 +43,11 @@ suite('inspect: runtime samples against the runtime itself', () => {
     child = started;
     let stderr = '';
     started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor(() => fs.existsSync(out) || started.exitCode !== null, 30_000, () => `fixture did not report: ${stderr}`);
+    await waitFor(
+      () => fs.existsSync(out) || started.exitCode !== null,
+      30_000,
+      () => `fixture did not report: ${stderr}`,
+    );
     if (started.exitCode !== null) throw new Error(`fixture exited with ${started.exitCode}: ${stderr}`);
     reader = ProcessReader.attach(started.pid as number);
     return { truth: JSON.parse(fs.readFileSync(out, 'utf8')) as Truth, out, sampler: reader.sampler(probe) };
@@ -52,7 +56,7 @@ suite('inspect: runtime samples against the runtime itself', () => {
   /** Samples back to back until `seen` holds; fails with the last sample after `ms`. */
   async function sampleUntil(sampler: RuntimeSampler, seen: (sample: RuntimeSample) => boolean, ms = 10_000): Promise<RuntimeSample> {
     let last: RuntimeSample | undefined;
-    for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + ms; Date.now() < deadline;) {
       for (let burst = 0; burst < 200; burst++) {
         last = sampler.sample();
         if (seen(last)) return last;
@@ -81,10 +85,7 @@ suite('inspect: runtime samples against the runtime itself', () => {
   test('a collection held open by a slow gc callback: collecting, and the other threads suspended', async () => {
     const { truth, sampler } = await start('gc_held');
     const workers = truth.workers as number[];
-    const sample = await sampleUntil(
-      sampler,
-      (s) => s.gc.collecting && s.worldStopped && workers.every((id) => thread(s, id)?.state === 'suspended'),
-    );
+    const sample = await sampleUntil(sampler, (s) => s.gc.collecting && s.worldStopped && workers.every((id) => thread(s, id)?.state === 'suspended'));
     assert.equal(sample.gc.enabled, true);
     assert.equal(thread(sample, truth.main_thread_id)?.state, 'attached', 'the collecting thread runs while the others are stopped');
     const running = await sampleUntil(sampler, (s) => !s.worldStopped && workers.every((id) => thread(s, id)?.state === 'attached'));
@@ -95,7 +96,10 @@ suite('inspect: runtime samples against the runtime itself', () => {
     const { truth } = await start('gc_held');
     const heaps = (reader as ProcessReader).heaps(probe);
     const main = heaps.find((entry) => entry.threadId === truth.main_thread_id);
-    assert.deepEqual(main?.heaps.map((heap) => heap.kind), ['mem', 'object', 'gc', 'gc_pre']);
+    assert.deepEqual(
+      main?.heaps.map((heap) => heap.kind),
+      ['mem', 'object', 'gc', 'gc_pre'],
+    );
     const gcHeap = main?.heaps.find((heap) => heap.kind === 'gc');
     // A free-threaded list object is 56 bytes (header 32, size, items, allocated).
     assert.ok(gcHeap && gcHeap.usedBytes >= 100_000 * 56, `gc heap: ${JSON.stringify(gcHeap)}`);
@@ -111,7 +115,7 @@ suite('inspect: runtime samples against the runtime itself', () => {
     assert.ok(pool.usedBytes >= 100_000 * 56, `abandoned: ${JSON.stringify(pool)}`);
   });
 
-  test('objects of thread A released by thread B: A\'s BRC queue and explicit-merge bit, until A merges', async () => {
+  test("objects of thread A released by thread B: A's BRC queue and explicit-merge bit, until A merges", async () => {
     const { truth, out, sampler } = await start('brc');
     const before = sampler.sample();
     const owner = thread(before, truth.owner);
@@ -121,7 +125,11 @@ suite('inspect: runtime samples against the runtime itself', () => {
     assert.ok(owner.evalBreaker.includes('explicit_merge'), `explicit merge requested (bits: ${owner.evalBreaker.join(', ')})`);
     assert.ok(before.threads.filter((t) => t !== owner).every((t) => t.brcQueue === 0 && !t.evalBreaker.includes('explicit_merge')));
     child?.stdin?.write('merge now\n');
-    await waitFor(() => fs.existsSync(`${out}.merged`), 10_000, () => 'the owner did not report its merge');
+    await waitFor(
+      () => fs.existsSync(`${out}.merged`),
+      10_000,
+      () => 'the owner did not report its merge',
+    );
     const after = thread(sampler.sample(), truth.owner);
     assert.equal(after?.brcQueue, 0);
     assert.ok(!after?.evalBreaker.includes('explicit_merge'));
@@ -135,7 +143,7 @@ suite('inspect: runtime samples against the runtime itself', () => {
     assert.ok(sample.threads.filter((t) => t.threadId !== truth.main_thread_id).every((t) => !t.evalBreaker.includes('signals_pending')));
   });
 
-  test('refcount anatomy of a fresh, an immortal and another thread\'s object agrees with sys.getrefcount', async () => {
+  test("refcount anatomy of a fresh, an immortal and another thread's object agrees with sys.getrefcount", async () => {
     const { truth } = await start('refcount');
     const objects = truth.objects as Record<'fresh' | 'immortal' | 'owned', { id: number; refcount: number }>;
     const anatomy = (name: keyof typeof objects) => (reader as ProcessReader).refcount(probe, BigInt(objects[name].id));

@@ -47,6 +47,7 @@ suite("npm test's closing line and npm run test:repeat's report", () => {
     const { parseRepeatArgs } = await import('../../scripts/lib/repeat.mjs');
     assert.deepEqual(parseRepeatArgs(['10']), { count: 10, only: undefined });
     assert.deepEqual(parseRepeatArgs(['3', 'test:dap']), { count: 3, only: 'test:dap' });
-    for (const wrong of [[], ['0'], ['2.5'], ['ten'], ['2', 'dap', 'e2e'], ['--fast', '2']]) assert.throws(() => parseRepeatArgs(wrong), /usage: npm run test:repeat -- N \[tier\]/);
+    for (const wrong of [[], ['0'], ['2.5'], ['ten'], ['2', 'dap', 'e2e'], ['--fast', '2']])
+      assert.throws(() => parseRepeatArgs(wrong), /usage: npm run test:repeat -- N \[tier\]/);
   });
 });

@@ -27,7 +27,7 @@ suite("another user's files are never run", () => {
     assert.equal(ElfFile.open(testPython()).buildId(), shown);
   });
 
-  test("an interpreter that belongs to another user is refused before it could run; it is never executed", async function () {
+  test('an interpreter that belongs to another user is refused before it could run; it is never executed', async function () {
     if (process.getuid?.() !== 0) this.skip(); // only root can give a file to another user
     const marker = path.join(dir, 'ran');
     const source = path.join(dir, 'spy.c');
@@ -35,11 +35,14 @@ suite("another user's files are never run", () => {
     const spy = path.join(dir, 'python3.13t');
     execFileSync('cc', [source, '-o', spy]);
     fs.chownSync(spy, NOBODY, NOBODY);
-    await assert.rejects(offsetsFor(spy), /the interpreter .*python3\.13t is not yours or root's \(.* belongs to user 65534\), and ftpy does not run another user's files; run ftpy as that user/);
+    await assert.rejects(
+      offsetsFor(spy),
+      /the interpreter .*python3\.13t is not yours or root's \(.* belongs to user 65534\), and ftpy does not run another user's files; run ftpy as that user/,
+    );
     assert.ok(!fs.existsSync(marker), 'the spy never ran');
   });
 
-  test("ftpy dump of a process run by nobody from its own copy of the interpreter: threads from memory, and the probe refused in one note", async function () {
+  test('ftpy dump of a process run by nobody from its own copy of the interpreter: threads from memory, and the probe refused in one note', async function () {
     if (process.getuid?.() !== 0) this.skip();
     // nobody's own installation: the interpreter and what it needs to start (the rest is frozen in it).
     const home = path.join(dir, 'home');
@@ -53,7 +56,12 @@ suite("another user's files are never run", () => {
     fs.chmodSync(copy, 0o755);
     execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, home]);
     // It waits on its stdin, which stays open until the test kills it.
-    const target = spawn(copy, ['-S', '-X', 'gil=0', '-c', 'import sys; print("ready", flush=True); sys.stdin.read()'], { uid: NOBODY, gid: NOBODY, env: { PYTHONHOME: home }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const target = spawn(copy, ['-S', '-X', 'gil=0', '-c', 'import sys; print("ready", flush=True); sys.stdin.read()'], {
+      uid: NOBODY,
+      gid: NOBODY,
+      env: { PYTHONHOME: home },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     try {
       await new Promise((resolve, reject) => {
         let errors = '';

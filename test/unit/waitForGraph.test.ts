@@ -12,7 +12,11 @@ function lock(id: string, owners: number[], waiters: number[]): LockInfo {
 
 suite('wait-for graph', () => {
   test('an AB-BA deadlock is one cycle, named with its threads and locks', () => {
-    const a = { ...lock('0xa', [1], [2]), acquiredAt: { '1': { path: '/w/dead.py', line: 5, function: 'one' } }, awaitedAt: { '2': { path: '/w/dead.py', line: 12, function: 'two' } } };
+    const a = {
+      ...lock('0xa', [1], [2]),
+      acquiredAt: { '1': { path: '/w/dead.py', line: 5, function: 'one' } },
+      awaitedAt: { '2': { path: '/w/dead.py', line: 12, function: 'two' } },
+    };
     const cycles = findCycles([thread(2, ['0xb'], '0xa'), thread(1, ['0xa'], '0xb')], [a, lock('0xb', [2], [1])]);
     assert.equal(cycles.length, 1);
     assert.deepEqual(cycles[0].edges, [
@@ -28,13 +32,19 @@ suite('wait-for graph', () => {
 
   test('a thread waiting on a lock it holds itself (a plain Lock acquired twice) is a cycle of one', () => {
     const cycles = findCycles([thread(7, ['0xa'], '0xa')], [lock('0xa', [7], [7])]);
-    assert.deepEqual(cycles.map((cycle) => cycle.edges), [[{ threadId: 7, waitsFor: '0xa', heldBy: 7 }]]);
+    assert.deepEqual(
+      cycles.map((cycle) => cycle.edges),
+      [[{ threadId: 7, waitsFor: '0xa', heldBy: 7 }]],
+    );
   });
 
   test('a three-thread ring is found once, and a bystander waiting on it is not part of it', () => {
     const threads = [thread(3, ['0xc'], '0xa'), thread(1, ['0xa'], '0xb'), thread(2, ['0xb'], '0xc'), thread(4, [], '0xb')];
     const cycles = findCycles(threads, [lock('0xa', [1], [3]), lock('0xb', [2], [1, 4]), lock('0xc', [3], [2])]);
-    assert.deepEqual(cycles.map((cycle) => cycle.edges.map((edge) => edge.threadId)), [[1, 2, 3]]);
+    assert.deepEqual(
+      cycles.map((cycle) => cycle.edges.map((edge) => edge.threadId)),
+      [[1, 2, 3]],
+    );
   });
 
   test('a semaphore is a deadlock only when every holder is stuck', () => {
@@ -43,7 +53,10 @@ suite('wait-for graph', () => {
     assert.deepEqual(findCycles(free3, locks), [], 'thread 3 runs and can release a permit');
     const stuck3 = [...free3.slice(0, 2), thread(3, ['0xs'], '0xa')];
     const cycles = findCycles(stuck3, locks);
-    assert.deepEqual(cycles.map((cycle) => cycle.edges.map((edge) => edge.threadId)), [[1, 2], [2], [2, 3]]);
+    assert.deepEqual(
+      cycles.map((cycle) => cycle.edges.map((edge) => edge.threadId)),
+      [[1, 2], [2], [2, 3]],
+    );
   });
 
   test('waits for unknown locks or locks with unknown owners make no edges', () => {

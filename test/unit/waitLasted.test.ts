@@ -32,7 +32,8 @@ suite('deadlock watch without lock tracking: the cheap look', () => {
   });
 
   test('threads that only compute are never read', async () => {
-    const code = 'import threading\ndef spin():\n    while True: pass\nfor _ in range(2): threading.Thread(target=spin, daemon=True).start()\nprint("ready", flush=True)\nspin()';
+    const code =
+      'import threading\ndef spin():\n    while True: pass\nfor _ in range(2): threading.Thread(target=spin, daemon=True).start()\nprint("ready", flush=True)\nspin()';
     child = await startPython(code);
     const memory = DebuggeeMemory.ofLaunch(child.pid ?? 0, testPython(), new AgentThreads());
     for (let look = 0; look < 5; look++) assert.equal(memory.waitLasted(), false);

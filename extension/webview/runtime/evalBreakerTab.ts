@@ -18,7 +18,10 @@ export class EvalBreakerTab {
   private readonly matrix = el('div');
 
   constructor(readonly root: HTMLElement) {
-    root.append(el('h3', { title: "PyThreadState.eval_breaker: the bits a thread checks between bytecodes" }, 'Eval-breaker signals: threads × bits (last sample)'), this.matrix);
+    root.append(
+      el('h3', { title: 'PyThreadState.eval_breaker: the bits a thread checks between bytecodes' }, 'Eval-breaker signals: threads × bits (last sample)'),
+      this.matrix,
+    );
   }
 
   render(session: SessionView): void {
@@ -47,7 +50,7 @@ export class EvalBreakerTab {
     const seen = el(
       'tr',
       { class: 'totals' },
-      el('th', { title: 'times a bit was seen raised (set, clear in the thread\'s previous sample)' }, 'Seen this session'),
+      el('th', { title: "times a bit was seen raised (set, clear in the thread's previous sample)" }, 'Seen this session'),
       el('td', {}, `${history.sampleCount} samples`),
       ...columns.map((bit) => el('td', { 'data-signal': bit }, history.signalCounts[bit] ?? 0)),
     );

@@ -28,7 +28,10 @@ export class GcTab {
       spec: {
         leftLabel: 'pause (ms)',
         rightLabel: 'collected',
-        series: [{ label: 'duration (ms)', bars: true }, { label: 'objects collected', axis: 'right', points: true }],
+        series: [
+          { label: 'duration (ms)', bars: true },
+          { label: 'objects collected', axis: 'right', points: true },
+        ],
       },
       data: [collections.map((c) => c.start / 1000), collections.map((c) => c.end - c.start), collections.map((c) => c.collected)],
       range: historyRange(history),
@@ -47,22 +50,31 @@ export class GcTab {
             ' ',
             history.latest?.worldStopped ? el('vscode-badge', { title: 'every thread is suspended' }, 'world stopped') : null,
             ` ${history.collections.length} collections in the window`,
-            last ? `; last: generation ${last.generation}, ${(last.end - last.start).toFixed(2)} ms, ${last.collected} collected, ${last.uncollectable} uncollectable` : '',
+            last
+              ? `; last: generation ${last.generation}, ${(last.end - last.start).toFixed(2)} ms, ${last.collected} collected, ${last.uncollectable} uncollectable`
+              : '',
           )
         : el('p', { class: 'muted' }, 'No sample yet.'),
     );
     if (!gc) return this.generations.replaceChildren();
     this.generations.replaceChildren(
       table(
-            [
-              { text: 'Generation' },
-              { text: 'Count', title: 'allocations (young) or survivors counted toward the next collection' },
-              { text: 'Threshold', title: 'gc.get_threshold(): a collection starts when the count passes it' },
-              { text: 'Collections', title: 'gc.get_stats()[gen]["collections"]' },
-              { text: 'Collected', title: 'gc.get_stats()[gen]["collected"]' },
-              { text: 'Uncollectable', title: 'gc.get_stats()[gen]["uncollectable"]' },
-            ],
-        gc.generations.map((generation, index) => [index, generationCount(generation.count), generation.threshold, generation.collections, generation.collected, generation.uncollectable]),
+        [
+          { text: 'Generation' },
+          { text: 'Count', title: 'allocations (young) or survivors counted toward the next collection' },
+          { text: 'Threshold', title: 'gc.get_threshold(): a collection starts when the count passes it' },
+          { text: 'Collections', title: 'gc.get_stats()[gen]["collections"]' },
+          { text: 'Collected', title: 'gc.get_stats()[gen]["collected"]' },
+          { text: 'Uncollectable', title: 'gc.get_stats()[gen]["uncollectable"]' },
+        ],
+        gc.generations.map((generation, index) => [
+          index,
+          generationCount(generation.count),
+          generation.threshold,
+          generation.collections,
+          generation.collected,
+          generation.uncollectable,
+        ]),
       ),
     );
   }

@@ -33,7 +33,13 @@ export class HeapsTab {
     const { heaps, abandoned, census, notes } = view.snapshot;
     const names = new Map((view.snapshot.sample.threads ?? []).map((thread) => [thread.threadId, thread.name]));
     const heapRows = heaps.flatMap((thread) =>
-      thread.heaps.map((heap, index) => [index === 0 ? threadLabel(thread.threadId, names.get(thread.threadId)) : '', heap.kind, heap.pages, bytes(heap.usedBytes), bytes(heap.committedBytes)]),
+      thread.heaps.map((heap, index) => [
+        index === 0 ? threadLabel(thread.threadId, names.get(thread.threadId)) : '',
+        heap.kind,
+        heap.pages,
+        bytes(heap.usedBytes),
+        bytes(heap.committedBytes),
+      ]),
     );
     this.content.replaceChildren(
       el('p', { class: 'muted' }, `Read at ${new Date(view.time).toLocaleTimeString()}${session.phase === 'stopped' ? ' (stopped)' : ''}.`),
@@ -56,7 +62,10 @@ export class HeapsTab {
       census
         ? table(
             [{ text: 'Type' }, { text: 'Count' }, { text: 'Bytes', title: 'sys.getsizeof of each object, summed (GC-tracked objects only)' }],
-            [...census].sort((a, b) => b.bytes - a.bytes).slice(0, CENSUS_ROWS).map((row) => [row.type, row.count, bytes(row.bytes)]),
+            [...census]
+              .sort((a, b) => b.bytes - a.bytes)
+              .slice(0, CENSUS_ROWS)
+              .map((row) => [row.type, row.count, bytes(row.bytes)]),
             'grid census',
           )
         : el('p', { class: 'muted' }, 'The census is taken when the program stops (breakpoint or pause).'),

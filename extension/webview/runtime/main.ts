@@ -39,7 +39,11 @@ const header = el('div', { class: 'session' });
 const tabs = el('vscode-tabs', { panel: '' });
 for (const tab of TABS) tabs.append(el('vscode-tab-header', { slot: 'header', 'data-tab': tab.id }, tab.title), tab.root);
 tabs.addEventListener('vsc-tabs-select', (event) => vscode.postMessage({ type: 'tab', tab: TABS[event.detail.selectedIndex]?.id ?? 'gc' }));
-const empty = el('p', { class: 'muted empty' }, 'Debug a program with Free-Threaded Python to see its runtime here: GC, refcount merges, eval-breaker signals and heaps.');
+const empty = el(
+  'p',
+  { class: 'muted empty' },
+  'Debug a program with Free-Threaded Python to see its runtime here: GC, refcount merges, eval-breaker signals and heaps.',
+);
 document.body.append(header, tabs, empty);
 
 let session: SessionView | null = null;
@@ -54,7 +58,11 @@ function renderHeader(): void {
   header.replaceChildren(
     el('strong', {}, session.name),
     ' ',
-    el('vscode-badge', { 'data-phase': session.phase, title: live ? 'updating from samples' : 'the program is stopped: the view is frozen at the stop' }, live ? 'live' : 'stopped · frozen'),
+    el(
+      'vscode-badge',
+      { 'data-phase': session.phase, title: live ? 'updating from samples' : 'the program is stopped: the view is frozen at the stop' },
+      live ? 'live' : 'stopped · frozen',
+    ),
     ` ${session.history.sampleCount} samples ${gil ? `· ${gil}` : ''}`,
   );
 }

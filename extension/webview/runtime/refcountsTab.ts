@@ -16,7 +16,10 @@ export class RefcountsTab {
     root.append(
       el(
         'h3',
-        { title: "Objects another thread released and queued for their owner to merge (BRC objects_to_merge); the owner merges them when it sees the explicit-merge signal" },
+        {
+          title:
+            'Objects another thread released and queued for their owner to merge (BRC objects_to_merge); the owner merges them when it sees the explicit-merge signal',
+        },
         'BRC queue depth per thread, explicit-merge signals per second',
       ),
       chartBox,

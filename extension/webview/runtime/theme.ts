@@ -15,9 +15,14 @@ export function chartTheme(): ChartTheme {
     foreground: variable('--vscode-foreground', '#cccccc'),
     grid: variable('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)'),
     band: variable('--vscode-editorWarning-foreground', '#cca700'),
-    series: ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'].map(
-      (name, index) => variable(name, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'][index]),
-    ),
+    series: [
+      '--vscode-charts-blue',
+      '--vscode-charts-orange',
+      '--vscode-charts-green',
+      '--vscode-charts-purple',
+      '--vscode-charts-red',
+      '--vscode-charts-yellow',
+    ].map((name, index) => variable(name, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'][index])),
   };
 }
 

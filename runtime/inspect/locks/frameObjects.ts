@@ -86,7 +86,7 @@ export class FrameObjects {
     const views: FrameView[] = [];
     const seen = new Set<bigint>();
     try {
-      for (let address = currentFrame; address !== 0n && !seen.has(address) && views.length < MAX_FRAMES; ) {
+      for (let address = currentFrame; address !== 0n && !seen.has(address) && views.length < MAX_FRAMES;) {
         seen.add(address);
         const raw = this.reader.memory.read(this.reader.checkedPointer(address, 'frame'), layout.size);
         if (raw[layout.owner] !== FRAME_OWNED_BY_CSTACK) {

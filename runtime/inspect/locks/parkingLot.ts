@@ -53,7 +53,7 @@ function walkBucket(memory: Memory, root: bigint, first: bigint, layout: ProbeOf
   const { wait_entry: waitEntry, llist_node: node } = layout;
   const found: WaitEntry[] = [];
   let previous = root;
-  for (let at = first; at !== root; ) {
+  for (let at = first; at !== root;) {
     if (!isPointerLike(at) || found.length >= MAX_WAITERS_PER_BUCKET) throw tornRead('a parking-lot bucket');
     const entry = at - BigInt(waitEntry.node);
     const raw = memory.read(entry, waitEntry.size);

@@ -99,11 +99,13 @@ class LockReader {
   }
 
   private noteUnknownOwners(): void {
-    const unknown = [...this.locks.values()].filter((lock) => lock.held && !lock.ownerKnown && (lock.kind === 'Lock' || lock.kind === 'Semaphore' || lock.kind === 'BoundedSemaphore'));
+    const unknown = [...this.locks.values()].filter(
+      (lock) => lock.held && !lock.ownerKnown && (lock.kind === 'Lock' || lock.kind === 'Semaphore' || lock.kind === 'BoundedSemaphore'),
+    );
     if (unknown.length === 0) return;
     this.notes.push(
       `Who holds ${unknown.map((lock) => lock.label).join(', ')} is unknown: a threading.Lock (or Semaphore) records no owner in memory. ` +
-        "The holder of a Lock taken in a `with` block is read from its frames; one taken by a bare acquire() call is not. " +
+        'The holder of a Lock taken in a `with` block is read from its frames; one taken by a bare acquire() call is not. ' +
         'Launch the program with ftpy and "trackLocks": true to know every holder and find deadlocks through them.',
     );
   }
@@ -114,7 +116,9 @@ class LockReader {
    */
   private readWithBlocks(thread: ThreadView): void {
     const releasedByWait = new Set(
-      thread.frames.filter((frame) => isThreadingFunction(frame, 'Condition.wait') && frame.locals.length > 0).map((frame) => this.conditionLock(frame.locals[0])),
+      thread.frames
+        .filter((frame) => isThreadingFunction(frame, 'Condition.wait') && frame.locals.length > 0)
+        .map((frame) => this.conditionLock(frame.locals[0])),
     );
     for (const block of thread.frames.flatMap((frame) => frame.withBlocks)) {
       const lock = this.withBlockLock(block);
@@ -326,7 +330,13 @@ class LockReader {
     if (kind === 'Semaphore') {
       // Who took a Semaphore is not recorded; its value says how many more may.
       const value = this.objects.intAttribute(object, '_value');
-      return { ...base, kind: type === 'BoundedSemaphore' ? 'BoundedSemaphore' : 'Semaphore', ownerKnown: false, held: value === 0, ...(value === undefined ? {} : { count: value }) };
+      return {
+        ...base,
+        kind: type === 'BoundedSemaphore' ? 'BoundedSemaphore' : 'Semaphore',
+        ownerKnown: false,
+        held: value === 0,
+        ...(value === undefined ? {} : { count: value }),
+      };
     }
     if (kind === 'import-lock') {
       const owner = this.objects.intAttribute(object, 'owner');
@@ -394,19 +404,40 @@ class LockReader {
     const raw = this.reader.memory.read(lock, layout.size);
     const owner = Number(raw.readBigUInt64LE(layout.thread));
     if (owner === 0) return;
-    this.addLock({ id: hex(lock), kind: 'import-lock', label: 'import lock', owners: [owner], ownerKnown: true, held: true, count: Number(raw.readBigUInt64LE(layout.level)) + 1 });
+    this.addLock({
+      id: hex(lock),
+      kind: 'import-lock',
+      label: 'import lock',
+      owners: [owner],
+      ownerKnown: true,
+      held: true,
+      count: Number(raw.readBigUInt64LE(layout.level)) + 1,
+    });
   }
 
   private readParkedWaiters(interpreters: bigint[]): void {
     const { pid, maps } = this.target;
-    const owner = stackOwner(maps, pid, this.threads.map((thread) => thread.info));
+    const owner = stackOwner(
+      maps,
+      pid,
+      this.threads.map((thread) => thread.info),
+    );
     const { entries, torn } = readWaitEntries(this.reader.memory, this.target.parkingLot, this.probe.parking_lot);
     if (torn > 0) this.notes.push(`${torn} parking-lot bucket(s) changed while being read: their waiters are left out`);
     const importLocks = interpreters.map((interpreter) => interpreter + BigInt(this.probe.interpreter_state.imports_lock));
-    const named = runtimeMutexes(this.reader.memory, this.probe, this.target.runtime, interpreters, this.threads.map(({ info, tstate }) => ({ ...info, tstate })));
+    const named = runtimeMutexes(
+      this.reader.memory,
+      this.probe,
+      this.target.runtime,
+      interpreters,
+      this.threads.map(({ info, tstate }) => ({ ...info, tstate })),
+    );
     for (const lock of importLocks) {
       // Its waiters park on its PyMutex; its owner was read with the held locks.
-      named.set(lock + BigInt(this.probe.locks.recursive_mutex.mutex), this.locks.get(hex(lock)) ?? { id: hex(lock), kind: 'import-lock', label: 'import lock', owners: [], ownerKnown: true, held: false });
+      named.set(
+        lock + BigInt(this.probe.locks.recursive_mutex.mutex),
+        this.locks.get(hex(lock)) ?? { id: hex(lock), kind: 'import-lock', label: 'import lock', owners: [], ownerKnown: true, held: false },
+      );
     }
     for (const entry of entries) {
       const threadId = owner(entry.entry);

@@ -33,7 +33,12 @@ export function runtimeMutexes(
     internal(state + BigInt(stw.mutex), `the ${scope} stop-the-world request lock`);
     internal(state + BigInt(stw.stop_event), `the ${scope} stop-the-world event (waiting for threads to pause)`);
   }
-  const pause = stopTheWorldPause(memory, probe, stopTheWorlds.map(({ state }) => state), threads);
+  const pause = stopTheWorldPause(
+    memory,
+    probe,
+    stopTheWorlds.map(({ state }) => state),
+    threads,
+  );
   for (const thread of threads) named.set(thread.tstate + BigInt(probe.thread_state.state), pause);
   return named;
 }

@@ -122,7 +122,12 @@ export class Workbench {
   }
 
   async waitForTerminalText(text: string, timeoutMs: number): Promise<string> {
-    return waitForText(() => this.terminalText(), (shown) => shown.includes(text), `the terminal did not show "${text}"`, timeoutMs);
+    return waitForText(
+      () => this.terminalText(),
+      (shown) => shown.includes(text),
+      `the terminal did not show "${text}"`,
+      timeoutMs,
+    );
   }
 
   /** The text of the extension's log ("Free-Threaded Python" output), as VS Code has written it so far. */
