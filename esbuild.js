@@ -21,6 +21,7 @@ const common = {
   logLevel: 'info',
 };
 
+/** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
     ...common,

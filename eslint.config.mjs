@@ -11,10 +11,12 @@ const dapPatterns = {
 };
 /** Imports flow downward: runtime/ at the bottom; the adapter, the CLI and the language server
  * on it, none of them on another; the extension at the top (it may use the adapter's protocol). */
+/** @param {string[]} layers @param {string} who */
 const above = (layers, who) => ({
   group: layers.flatMap((layer) => [`**/${layer}/*`, `**/${layer}`]),
   message: `${who} must not import ${layers.join(', ')}: imports flow downward (layering).`,
 });
+/** @param {...{ group: string[], message: string }} patterns @returns {import('eslint').Linter.RuleEntry} */
 const restricted = (...patterns) => ['error', { paths: [vscodeImport], patterns }];
 
 export default tseslint.config(

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { repoRoot } from './lib/paths.mjs';
 import { run } from './lib/run.mjs';
 
-/** Builds and packs the extension; `logFile` takes the tools' output instead of stderr. */
+/**
+ * Builds and packs the extension; `logFile` takes the tools' output instead of stderr.
+ * @param {{ logFile?: string }} [options]
+ */
 export async function packageExtension({ logFile } = {}) {
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   const vsix = path.join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);

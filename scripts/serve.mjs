@@ -132,7 +132,8 @@ function httpStatus(url) {
     http
       .get(url, (response) => {
         response.resume();
-        resolve(response.statusCode < 500 ? response.statusCode : undefined);
+        const status = response.statusCode ?? 500;
+        resolve(status < 500 ? status : undefined);
       })
       .on('error', () => resolve(undefined));
   });

@@ -7,7 +7,11 @@ const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
-/** The processes under `pid`, parents before their children. */
+/**
+ * The processes under `pid`, parents before their children.
+ * @param {number} pid
+ * @returns {number[]}
+ */
 function descendants(pid) {
   const listed = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout ?? '';
   const children = listed

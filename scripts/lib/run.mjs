@@ -7,6 +7,10 @@ import path from 'node:path';
 /**
  * Runs a command to completion; its output goes to our stderr, or to `logFile`
  * (whose tail is shown on failure). Rejects with a message naming the command.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: Record<string, string>, logFile?: string }} [options]
+ * @returns {Promise<void>}
  */
 export function run(command, args, { cwd, env, logFile } = {}) {
   return new Promise((resolve, reject) => {
@@ -25,14 +29,17 @@ export function run(command, args, { cwd, env, logFile } = {}) {
 /**
  * Runs a command and returns its stdout; rejects (with its stderr) when it fails.
  * `showProgress` passes the command's stderr through live instead.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: Record<string, string>, showProgress?: boolean }} [options]
+ * @returns {Promise<string>}
  */
 export function capture(command, args, { cwd, env, showProgress = false } = {}) {
   return new Promise((resolve, reject) => {
-    const stdio = ['ignore', 'pipe', showProgress ? 2 : 'pipe'];
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', showProgress ? 'inherit' : 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stdout?.on('data', (chunk) => (stdout += chunk));
     child.stderr?.on('data', (chunk) => (stderr += chunk));
     child.on('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
     child.on('close', (code) =>

@@ -29,6 +29,7 @@ export const tiers = [
 /**
  * Runs the tiers (a failure does not stop the next; `only`: one tier by script or name) with
  * `env` added; prints the summary and, unless `quiet`, the closing line. Returns the results.
+ * @param {{ only?: string, env?: Record<string, string>, closingLine?: boolean }} [options]
  */
 export async function runTiers({ only, env = {}, closingLine = true } = {}) {
   const chosen = only ? tiers.filter((tier) => tier.script === only || tier.name.startsWith(only)) : tiers;
@@ -83,13 +84,14 @@ function npmRun(tier, env) {
       stdio: 'inherit',
     });
     const limit = setTimeout(() => {
+      if (child.pid === undefined) return; // it never started: its 'error' ends the tier
       const pids = [child.pid, ...processTree.descendants(child.pid)];
       process.stderr.write(
         `\nftpy: the ${tier.name} tier still runs after its limit of ${tier.limitS} s; what it left running:\n${processTree.processReport(pids)}\n`,
       );
-      for (const pid of pids) {
+      for (const each of pids) {
         try {
-          process.kill(pid, 'SIGKILL');
+          process.kill(each, 'SIGKILL');
         } catch {
           // it ended meanwhile
         }

@@ -1,2 +1,0 @@
-// Types for the tests, which import run.mjs.
-export declare function openPrivateLog(logFile: string, options?: { truncate?: boolean }): number;
