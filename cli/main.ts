@@ -2,6 +2,7 @@
 // The `ftpy` command line.
 import { UserFacingError } from '../runtime/errors';
 import { dumpCommand } from './dump';
+import { interpretersCommand } from './interpreters';
 import { runCommand } from './run';
 import { runtimeCommand } from './runtimeCommand';
 import { USAGE, UsageError } from './usage';
@@ -17,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
       return runtimeCommand(rest);
     case 'dump':
       return dumpCommand(rest);
+    case 'interpreters':
+      return interpretersCommand(rest);
     case '--help':
     case '-h':
     case 'help':
@@ -29,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(USAGE);
       return 2;
     default:
-      throw new UsageError(`unknown command '${command}' (commands: run, runtime, dump; see ftpy --help)`);
+      throw new UsageError(`unknown command '${command}' (commands: run, runtime, dump, interpreters; see ftpy --help)`);
   }
 }
 

@@ -11,6 +11,10 @@ Usage:
       Print every thread's Python stack of a running free-threaded process, read
       from its memory without stopping it (--locks: and its locks: holders,
       waiters, deadlocks).
+  ftpy interpreters [--json] [--workspace DIR]...
+      List the free-threaded interpreters of this machine and where each came
+      from (embedded, a workspace's .venv/venv, uv, pyenv, conda, PATH); those
+      ftpy cannot use (GIL builds) are listed with the reason.
   ftpy --help | --version
 `;
 

@@ -1,6 +1,7 @@
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { describeInterpreter, discoverInterpreters, InterpreterInfo, requireFreeThreaded } from '../runtime/provision/interpreters';
+import { UserFacingError } from '../runtime/errors';
+import { type InterpreterSource, processPlaces } from '../runtime/provision/discovery';
+import { describeInterpreter, type FoundInterpreter, type InterpreterInfo, listInterpreters, requireFreeThreaded } from '../runtime/provision/interpreters';
 import { readyRuntime } from '../runtime/provision/runtime';
 import { showFailure } from './failures';
 import { trusted } from './trust';
@@ -65,8 +66,9 @@ export class InterpreterSelection implements vscode.Disposable {
       picker.onDidHide(() => resolve(undefined));
     });
     picker.show();
-    // The embedded runtime and "Enter path…" can be picked while PATH is searched.
-    void discoverInterpreters().then((found) => {
+    // The embedded runtime and "Enter path…" can be picked while the machine is searched.
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+    void listInterpreters(processPlaces(folders)).then((found) => {
       picker.items = this.items(found);
       picker.busy = false;
     });
@@ -85,10 +87,25 @@ export class InterpreterSelection implements vscode.Disposable {
     }
   }
 
-  private items(discovered: InterpreterInfo[]): Item[] {
+  /** The embedded runtime first, then what was found, grouped by where it came from; refused ones say why when picked. */
+  private items(found: FoundInterpreter[]): Item[] {
     const embedded = readyRuntime();
-    const embeddedPath = embedded && realpath(embedded.python);
-    const others = discovered.filter((info) => realpath(info.executable) !== embeddedPath);
+    const groups = new Map<string, Item[]>();
+    for (const interpreter of found) {
+      const { info, refused } = interpreter;
+      const item: Item = {
+        label: `${refused ? '$(error)' : '$(python)'} ${info ? `Python ${info.version}` : 'not a Python interpreter ftpy understands'}`,
+        description: refused ? (info && !info.freeThreaded ? 'GIL build: not usable' : 'not usable') : 'free-threaded',
+        detail: interpreter.path,
+        picked: this.chosen?.python === interpreter.path,
+        choose: async () => {
+          if (refused || !info) throw new UserFacingError(refused ?? `${interpreter.path} cannot be used.`, 'selectInterpreter');
+          return chosenFrom(info);
+        },
+      };
+      const group = SOURCE_LABELS[interpreter.source];
+      groups.set(group, [...(groups.get(group) ?? []), item]);
+    }
     return [
       {
         label: '$(package) Embedded runtime',
@@ -97,13 +114,7 @@ export class InterpreterSelection implements vscode.Disposable {
         picked: !this.chosen,
         choose: async () => 'embedded',
       },
-      ...others.map((info): Item => ({
-        label: `$(python) Python ${info.version}`,
-        description: 'free-threaded',
-        detail: info.path,
-        picked: this.chosen?.python === info.path,
-        choose: async () => chosenFrom(requireFreeThreaded(info)),
-      })),
+      ...[...groups].flatMap(([label, items]): Item[] => [{ label, kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined }, ...items]),
       { label: '', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined },
       { label: '$(folder-opened) Enter interpreter path…', choose: () => this.enterPath() },
     ];
@@ -145,10 +156,13 @@ function chosenFrom(info: InterpreterInfo): Chosen {
   return { python: info.path, version: info.version };
 }
 
-function realpath(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return file;
-  }
-}
+/** The group each source is listed under. */
+const SOURCE_LABELS: Record<InterpreterSource, string> = {
+  embedded: 'embedded',
+  venv: 'workspace environments',
+  uv: 'uv',
+  pyenv: 'pyenv',
+  conda: 'conda',
+  PATH: 'PATH',
+  'python-extension': 'Python extension',
+};

@@ -1,8 +1,7 @@
 // Describing Python interpreters (by running them once) and finding free-threaded ones.
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { UserFacingError } from '../errors';
+import { errorMessage, UserFacingError } from '../errors';
+import { type Candidate, findCandidates, type Places } from './discovery';
 
 export interface InterpreterInfo {
   /** The path it was given as (what the user chose). */
@@ -89,23 +88,30 @@ export function requireFreeThreaded(info: InterpreterInfo): InterpreterInfo {
   return info;
 }
 
-const FREE_THREADED_NAMES = ['python3.13t', 'python3.14t', 'python3.15t', 'python3t'];
+export interface FoundInterpreter extends Candidate {
+  /** What running it said; missing when it did not run. */
+  info?: InterpreterInfo;
+  /** Why ftpy will not use it (a GIL build, too old, did not run); missing when it can. */
+  refused?: string;
+}
 
-/** Free-threaded interpreters on PATH, described; those that fail to run are left out. */
-export async function discoverInterpreters(searchPath = process.env.PATH ?? ''): Promise<InterpreterInfo[]> {
-  const candidates = new Map<string, string>();
-  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
-    for (const name of FREE_THREADED_NAMES) {
-      const file = path.join(dir, name);
+/** Every interpreter found in `places`, each run once to describe it, with why ftpy refuses those it does. */
+export function listInterpreters(places: Places): Promise<FoundInterpreter[]> {
+  return Promise.all(
+    findCandidates(places).map(async (candidate): Promise<FoundInterpreter> => {
+      let info: InterpreterInfo;
       try {
-        candidates.set(fs.realpathSync(file), file);
-      } catch {
-        // not there
+        info = await describeInterpreter(candidate.path);
+      } catch (error) {
+        return { ...candidate, refused: errorMessage(error) };
       }
-    }
-  }
-  const described = await Promise.all([...candidates.values()].map((file) => describeInterpreter(file).catch(() => undefined)));
-  return described.filter((info): info is InterpreterInfo => info?.freeThreaded === true);
+      try {
+        return { ...candidate, info: requireFreeThreaded(info) };
+      } catch (error) {
+        return { ...candidate, info, refused: errorMessage(error) };
+      }
+    }),
+  );
 }
 
 function firstLine(text: string): string {

@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeInterpreter, discoverInterpreters, requireFreeThreaded } from '../../runtime/provision/interpreters';
+import { ftpyHome } from '../../runtime/provision/home';
+import { describeInterpreter, requireFreeThreaded } from '../../runtime/provision/interpreters';
+import { runFtpy } from '../support/cli';
 import { testPython } from '../support/runtime';
 
 suite('interpreters', () => {
@@ -12,13 +17,47 @@ suite('interpreters', () => {
     assert.equal(requireFreeThreaded(info), info);
   });
 
-  test('python3.13t on PATH is discovered; GIL builds on PATH are not offered', async () => {
-    const found = await discoverInterpreters([path.dirname(testPython()), '/usr/bin'].join(path.delimiter));
-    assert.ok(
-      found.some((info) => info.executable === testPython() || info.path.startsWith(path.dirname(testPython()))),
-      JSON.stringify(found),
-    );
-    assert.ok(found.every((info) => info.freeThreaded));
+  test('ftpy interpreters: uv, pyenv, conda, Fedora and deadsnakes names on PATH, a workspace venv, the embedded runtime; a GIL build listed as refused', async function () {
+    const gilBuild = '/usr/bin/python3'; // Debian's python3: built with the GIL
+    if (!fs.existsSync(gilBuild)) this.skip();
+    const python = testPython();
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-home-'));
+    const workspace = path.join(home, 'project');
+    const link = (file: string, target: string) => {
+      fs.mkdirSync(path.dirname(path.join(home, file)), { recursive: true });
+      fs.symlinkSync(target, path.join(home, file));
+      return path.join(home, file);
+    };
+    try {
+      const expected = [
+        { source: 'uv', path: link('.local/share/uv/python/cpython-3.13.5+freethreaded-linux-x86_64-gnu/bin/python3.13t', python) },
+        { source: 'pyenv', path: link('.pyenv/versions/3.13.5t/bin/python3.13t', python) },
+        { source: 'conda', path: link('miniforge3/envs/nogil/bin/python3.13t', python) },
+        { source: 'PATH', path: link('bin/python3.13-nogil', gilBuild) },
+        { source: 'PATH', path: link('bin/python3.13t', python) },
+        { source: 'venv', path: path.join(workspace, '.venv', 'bin', 'python') },
+      ];
+      fs.mkdirSync(workspace);
+      assert.equal(spawnSync(python, ['-m', 'venv', '--without-pip', path.join(workspace, '.venv')]).status, 0);
+      const env = { HOME: home, PATH: `${path.join(home, 'bin')}${path.delimiter}/bin`, FTPY_HOME: ftpyHome() };
+      const result = await runFtpy(['interpreters', '--json', '--workspace', workspace], { env });
+      assert.equal(result.code, 0, result.stderr);
+      const listed = JSON.parse(result.stdout) as { path: string; source: string; freeThreaded: boolean | null; refused?: string }[];
+      assert.equal(listed[0]?.source, 'embedded', result.stdout);
+      for (const { source, path: file } of expected) {
+        const entry = listed.find((interpreter) => interpreter.path === file);
+        assert.equal(entry?.source, source, `${file} in ${result.stdout}`);
+        if (file.endsWith('-nogil')) {
+          assert.equal(entry?.freeThreaded, false);
+          assert.match(entry?.refused ?? '', /built with the GIL; ftpy needs a free-threaded build/);
+        } else {
+          assert.deepEqual([entry?.freeThreaded, entry?.refused], [true, undefined], JSON.stringify(entry));
+        }
+      }
+      assert.equal(listed.length, expected.length + 1, 'nothing else: the real HOME and PATH are not searched');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 
   test('something that is not Python is refused with a message saying what to choose', async () => {
