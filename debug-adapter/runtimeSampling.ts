@@ -31,8 +31,8 @@ export class RuntimeSampling {
   /** Running average of the CPU time one sample costs, ms. */
   private sampleCostMs = 0;
   private closed = false;
-  /** The reader of the debuggee's memory, once attached; rejected with a UserFacingError saying why not. */
-  private readonly memory: Promise<MemoryView>;
+  /** The reader of the debuggee's memory with its sampler, once attached; a string says why there is none. */
+  private readonly memory: Promise<MemoryView | string>;
 
   private readonly agentThreads: AgentThreads;
 
@@ -49,13 +49,10 @@ export class RuntimeSampling {
     this.agentThreads = debuggee.agentThreads;
     this.batchTimer = setInterval(() => this.flush(), BATCH_MS);
     // Once the agent's threads are known: no sample may show one.
-    this.memory = debuggee.agentThreads.ready.then(() => samplingView(debuggee));
-    this.memory.then(
-      (view) => {
-        if (!this.closed) this.startSampling(view, hz); // else close() ends the reader
-      },
-      (error: unknown) => log(errorMessage(error)),
-    );
+    this.memory = debuggee.agentThreads.ready.then(() => this.samplingView(debuggee));
+    void this.memory.then((view) => {
+      if (typeof view !== 'string' && !this.closed) this.startSampling(view, hz);
+    });
   }
 
   private startSampling(view: MemoryView, hz: number): void {
@@ -125,7 +122,23 @@ export class RuntimeSampling {
   /** The memory reader, while the program runs. */
   private async open(): Promise<MemoryView> {
     if (this.closed) throw new UserFacingError('The program is not running.');
-    return this.memory;
+    const view = await this.memory;
+    if (typeof view === 'string') throw new UserFacingError(view);
+    return view;
+  }
+
+  /** The session's reader with a sampler of its own, or why there is none: a memory that cannot be read
+   * is said once by the session; a sampler that cannot be made is said here. */
+  private async samplingView(debuggee: DebuggeeMemory): Promise<MemoryView | string> {
+    const memory = await debuggee.memory();
+    if (typeof memory === 'string') return `The runtime panels have no data: ${memory}.`;
+    try {
+      return { ...memory, sampler: memory.reader.sampler(memory.probe) };
+    } catch (error) {
+      const why = `The runtime panels have no data: ${errorMessage(error)}.`;
+      this.log(why);
+      return why;
+    }
   }
 
   close(): void {
@@ -161,16 +174,4 @@ interface MemoryView {
   reader: ProcessReader;
   probe: ProbeOffsets;
   sampler: RuntimeSampler;
-}
-
-/** The session's reader with a sampler of its own, or a UserFacingError saying why there is none. */
-async function samplingView(debuggee: DebuggeeMemory): Promise<MemoryView> {
-  const memory = await debuggee.memory();
-  if (typeof memory === 'string') throw new UserFacingError(`The runtime panels have no data: ${memory}.`);
-  try {
-    return { ...memory, sampler: memory.reader.sampler(memory.probe) };
-  } catch (error) {
-    if (isInspectError(error)) throw new UserFacingError(`The runtime panels have no data: ${error.message}.`);
-    throw error;
-  }
 }

@@ -34,6 +34,10 @@ import { ReadOnlyAttach } from './readOnlyAttach';
 import { RuntimeSampling } from './runtimeSampling';
 import { checkArguments } from './requestArguments';
 
+/** What needs the program's memory: said once when it cannot be read (breakpoints, stepping, stacks and variables work without it). */
+const MEMORY_VIEWS_OFF =
+  'threads started from C, locks held in with blocks and critical sections, the deadlock watch without "trackLocks" and the runtime panels are off; breakpoints, stepping, stacks and variables work as ever.';
+
 export const capabilities: DebugProtocol.Capabilities = {
   supportsConfigurationDoneRequest: true,
   supportsConditionalBreakpoints: true,
@@ -161,6 +165,9 @@ export class FtpyDebugSession extends LoggingDebugSession {
     this.watchForDeadlocks(launch.spec.options.trackLocks);
     const toConsole = (message: string) => this.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
     this.runtime = new RuntimeSampling(this.debuggeeMemory, launch.runtimeSampling, (event) => this.sendEvent(event), toConsole);
+    void this.debuggeeMemory.memory().then((memory) => {
+      if (typeof memory === 'string' && this.debuggee === debuggee) toConsole(`${memory}: ${MEMORY_VIEWS_OFF}`);
+    });
     void debuggee.exit.then((exit) => {
       if (this.debuggee !== debuggee) return; // ended by a restart
       this.endWatches();

@@ -12,7 +12,9 @@ export type InspectErrorKind =
   // A read hit unmapped memory or data that cannot be what it claims to be:
   // expected while the target runs truly in parallel with the reader.
   | 'torn-read'
-  | 'io-error';
+  | 'io-error'
+  // Reading other processes' memory is off (FTPY_PROCESS_MEMORY=off), as where no /proc is.
+  | 'memory-off';
 
 export class InspectError extends Error {
   constructor(

@@ -44,6 +44,9 @@ export class ProcessReader {
 
   /** Locates the runtime and validates it (a supported version and build) before anything else. */
   static attach(pid: number): ProcessReader {
+    if (process.env.FTPY_PROCESS_MEMORY === 'off') {
+      throw new InspectError('memory-off', `reading process ${pid}'s memory is off (FTPY_PROCESS_MEMORY=off), as on a system without /proc/PID/mem`);
+    }
     try {
       fs.accessSync(`/proc/${pid}`);
     } catch (error) {
