@@ -17,6 +17,9 @@ const DICT_KEYS_GENERAL = 0;
 /** `PyDictValues`: capacity, size, embedded, valid (uint8 each), then the values array. */
 export const DICT_VALUES = { valid: 3, values: 8 };
 
+/** The longest tp_name read (CPython's own are short: module-qualified class names). */
+const MAX_TYPE_NAME = 256;
+
 export function isPointerLike(address: bigint): boolean {
   return address > 0x1000n && address < 1n << 48n && (address & 7n) === 0n;
 }
@@ -53,6 +56,23 @@ export class ObjectReader {
     } catch (error) {
       if (!isInspectError(error, 'torn-read')) throw error;
       return this.memory.read(address, needed);
+    }
+  }
+
+  /**
+   * The name of the type object at `type` (its tp_name: a UTF-8 C string of at most
+   * MAX_TYPE_NAME bytes, at any alignment); undefined when it cannot be read whole.
+   */
+  typeName(type: bigint): string | undefined {
+    try {
+      const name = this.pointer(type + BigInt(this.offsets.type_object.tp_name));
+      if (name === 0n) return undefined;
+      const bytes = this.readAhead(name, 1, MAX_TYPE_NAME);
+      const end = bytes.indexOf(0);
+      return end > 0 ? bytes.toString('utf8', 0, end) : undefined;
+    } catch (error) {
+      if (isInspectError(error, 'torn-read')) return undefined;
+      throw error;
     }
   }
 

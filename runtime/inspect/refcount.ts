@@ -3,13 +3,11 @@
 // with ob_tid mapped back to the thread that owns the object (through each thread's brc.tid).
 import type { RefcountAnatomy } from '../model/samples';
 import type { ProbeOffsets } from '../probe/offsets';
-import { InspectError, isInspectError } from './errors';
+import { InspectError } from './errors';
 import { Memory } from './memory';
-import { ObjectReader } from './objects';
+import { isPointerLike, ObjectReader } from './objects';
 import { mainInterpreter, matchingProbe, readDebugOffsets, retry, walkThreadStates } from './snapshot';
 import { readThreadNames } from './threadNames';
-
-const MAX_TYPE_NAME = 256;
 
 export function readRefcountAnatomy(memory: Memory, runtime: bigint, probe: ProbeOffsets, address: bigint): RefcountAnatomy {
   const offsets = readDebugOffsets(memory, runtime);
@@ -60,17 +58,7 @@ function ownerOf(reader: ObjectReader, runtime: bigint, probe: ProbeOffsets, tid
   return undefined;
 }
 
-/** tp_name, a C string (e.g. 'list'); '?' when unreadable. */
+/** tp_name (e.g. 'list'); '?' when unreadable. */
 function typeName(reader: ObjectReader, type: bigint): string {
-  try {
-    if (reader.checkedPointer(type, 'ob_type') === 0n) return '?';
-    const name = reader.pointer(type + BigInt(reader.offsets.type_object.tp_name)); // a char*: need not be aligned
-    if (name === 0n) return '?';
-    const bytes = reader.readAhead(name, 1, MAX_TYPE_NAME);
-    const end = bytes.indexOf(0);
-    return bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8');
-  } catch (error) {
-    if (!isInspectError(error, 'torn-read')) throw error;
-    return '?';
-  }
+  return type !== 0n && isPointerLike(type) ? (reader.typeName(type) ?? '?') : '?';
 }

@@ -1,6 +1,7 @@
 // Lock state read from memory alone (runtime/inspect/locks) on the real runtime: each
 // scenario's owners, waiters and cycles, compared with what the program says it set up.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { locateRuntime, ProcessMemory, ProcessReader, readProcMaps } from '../../runtime/inspect';
 import { FrameObjects, WithBlock } from '../../runtime/inspect/locks/frameObjects';
 import { PyObjects } from '../../runtime/inspect/locks/pyObjects';
@@ -64,6 +65,27 @@ suite('inspect: lock state from memory', () => {
       assert.deepEqual(await settle(importLock, expected), expected);
     } finally {
       reader.close();
+    }
+  });
+});
+
+suite('inspect: type names', () => {
+  test("an object's type name is read one way everywhere: UTF-8, as CPython writes tp_name", async () => {
+    const code = 'import time\nclass Café: pass\nobj = Café()\nprint(id(obj), flush=True)\ntime.sleep(60)';
+    const child = spawn(testPython(), ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const address = BigInt(String(await new Promise((resolve) => child.stdout.once('data', resolve))).trim());
+      const pid = child.pid ?? 0;
+      const memory = ProcessMemory.open(pid);
+      try {
+        const reader = new ObjectReader(memory, readDebugOffsets(memory, locateRuntime(readProcMaps(pid)).address));
+        assert.equal(reader.typeName(reader.typeOf(address)), 'Café');
+        assert.equal(new PyObjects(reader).typeName(address), 'Café', 'as the lock reader names what a waiter waits on');
+      } finally {
+        memory.close();
+      }
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

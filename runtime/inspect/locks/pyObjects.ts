@@ -5,7 +5,6 @@ import { isInspectError } from '../errors';
 import { DICT_VALUES, isPointerLike, ObjectReader } from '../objects';
 import { CACHED_KEYS_AFTER_TYPE, MANAGED_DICT_OFFSET } from '../threadNames';
 
-const MAX_TYPE_NAME = 128;
 const MAX_METATYPE_DEPTH = 4;
 
 export class PyObjects {
@@ -29,7 +28,7 @@ export class PyObjects {
       const metatype = this.pointerAt(current + BigInt(this.reader.offsets.pyobject.ob_type));
       if (metatype === undefined) break;
       if (metatype === current) {
-        name = this.cString(type + BigInt(this.reader.offsets.type_object.tp_name));
+        name = this.reader.typeName(type);
         break;
       }
       current = metatype;
@@ -70,20 +69,6 @@ export class PyObjects {
     try {
       const value = this.reader.pointer(address);
       return isPointerLike(value) ? value : undefined;
-    } catch (error) {
-      if (isInspectError(error, 'torn-read')) return undefined;
-      throw error;
-    }
-  }
-
-  /** The C string a `char *` at `pointer` points to (any alignment). */
-  private cString(pointer: bigint): string | undefined {
-    try {
-      const address = this.reader.pointer(pointer);
-      if (address === 0n) return undefined;
-      const bytes = this.reader.readAhead(address, 1, MAX_TYPE_NAME);
-      const end = bytes.indexOf(0);
-      return end > 0 ? bytes.toString('latin1', 0, end) : undefined;
     } catch (error) {
       if (isInspectError(error, 'torn-read')) return undefined;
       throw error;
