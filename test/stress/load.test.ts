@@ -4,41 +4,41 @@ import * as assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { AdapterProcess } from '../support/adapterProcess';
 import { defined, evaluate, fixture, launchArgs, launchWithBreakpoints, marker, Stops, topFrames } from '../support/dap';
-import { figures, memoryKb, recordAdapterPeak } from '../support/figures';
+import { figures, measuredHeap, memoryKb, recordAdapterPeak } from '../support/figures';
 
 /** Stopped events per thread, for threads that stop and step independently. */
 class StopsByThread {
   private readonly queues = new Map<number, DebugProtocol.StoppedEvent[]>();
   private readonly waiters = new Map<number, () => void>();
+  private onNewThread?: () => void;
 
   constructor(adapter: AdapterProcess) {
     adapter.client.on('stopped', (event: DebugProtocol.StoppedEvent) => {
       const threadId = event.body.threadId ?? 0;
-      this.queues.set(threadId, [...(this.queues.get(threadId) ?? []), event]);
+      const queue = this.queues.get(threadId);
+      this.queues.set(threadId, [...(queue ?? []), event]);
+      if (!queue) this.onNewThread?.();
       this.waiters.get(threadId)?.();
     });
   }
 
+  /** The thread's next stop, once it arrives (a thread that never stops hangs the test, which the tier's hang report then names). */
   async next(threadId: number): Promise<DebugProtocol.StoppedEvent> {
-    for (let waited = 0; !this.queues.get(threadId)?.length; waited++) {
-      if (waited > 600) throw new Error(`thread ${threadId} did not stop`);
-      await new Promise<void>((resolve) => {
-        this.waiters.set(threadId, resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+    while (!this.queues.get(threadId)?.length) await new Promise<void>((resolve) => this.waiters.set(threadId, resolve));
+    this.waiters.delete(threadId);
     return defined(this.queues.get(threadId)?.shift(), 'a stop');
   }
 
-  /** Threads that stopped and were not taken yet. */
-  pending(): number[] {
-    return [...this.queues.entries()].filter(([, queue]) => queue.length > 0).map(([threadId]) => threadId);
+  /** Threads seen stopping, in order; resolves when there are more than `known`. */
+  async threadsBeyond(known: number): Promise<number[]> {
+    while (this.queues.size <= known) await new Promise<void>((resolve) => (this.onNewThread = resolve));
+    return [...this.queues.keys()];
   }
 }
 
 suite('stress: load', () => {
   let adapter: AdapterProcess;
-  setup(() => (adapter = new AdapterProcess()));
+  setup(() => (adapter = new AdapterProcess({}, measuredHeap)));
   teardown(() => adapter.stop());
 
   test('64 threads step (next, singleThread) at the same time, each through its own lines', async () => {
@@ -66,14 +66,9 @@ suite('stress: load', () => {
       walked.add(threadId);
     };
     // Each thread walks as soon as its first stop arrives, while the others stop and step.
-    const started = new Set<number>();
     const walks: Promise<void>[] = [];
     while (walks.length < THREADS) {
-      for (const threadId of stops.pending().filter((id) => !started.has(id))) {
-        started.add(threadId);
-        walks.push(walk(threadId));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const threadId of (await stops.threadsBeyond(walks.length)).slice(walks.length)) walks.push(walk(threadId));
     }
     await Promise.all(walks);
     await exited;

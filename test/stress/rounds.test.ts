@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { AdapterProcess } from '../support/adapterProcess';
 import { defined, fixture, launchArgs, launchWithBreakpoints, marker } from '../support/dap';
-import { figures, memoryKb, recordAdapterPeak } from '../support/figures';
+import { figures, measuredHeap, memoryKb, recordAdapterPeak } from '../support/figures';
 import { ArrivedStop, StopQueue } from './stopQueue';
 
 const THREADS = 200;
@@ -42,7 +42,7 @@ async function inspectHit(client: DebugClient, stop: ArrivedStop): Promise<Hit> 
 
 suite('stress: many threads at one breakpoint', () => {
   let adapter: AdapterProcess;
-  setup(() => (adapter = new AdapterProcess()));
+  setup(() => (adapter = new AdapterProcess({}, measuredHeap)));
   teardown(() => adapter.stop());
 
   test(`${THREADS} threads, ${ROUNDS} rounds of stop-all and continue`, async () => {

@@ -28,8 +28,9 @@ export class AdapterProcess {
   private nextRawSeq = 1_000_000;
   private readonly rawPending = new Map<number, (response: DebugProtocol.Response) => void>();
 
-  constructor(env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [adapterPath()], {
+  /** `nodeOptions`: flags for node itself (a heap limit, say). */
+  constructor(env: NodeJS.ProcessEnv = {}, nodeOptions: string[] = []) {
+    this.child = spawn(process.execPath, [...nodeOptions, adapterPath()], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, FTPY_HANDSHAKE_TIMEOUT_MS: '5000', ...env },
     });

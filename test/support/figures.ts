@@ -31,6 +31,15 @@ export const figures: Figures = {
   fuzzCrashes: 0,
 };
 
+/**
+ * Node flags for an adapter whose memory a test measures. V8 grows its young generation up to
+ * 16 MiB a semi-space under a burst of allocation, which moved the adapter's RSS by up to 30 MiB
+ * between rounds of the same work (and failed a growth check at random); a 1 MiB young
+ * generation keeps RSS flat within a few MiB, and a 32 MiB old space turns a leak into an
+ * out-of-memory crash the test reports (the adapter's live heap stays under 16 MiB).
+ */
+export const measuredHeap = ['--max-semi-space-size=1', '--max-old-space-size=32'];
+
 /** A memory figure of /proc/PID/status in KiB (VmRSS: now, VmHWM: peak); 0 once the process has exited. */
 export function memoryKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
