@@ -3,40 +3,21 @@
 // turned into failed responses in one place (`answer`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  BreakpointEvent,
-  Event,
-  ExitedEvent,
-  InitializedEvent,
-  Logger,
-  logger,
-  LoggingDebugSession,
-  OutputEvent,
-  Response,
-  TerminatedEvent,
-  ThreadEvent,
-} from '@vscode/debugadapter';
+import { BreakpointEvent, InitializedEvent, Logger, logger, LoggingDebugSession, Response, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { openPrivateLog } from '../runtime/privateLog';
 import { ftpyHome } from '../runtime/provision/home';
-import type { AgentCommand, AgentCommands, AgentEvent } from '../runtime/agent/protocol';
+import type { AgentCommand, AgentCommands } from '../runtime/agent/protocol';
 import { AgentError } from '../runtime/debuggee/agentChannel';
-import { Debuggee, exitMessage, RunInTerminal, startDebuggee, startDebuggeeInTerminal } from '../runtime/debuggee/debuggee';
+import type { RunInTerminal } from '../runtime/debuggee/debuggee';
 import { ClientConfiguration, SendToAgent } from './clientConfiguration';
-import { StackTraceBatcher } from './stackTraceBatch';
-import { AttachArguments, launchAttributes, LaunchArguments, ResolvedLaunch, resolveLaunch } from './launchConfig';
+import { AttachArguments, launchAttributes, LaunchArguments, resolveLaunch } from './launchConfig';
+import { LaunchedProgram, type ProgramHost } from './launchedProgram';
 import { isMemoryFrame, OutsideThreads } from './outsideThreads';
-import { DebuggeeMemory } from './debuggeeMemory';
-import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse } from './locks';
-import { ErrorId, FIX_ACTION_COMMANDS, FTPY_EVENTS, FTPY_REQUESTS, type LocksArguments, type LocksResponseBody, type RefcountArguments } from './protocol';
+import { ErrorId, FIX_ACTION_COMMANDS, FTPY_REQUESTS, type LocksArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
-import { RuntimeSampling } from './runtimeSampling';
 import { checkArguments } from './requestArguments';
-
-/** What needs the program's memory: said once when it cannot be read (breakpoints, stepping, stacks and variables work without it). */
-const MEMORY_VIEWS_OFF =
-  'threads started from C, locks held in with blocks and critical sections, the deadlock watch without "trackLocks" and the runtime panels are off; breakpoints, stepping, stacks and variables work as ever.';
 
 export const capabilities: DebugProtocol.Capabilities = {
   supportsConfigurationDoneRequest: true,
@@ -94,31 +75,20 @@ function isForwarded(command: string): command is AgentCommand {
   return (FORWARDED as readonly string[]).includes(command);
 }
 
+/** A DAP router over the session's one program: launched (with the agent inside it) or attached read-only. */
 export class FtpyDebugSession extends LoggingDebugSession {
-  private debuggee?: Debuggee;
-  /** The configuration of the running program, for a restart. */
-  private launched?: LaunchArguments;
+  /** Set by a launch (a restart replaces it). */
+  private program?: LaunchedProgram;
+  /** Set by an attach: it then answers every request. */
+  private readOnly?: ReadOnlyAttach;
+  /** The breakpoints and filters the client set; they outlive a restart's program. */
   private readonly configuration = new ClientConfiguration();
-  private readonly stackTraces = new StackTraceBatcher(async (requests) => (await this.agent('stackTraces', { requests })).answers);
   private clientRunsInTerminal = false;
   /** No request but initialize is served before it (DAP's order; a stray client gets nothing done). */
   private initialized = false;
   /** The launch request's work, until it has answered. */
   private launching?: Promise<boolean>;
   private starting = false;
-  /** Set by an attach: it then answers every request. */
-  private readOnly?: ReadOnlyAttach;
-  private launch?: ResolvedLaunch;
-  private deadlocks?: DeadlockWatch;
-  private debuggeeMemory?: DebuggeeMemory;
-  /** Every thread is stopped (a stop-all stop, until the client resumes). */
-  private allStopped = false;
-  /** Threads announced by a 'started' event that have not yet said 'exited'. */
-  private readonly startedThreads = new Set<number>();
-  /** The runtime panels' data. */
-  private runtime?: RuntimeSampling;
-  /** Threads started from C that the agent does not know, shown from memory at a stop. */
-  private readonly outside = new OutsideThreads(() => this.debuggeeMemory?.memory() ?? Promise.resolve('The program is not running.'));
 
   constructor() {
     super();
@@ -137,8 +107,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     this.setUpLog(args.logToFile ?? launchAttributes.logToFile.default);
     const launching = this.answer(response, async () => {
       this.startOnce();
-      await this.run(await resolveLaunch(args));
-      this.launched = args;
+      this.program = await LaunchedProgram.start(args, await resolveLaunch(args), this.programHost());
     });
     this.launching = launching;
     const launched = await launching;
@@ -154,53 +123,19 @@ export class FtpyDebugSession extends LoggingDebugSession {
     logger.setup(Logger.LogLevel.Warn, log.path);
   }
 
-  /** Starts the program; its events and its end are reported while it is the session's program. */
-  private async run(launch: ResolvedLaunch): Promise<void> {
-    const debuggee = await this.startProgram(launch);
-    this.debuggee = debuggee;
-    this.launch = launch;
-    const agentThreads = debuggee.channel.agentThreads;
-    this.debuggeeMemory = DebuggeeMemory.ofLaunch(debuggee.pid, launch.spec.python, agentThreads);
-    debuggee.channel.on('event', (event) => this.debuggee === debuggee && this.onAgentEvent(event));
-    this.watchForDeadlocks(launch.spec.options.trackLocks);
-    const toConsole = (message: string) => this.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
-    this.runtime = new RuntimeSampling(this.debuggeeMemory, launch.runtimeSampling, (event) => this.sendEvent(event), toConsole);
-    void this.debuggeeMemory.memory().then((memory) => {
-      if (typeof memory === 'string' && this.debuggee === debuggee) toConsole(`${memory}: ${MEMORY_VIEWS_OFF}`);
-    });
-    void debuggee.exit.then((exit) => {
-      if (this.debuggee !== debuggee) return; // ended by a restart
-      this.endWatches();
-      const message = exitMessage(exit);
-      if (message) this.sendEvent(new OutputEvent(`${message}\n`, 'console'));
-      // A thread's last word comes as it ends, which may be after the program saw it end and exited.
-      for (const threadId of this.startedThreads) this.sendEvent(new ThreadEvent('exited', threadId));
-      this.startedThreads.clear();
-      this.sendEvent(new ExitedEvent(exit.code));
-      this.sendEvent(new TerminatedEvent());
-    });
-  }
-
   /** Ends the program and starts it again with the same configuration, or the one the client sends; the breakpoints stay. */
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): Promise<void> {
     await this.answer(response, async () => {
-      const previous = this.debuggee;
-      if (!previous || !this.launched) throw new UserFacingError('Only a launched program can be restarted: start a new session instead.');
-      const next = (args?.arguments as LaunchArguments | undefined) ?? this.launched;
+      const previous = this.program;
+      if (!previous) throw new UserFacingError('Only a launched program can be restarted: start a new session instead.');
+      const next = (args?.arguments as LaunchArguments | undefined) ?? previous.args;
       const launch = await resolveLaunch(next); // a configuration in error leaves the program running
-      const threads = await this.agent('threads', {}).catch(() => ({ threads: [] }));
-      this.debuggee = undefined;
-      this.endWatches();
-      this.allStopped = false;
-      this.outside.forget();
-      await previous.terminate();
-      previous.channel.close();
-      for (const thread of threads.threads) this.sendEvent(new ThreadEvent('exited', thread.id));
-      await this.run(launch).catch((error: unknown) => {
+      this.program = undefined;
+      await previous.replace();
+      this.program = await LaunchedProgram.start(next, launch, this.programHost()).catch((error: unknown) => {
         this.sendEvent(new TerminatedEvent()); // the program is gone and no new one runs
         throw error;
       });
-      this.launched = next;
       for (const breakpoint of await this.configuration.replay(this.sendToAgent)) this.sendEvent(new BreakpointEvent('changed', breakpoint));
       await this.agent('configurationDone', {});
       return undefined;
@@ -219,19 +154,18 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   /** One program per session: a second launch or attach (while one starts, or after) would leave the first one unwatched. */
   private startOnce(): void {
-    if (this.starting || this.debuggee || this.readOnly)
+    if (this.starting || this.program || this.readOnly)
       throw new UserFacingError('This debug session already has a program: start another debug session for another one.');
     this.starting = true;
   }
 
-  private startProgram(launch: ResolvedLaunch): Promise<Debuggee> {
-    const log = (message: string) => logger.warn(message);
-    if (launch.console === 'integratedTerminal') {
-      if (!this.clientRunsInTerminal) throw new UserFacingError('This client cannot run programs in a terminal: set "console" to "internalConsole".');
-      return startDebuggeeInTerminal(launch.spec, this.runInClientTerminal, log);
-    }
-    const forward = (category: 'stdout' | 'stderr') => (text: string) => launch.redirectOutput && this.sendEvent(new OutputEvent(text, category));
-    return startDebuggee(launch.spec, { stdout: forward('stdout'), stderr: forward('stderr'), log });
+  /** What a launched program needs of this session. */
+  private programHost(): ProgramHost {
+    return {
+      sendEvent: (event) => this.sendEvent(event),
+      runInTerminal: this.clientRunsInTerminal ? this.runInClientTerminal : undefined,
+      clientBreakpointIds: (ids) => this.configuration.clientIds(ids),
+    };
   }
 
   private readonly runInClientTerminal: RunInTerminal = (command, cwd, env) =>
@@ -242,63 +176,12 @@ export class FtpyDebugSession extends LoggingDebugSession {
       });
     });
 
-  private watchForDeadlocks(trackLocks: boolean): void {
-    const tracked = async () => {
-      const agentView = await this.agent('locks', { ifWaiting: true });
-      return agentView.threads.length > 0 ? locksResponse(agentView, undefined, true) : undefined;
-    };
-    // From memory alone: with tracking off the agent has nothing to add, and it need not answer at every look.
-    const fromMemory = async () => locksResponse(undefined, await this.debuggeeMemory?.locks(), false);
-    const view = trackLocks ? tracked : async () => (this.debuggeeMemory?.waitLasted() ? fromMemory() : undefined);
-    const confirm = trackLocks ? tracked : fromMemory;
-    if (!trackLocks) void this.debuggeeMemory?.memory();
-    this.deadlocks = new DeadlockWatch(view, confirm, DEADLOCK_POLL_MS, {
-      allStopped: () => this.allStopped,
-      found: (cycle, view) => {
-        if (this.launch?.spec.options.stopAll) {
-          void this.agent('stopAll', { reason: 'deadlock', threadId: cycleThread(cycle, view), description: cycle.description }).catch(() => undefined);
-        } else {
-          this.sendEvent(new OutputEvent(`ftpy: ${cycle.description}\n`, 'important'));
-          this.sendEvent(new Event(FTPY_EVENTS.deadlock, { cycle }));
-        }
-      },
-    });
-  }
-
   /** The 'ftpy/…' requests: locks, runtime snapshot, refcount. */
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    if (command === FTPY_REQUESTS.locks) void this.answer(response, () => this.locks((args as LocksArguments | undefined)?.stacks ?? false));
+    if (command === FTPY_REQUESTS.locks) void this.answer(response, () => this.launched().locks((args as LocksArguments | undefined)?.stacks ?? false));
     else if (command === FTPY_REQUESTS.runtimeSnapshot || command === FTPY_REQUESTS.refcount)
-      void this.answer(response, () => this.runtimeRequest(command, args));
+      void this.answer(response, () => this.launched().runtimeRequest(command, args));
     else super.customRequest(command, response, args);
-  }
-
-  /** The agent's and the memory's views of the locks, merged. */
-  private async locks(stacks: boolean): Promise<LocksResponseBody> {
-    const [tracked, memory] = await Promise.all([this.agent('locks', { stacks }), this.debuggeeMemory?.locks()]);
-    return locksResponse(tracked, memory, this.launch?.spec.options.trackLocks ?? false);
-  }
-
-  /** Stops watching the program from outside (deadlocks, runtime samples). */
-  private endWatches(): void {
-    this.deadlocks?.dispose();
-    this.runtime?.close();
-    this.debuggeeMemory?.close();
-  }
-
-  private noteThread({ reason, threadId }: { reason: string; threadId: number }): void {
-    if (reason === 'started') this.startedThreads.add(threadId);
-    else this.startedThreads.delete(threadId);
-  }
-
-  private onAgentEvent(event: AgentEvent): void {
-    if (event.event === 'stopped' && event.body.allThreadsStopped) this.allStopped = true;
-    if (event.event === 'thread') this.noteThread(event.body);
-    if (event.event === 'gcCollection' || event.event === 'gilChange') this.runtime?.record(event);
-    else if (event.event === 'output') this.sendEvent(new OutputEvent(event.body.output, event.body.category));
-    else if (event.event === 'stopped' && event.body.hitBreakpointIds)
-      this.sendEvent(new Event('stopped', { ...event.body, hitBreakpointIds: this.configuration.clientIds(event.body.hitBreakpointIds) }));
-    else this.sendEvent(new Event(event.event, event.body));
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
@@ -310,7 +193,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    void this.answer(response, async () => this.outside.stackTrace(args) ?? this.stackTraces.stackTrace(args));
+    void this.answer(response, async () => this.launched().stackTrace(args));
   }
 
   protected override setFunctionBreakPointsRequest(
@@ -332,9 +215,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     void this.answer(response, async () => {
-      if (!this.debuggee) return { threads: [] };
-      const { threads, outside } = await this.agent('threads', {}).catch(() => ({ threads: [], outside: { idents: [], hiddenFiles: [] } }));
-      return { threads: [...threads, ...(await this.outside.list(outside).catch(() => []))] };
+      return this.program ? this.program.threads() : { threads: [] };
     });
   }
 
@@ -367,47 +248,35 @@ export class FtpyDebugSession extends LoggingDebugSession {
       void this.answer(new Response(request), async () => OutsideThreads.frameRequest(command));
       return;
     }
-    if (RESUMING.includes(command)) {
-      this.allStopped = false;
-      this.outside.forget();
-    }
+    if (RESUMING.includes(command)) this.program?.resuming();
     void this.answer(new Response(request), async () => {
       await this.launching; // a client that does not wait for 'initialized' (configurationDone early) must not be lost
       return this.agent(command, request.arguments ?? {});
     });
   }
 
-  private async runtimeRequest(command: string, args: unknown): Promise<DebugProtocol.Response['body']> {
-    const runtime = this.runtime;
-    if (!runtime) throw new UserFacingError('The program is not running.');
-    if (command === FTPY_REQUESTS.runtimeSnapshot) return runtime.snapshot(async () => (await this.agent('census', {})).census);
-    return runtime.refcount(
-      args as RefcountArguments | undefined,
-      async (expression, frameId) => (await this.agent('evaluate', { expression, frameId, context: 'watch' })).result,
-    );
-  }
-
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
-    this.endWatches();
     void this.answer(response, async () => {
-      await this.debuggee?.terminate();
+      await this.program?.terminate();
       return undefined;
     });
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
-    this.endWatches();
     void this.answer(response, async () => {
-      if (args?.terminateDebuggee === false) await this.agent('disconnect', {}).catch(() => undefined);
-      else await this.debuggee?.terminate();
-      this.debuggee?.channel.close();
+      await this.program?.disconnect(args?.terminateDebuggee !== false);
       return undefined;
     });
   }
 
+  /** The launched program, or a UserFacingError when there is none (yet, or any more). */
+  private launched(): LaunchedProgram {
+    if (!this.program) throw new UserFacingError('The program is not running.');
+    return this.program;
+  }
+
   private agent<C extends AgentCommand>(command: C, args: AgentCommands[C][0]): Promise<AgentCommands[C][1]> {
-    if (!this.debuggee) throw new UserFacingError('The program is not running.');
-    return this.debuggee.channel.request(command, args);
+    return this.launched().agent(command, args);
   }
 
   private readonly sendToAgent: SendToAgent = (command, args) => this.agent(command, args);
