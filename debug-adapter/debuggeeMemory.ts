@@ -11,7 +11,16 @@ import type { ProbeOffsets } from '../runtime/probe/offsets';
 
 export interface OpenMemory {
   reader: ProcessReader;
-  probe: ProbeOffsets;
+  /** The probe's offsets for this build, or why there are none: threads and stacks are then read
+   * from the interpreter's own _Py_DebugOffsets alone, and what needs the probe says why it is off. */
+  probe: ProbeOffsets | string;
+}
+
+/** The memory with the probe's offsets, or why it has none (for what needs runtime internals). */
+export function withProbe(opened: OpenMemory | string): { reader: ProcessReader; probe: ProbeOffsets } | string {
+  if (typeof opened === 'string') return opened;
+  const { reader, probe } = opened;
+  return typeof probe === 'string' ? probe : { reader, probe };
 }
 
 export class DebuggeeMemory {
@@ -44,7 +53,7 @@ export class DebuggeeMemory {
 
   /** The program's locks and threads (the agent's own threads left out). */
   async locks(): Promise<LockViews | string> {
-    const opened = await this.memory();
+    const opened = withProbe(await this.memory());
     if (typeof opened === 'string')
       return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${opened}`;
     await this.agentThreads.ready;
@@ -79,12 +88,7 @@ export class DebuggeeMemory {
 }
 
 async function attach(pid: number, python: string): Promise<OpenMemory | string> {
-  let probe: ProbeOffsets;
-  try {
-    probe = await offsetsForProcess(pid, python);
-  } catch (error) {
-    return `the offsets probe for ${python} could not be built (${errorMessage(error)})`;
-  }
+  const probe = await offsetsForProcess(pid, python).catch((error: unknown) => `the offsets probe for ${python} could not be built (${errorMessage(error)})`);
   try {
     return { reader: ProcessReader.attach(pid), probe };
   } catch (error) {

@@ -17,6 +17,9 @@ import { RuntimeSampling } from './runtimeSampling';
 /** What needs the program's memory: said once when it cannot be read (breakpoints, stepping, stacks and variables work without it). */
 const MEMORY_VIEWS_OFF =
   'threads started from C, locks held in with blocks and critical sections, the deadlock watch without "trackLocks" and the runtime panels are off; breakpoints, stepping, stacks and variables work as ever.';
+/** What needs the probe's offsets besides: said once when there are none for this build. */
+const PROBE_VIEWS_OFF =
+  'locks held in with blocks and critical sections, the deadlock watch without "trackLocks" and the runtime panels are off; threads started from C (from the interpreter\'s own debug offsets), breakpoints, stepping, stacks and variables work as ever.';
 
 /** What a launched program needs of its session. */
 export interface ProgramHost {
@@ -56,7 +59,9 @@ export class LaunchedProgram {
     const toConsole = (message: string) => host.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
     this.runtime = new RuntimeSampling(this.memory, launch.runtimeSampling, (event) => host.sendEvent(event), toConsole);
     void this.memory.memory().then((memory) => {
-      if (typeof memory === 'string' && !this.replaced) toConsole(`${memory}: ${MEMORY_VIEWS_OFF}`);
+      if (this.replaced) return;
+      if (typeof memory === 'string') toConsole(`${memory}: ${MEMORY_VIEWS_OFF}`);
+      else if (typeof memory.probe === 'string') toConsole(`${memory.probe}: ${PROBE_VIEWS_OFF}`);
     });
     void debuggee.exit.then((exit) => {
       if (this.replaced) return;

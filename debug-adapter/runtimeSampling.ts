@@ -10,7 +10,7 @@ import { isInspectError, ProcessReader, RuntimeSampler } from '../runtime/inspec
 import type { CensusEntry, GcCollection, GilChange } from '../runtime/model/samples';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
 import type { AgentThreads } from '../runtime/debuggee/agentThreads';
-import type { DebuggeeMemory } from './debuggeeMemory';
+import { type DebuggeeMemory, withProbe } from './debuggeeMemory';
 import { FTPY_EVENTS, RefcountArguments, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from './protocol';
 
 const BATCH_MS = 100;
@@ -130,7 +130,7 @@ export class RuntimeSampling {
   /** The session's reader with a sampler of its own, or why there is none: a memory that cannot be read
    * is said once by the session; a sampler that cannot be made is said here. */
   private async samplingView(debuggee: DebuggeeMemory): Promise<MemoryView | string> {
-    const memory = await debuggee.memory();
+    const memory = withProbe(await debuggee.memory());
     if (typeof memory === 'string') return `The runtime panels have no data: ${memory}.`;
     try {
       return { ...memory, sampler: memory.reader.sampler(memory.probe) };
