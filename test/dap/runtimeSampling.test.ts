@@ -19,20 +19,31 @@ suite('DAP: runtime samples', () => {
   setup(async () => (client = await startClient()));
   teardown(() => client.stop());
 
-  function collectBatches(): RuntimeSampleEventBody[] {
+  /** The batches as they come, and a wait until they show what the test needs (checked at each batch). */
+  function collectBatches(): { batches: RuntimeSampleEventBody[]; until: (holds: () => boolean) => Promise<void> } {
     const batches: RuntimeSampleEventBody[] = [];
-    client.on(FTPY_EVENTS.runtimeSample, (event: DebugProtocol.Event) => batches.push(event.body as RuntimeSampleEventBody));
-    return batches;
+    let check = () => {};
+    client.on(FTPY_EVENTS.runtimeSample, (event: DebugProtocol.Event) => {
+      batches.push(event.body as RuntimeSampleEventBody);
+      check();
+    });
+    const until = (holds: () => boolean) =>
+      new Promise<void>((resolve) => {
+        check = () => holds() && resolve();
+        check();
+      });
+    return { batches, until };
   }
 
   test('batches of samples and collections while the program runs; a snapshot and a refcount at a stop', async function () {
     this.timeout(180_000); // the fixture runs until it has made several full collections: slow on a loaded machine
-    const batches = collectBatches();
+    const { batches, until } = collectBatches();
     const stops = new Stops(client);
     const started = Date.now();
     await launchWithBreakpoints(client, launchArgs(program), [{ path: program, lines: [marker(program, 'stop')] }]);
     const stop = await stops.expect('breakpoint');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the batch in flight at the stop
+    // The program stops after its third full collection; the batch that reports it may come after the stop.
+    await until(() => batches.flatMap((batch) => batch.collections).filter((collection) => collection.generation === 2).length >= 3);
     const elapsedS = (Date.now() - started) / 1000;
 
     assert.ok(batches.length <= elapsedS * 10 + 2, `${batches.length} batches in ${elapsedS.toFixed(1)} s: at most 10 a second`);
@@ -103,24 +114,21 @@ suite('DAP: runtime samples', () => {
 
     for (const gil of ['default', 'off'] as const) {
       test(`gil ${gil}: the import is reported${gil === 'off' ? ', the GIL kept off' : ' as re-enabling the GIL, and samples see it on'}`, async () => {
-        const batches = collectBatches();
+        const { batches, until } = collectBatches();
         const output = new ProgramOutput(client);
         const stops = new Stops(client);
         const samples = () => batches.flatMap((batch) => batch.samples);
-        // With the GIL turned on, a stop after the import waits (bounded; sampling goes on while
-        // stopped) for a sample that sees it: the program could end before the sampler's next read.
+        // With the GIL turned on, a stop after the import waits (sampling goes on while stopped) for
+        // a sample that sees it: the program could end before the sampler's next read.
         const stopAfterImport = gil === 'default' ? [{ path: main, lines: [marker(main, 'imported')] }] : [];
         await launchWithBreakpoints(client, launchArgs(main, { gil }), stopAfterImport);
         if (gil === 'default') {
           const stop = await stops.expect('breakpoint');
           const importDone = Date.now();
-          for (let waited = 0; waited < 10_000 && !samples().some((sample) => sample.time >= importDone); waited += 100) {
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
+          await until(() => samples().some((sample) => sample.time >= importDone));
           await client.continueRequest({ threadId: defined(stop.body.threadId, 'the stopped thread') });
         }
-        assert.equal(await output.exitCode, 0);
-        await new Promise((resolve) => setTimeout(resolve, 300)); // the last batch
+        assert.equal(await output.exitCode, 0); // the last batch is sent before the exited event
         const changes = batches.flatMap((batch) => batch.gilChanges);
         assert.equal(changes.length, 1, JSON.stringify(changes));
         const change = changes[0] as GilChange;
@@ -139,7 +147,7 @@ suite('DAP: runtime samples', () => {
   });
 
   test('runtimeSampling 0: no samples; a bad value: one clear error', async () => {
-    const batches = collectBatches();
+    const { batches } = collectBatches();
     const output = new ProgramOutput(client);
     await launchWithBreakpoints(client, launchArgs(program, { runtimeSampling: 0 }));
     assert.equal(await output.exitCode, 0);
