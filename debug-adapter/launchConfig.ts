@@ -6,11 +6,12 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { parse as parseEnv } from 'dotenv';
 import { UserFacingError } from '../runtime/errors';
-import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
+import { describeInterpreter, type InterpreterInfo, requireFreeThreaded } from '../runtime/provision/interpreters';
 import { readyRuntime } from '../runtime/provision/runtime';
 import { knownOffsets } from '../runtime/probe/cache';
 import type { AgentTarget } from '../runtime/agent/protocol';
 import type { DebuggeeSpec, GilMode } from '../runtime/debuggee/debuggee';
+import type { SessionInfoEventBody } from './protocol';
 
 interface AttributeSchema {
   type: string | string[];
@@ -120,6 +121,8 @@ function withDefaults(args: LaunchArguments) {
 
 export interface ResolvedLaunch {
   spec: DebuggeeSpec;
+  /** The interpreter, as the client is told ('ftpy/sessionInfo'). */
+  interpreter: SessionInfoEventBody;
   console: 'internalConsole' | 'integratedTerminal';
   redirectOutput: boolean;
   /** Runtime samples a second (0 = off). */
@@ -182,9 +185,16 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
   } else {
     target = { code: args.code ?? '' };
   }
-  const python = await interpreter(args.python, settings.gil);
+  const info = await interpreter(args.python, settings.gil);
+  const python = info.path;
   const offsets = knownOffsets(python);
   return {
+    interpreter: {
+      python,
+      version: info.version,
+      freeThreaded: info.freeThreaded,
+      gilEnabled: settings.gil === 'on' || (settings.gil === 'default' && info.gilEnabledByDefault),
+    },
     spec: {
       python,
       gil: settings.gil,
@@ -213,7 +223,7 @@ export async function resolveLaunch(args: LaunchArguments): Promise<ResolvedLaun
   };
 }
 
-async function interpreter(chosen: string | undefined, gil: GilMode): Promise<string> {
+async function interpreter(chosen: string | undefined, gil: GilMode): Promise<InterpreterInfo> {
   const python = chosen ?? readyRuntime()?.python;
   if (!python) {
     throw new UserFacingError(
@@ -225,7 +235,7 @@ async function interpreter(chosen: string | undefined, gil: GilMode): Promise<st
   if (gil === 'off') requireFreeThreaded(info);
   else if (info.hexversion < 0x030c0000)
     throw new UserFacingError(`${python} is Python ${info.version}; the debugger needs Python 3.12 or later (sys.monitoring).`, 'selectInterpreter');
-  return python;
+  return info;
 }
 
 function environment(args: LaunchArguments, cwd: string): NodeJS.ProcessEnv {

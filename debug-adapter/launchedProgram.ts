@@ -52,6 +52,7 @@ export class LaunchedProgram {
     private readonly debuggee: Debuggee,
     private readonly host: ProgramHost,
   ) {
+    host.sendEvent(new Event(FTPY_EVENTS.sessionInfo, launch.interpreter));
     this.memory = DebuggeeMemory.ofLaunch(debuggee.pid, launch.spec.python, debuggee.channel.agentThreads);
     this.outside = new OutsideThreads(() => this.memory.memory());
     debuggee.channel.on('event', (event) => !this.replaced && this.onAgentEvent(event));

@@ -87,7 +87,18 @@ export const FTPY_REQUESTS = {
 export const FTPY_EVENTS = {
   runtimeSample: 'ftpy/runtimeSample',
   deadlock: 'ftpy/deadlock',
+  sessionInfo: 'ftpy/sessionInfo',
 } as const;
+
+/** 'ftpy/sessionInfo', sent once a program is launched or attached to: the interpreter it runs. */
+export interface SessionInfoEventBody {
+  python: string;
+  /** "3.13.5" */
+  version: string;
+  freeThreaded: boolean;
+  /** At the start (an import may turn it on later: the runtime samples say so). */
+  gilEnabled: boolean;
+}
 
 export interface FtpyRequests {
   'ftpy/locks': [LocksArguments, LocksResponseBody];

@@ -6,7 +6,7 @@
 // The process is never ended or signalled: disconnect just lets go of it (whatever
 // terminateDebuggee says) and terminate is refused with a message, since ftpy did not start it.
 import * as fs from 'node:fs';
-import { OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
+import { Event, OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { isInspectError, LocksReport, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
@@ -16,7 +16,7 @@ import { offsetsFor } from '../runtime/probe/cache';
 import type { ProbeOffsets } from '../runtime/probe/offsets';
 import { AttachArguments, launchAttributes } from './launchConfig';
 import { memoryStackTrace } from './memoryFrames';
-import { FTPY_REQUESTS, LocksArguments, LocksResponseBody } from './protocol';
+import { FTPY_EVENTS, FTPY_REQUESTS, LocksArguments, LocksResponseBody, type SessionInfoEventBody } from './protocol';
 import { DebuggeeMemory } from './debuggeeMemory';
 import { RuntimeSampling } from './runtimeSampling';
 
@@ -38,6 +38,17 @@ export function attachProcessId(args: AttachArguments | undefined): number {
 }
 
 type Body = object | undefined;
+
+/** The attached process's interpreter, as its memory shows it now (none when it cannot be read). */
+function sessionInfo(reader: ProcessReader, python: string | undefined): SessionInfoEventBody | undefined {
+  try {
+    const { version, freeThreaded, gilEnabled } = reader.snapshot().python;
+    return { python: python ?? reader.location.binary, version, freeThreaded, gilEnabled };
+  } catch (error) {
+    if (isInspectError(error)) return undefined;
+    throw error;
+  }
+}
 
 export class ReadOnlyAttach {
   /** The snapshot the client is looking at while "paused"; none while "running". */
@@ -75,6 +86,8 @@ export class ReadOnlyAttach {
       ),
     );
     const python = reader.interpreterPath();
+    const info = sessionInfo(reader, python);
+    if (info) send(new Event(FTPY_EVENTS.sessionInfo, info));
     const toConsole = (message: string) => send(new OutputEvent(`ftpy: ${message}\n`, 'console'));
     const runtime =
       python && probe ? new RuntimeSampling(DebuggeeMemory.ofReader(reader, probe), launchAttributes.runtimeSampling.default, send, toConsole) : undefined;

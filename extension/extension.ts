@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runtimePanel,
     vscode.window.registerWebviewViewProvider(RUNTIME_VIEW_ID, runtimePanel),
     vscode.commands.registerCommand('ftpy.inspectRefcount', (variable) => inspectRefcount(variable, sessions, runtimePanel)),
-    new GilStatusItem(sessions, log),
+    new GilStatusItem(sessions),
   );
 }
 

@@ -1,52 +1,29 @@
 // The status bar item of an ftpy debug session: "3.13t · GIL off", or a warning when an import
 // turned the GIL back on; a click explains what happened and what to do.
 import * as vscode from 'vscode';
-import { errorMessage } from '../runtime/errors';
 import { gilStatus, type GilStatus } from './model/gilStatus';
 import type { RuntimeSessions } from './runtimeSessions';
-import { sessionInterpreter, type SessionInterpreter } from './sessionInterpreter';
 
 const EXPLAIN_COMMAND = 'ftpy.explainGilStatus';
 
 export class GilStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('ftpy.gilStatus', vscode.StatusBarAlignment.Left, 50);
-  private readonly interpreters = new Map<string, SessionInterpreter>();
   private readonly subscriptions: vscode.Disposable[];
   private shown: GilStatus | undefined;
 
-  constructor(
-    private readonly sessions: RuntimeSessions,
-    private readonly log: vscode.LogOutputChannel,
-  ) {
+  constructor(private readonly sessions: RuntimeSessions) {
     this.item.name = 'Free-Threaded Python: GIL';
     this.item.command = EXPLAIN_COMMAND;
-    this.subscriptions = [
-      this.item,
-      vscode.commands.registerCommand(EXPLAIN_COMMAND, () => this.explain()),
-      vscode.debug.onDidStartDebugSession((session) => void this.describe(session)),
-      vscode.debug.onDidTerminateDebugSession((session) => this.interpreters.delete(session.id)),
-      sessions.onDidChange(() => this.update()),
-    ];
+    this.subscriptions = [this.item, vscode.commands.registerCommand(EXPLAIN_COMMAND, () => this.explain()), sessions.onDidChange(() => this.update())];
   }
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 
-  private async describe(session: vscode.DebugSession): Promise<void> {
-    if (session.type !== 'ftpy') return;
-    try {
-      const interpreter = await sessionInterpreter(session.configuration);
-      if (interpreter) this.interpreters.set(session.id, interpreter);
-    } catch (error) {
-      this.log.warn(`GIL status: could not describe the interpreter of ${session.name}: ${errorMessage(error)}`);
-    }
-    this.update();
-  }
-
   private update(): void {
     const model = this.sessions.active;
-    const interpreter = model && this.interpreters.get(model.session.id);
+    const interpreter = model?.info;
     if (!model || !interpreter) {
       this.shown = undefined;
       this.item.hide();

@@ -1,8 +1,9 @@
 // One runtime model per ftpy debug session, fed by a debug adapter tracker (the adapter's
-// 'ftpy/runtimeSample' batches, stops and resumes), following VS Code's active session.
+// 'ftpy/sessionInfo' and 'ftpy/runtimeSample' batches, stops and resumes), following VS Code's
+// active session.
 import * as vscode from 'vscode';
 import { errorMessage } from '../runtime/errors';
-import { FTPY_EVENTS, FTPY_REQUESTS, type RuntimeSampleEventBody } from '../debug-adapter/protocol';
+import { FTPY_EVENTS, FTPY_REQUESTS, type RuntimeSampleEventBody, type SessionInfoEventBody } from '../debug-adapter/protocol';
 import { ftpyRequest } from './ftpyRequest';
 import { addBatch, emptyHistory } from './model/runtimeHistory';
 import type { RefcountView, SessionView, SnapshotView } from './webview/messages';
@@ -13,6 +14,8 @@ export type RuntimeChange =
 
 export interface SessionRuntime extends SessionView {
   session: vscode.DebugSession;
+  /** The interpreter the program runs, once the adapter has said. */
+  info?: SessionInfoEventBody;
 }
 
 /** DAP requests after which the program runs again. */
@@ -99,7 +102,10 @@ export class RuntimeSessions implements vscode.Disposable {
   }
 
   private onEvent(model: SessionRuntime, event: string | undefined, body: unknown): void {
-    if (event === FTPY_EVENTS.runtimeSample) {
+    if (event === FTPY_EVENTS.sessionInfo) {
+      model.info = body as SessionInfoEventBody;
+      this.fire(model, { kind: 'session' });
+    } else if (event === FTPY_EVENTS.runtimeSample) {
       const batch = body as RuntimeSampleEventBody;
       addBatch(model.history, batch);
       // Frozen while stopped: the history keeps growing, the view catches up on resume.

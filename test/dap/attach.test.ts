@@ -7,7 +7,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FTPY_EVENTS, FTPY_REQUESTS, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
 import { copyForAnyUser } from '../support/anyUser';
-import { testPython } from '../support/runtime';
+import { testPython, testPythonVersion } from '../support/runtime';
 import { adapterPath, defined, fixture, isAlive, marker, startClient } from '../support/dap';
 
 const program = fixture('attach_parked.py');
@@ -81,8 +81,10 @@ suite('DAP: read-only attach', () => {
 
   test('threads, pause and stacks come from memory; breakpoints stay unverified; disconnect leaves the process running', async () => {
     const parked = await startParked();
+    const info = client.waitForEvent(FTPY_EVENTS.sessionInfo);
     await attach(client, { processId: String(parked.pid) });
     await client.configurationDoneRequest();
+    assert.deepEqual((await info).body, { python: fs.realpathSync(testPython()), version: testPythonVersion(), freeThreaded: true, gilEnabled: false });
 
     const threads = (await client.threadsRequest()).body.threads;
     assert.deepEqual(threads.map((thread) => thread.name).sort(), ['MainThread (detached)', 'filler-1 (detached)', 'filler-2 (detached)']);
