@@ -52,6 +52,8 @@ export interface RuntimeSampleEventBody {
   samples: RuntimeSample[];
   collections: GcCollection[];
   gilChanges: GilChange[];
+  /** Said once, when the program's memory cannot be sampled: why the panels will have no samples. */
+  unavailable?: string;
 }
 
 export interface RuntimeSnapshotResponseBody {

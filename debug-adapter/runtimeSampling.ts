@@ -51,7 +51,9 @@ export class RuntimeSampling {
     // Once the agent's threads are known: no sample may show one.
     this.memory = debuggee.agentThreads.ready.then(() => this.samplingView(debuggee));
     void this.memory.then((view) => {
-      if (typeof view !== 'string' && !this.closed) this.startSampling(view, hz);
+      if (this.closed) return;
+      if (typeof view !== 'string') this.startSampling(view, hz);
+      else if (hz > 0) this.batch.unavailable = view; // the panels say why they stay empty
     });
   }
 
@@ -164,7 +166,7 @@ export class RuntimeSampling {
 
   private flush(): void {
     const batch = this.batch;
-    if (batch.samples.length + batch.collections.length + batch.gilChanges.length === 0) return;
+    if (batch.samples.length + batch.collections.length + batch.gilChanges.length === 0 && !batch.unavailable) return;
     this.batch = { samples: [], collections: [], gilChanges: [] };
     this.send(new Event(FTPY_EVENTS.runtimeSample, batch));
   }

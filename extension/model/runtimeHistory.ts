@@ -50,6 +50,8 @@ export interface RuntimeHistory {
   gilChanges: GilChange[];
   latest: RuntimeSample | null;
   sampleCount: number;
+  /** Why there are no samples this session (the program's memory cannot be read), once the adapter said. */
+  unavailable: string | null;
 }
 
 export function emptyHistory(windowMs = 60_000): RuntimeHistory {
@@ -66,6 +68,7 @@ export function emptyHistory(windowMs = 60_000): RuntimeHistory {
     gilChanges: [],
     latest: null,
     sampleCount: 0,
+    unavailable: null,
   };
 }
 
@@ -74,6 +77,7 @@ export function addBatch(history: RuntimeHistory, batch: RuntimeSampleEventBody)
   for (const sample of batch.samples) addSample(history, sample);
   history.collections.push(...batch.collections);
   history.gilChanges.push(...batch.gilChanges);
+  if (batch.unavailable) history.unavailable = batch.unavailable;
   const newest = Math.max(history.latest?.time ?? 0, ...batch.collections.map((collection) => collection.end));
   trim(history, newest - history.windowMs);
 }

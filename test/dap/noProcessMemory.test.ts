@@ -46,6 +46,9 @@ suite('DAP: no process memory', () => {
         samples.flatMap((batch) => batch.samples),
         [],
       );
+      const told = samples.flatMap((batch) => (batch.unavailable ? [batch.unavailable] : []));
+      assert.equal(told.length, 1, 'the panels are told once why they stay empty');
+      assert.match(told[0] ?? '', /^The runtime panels have no data: reading process \d+'s memory is off/);
     } finally {
       await adapter.stop();
     }

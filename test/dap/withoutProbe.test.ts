@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FTPY_REQUESTS, type LocksResponseBody } from '../../debug-adapter/protocol';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { FTPY_EVENTS, FTPY_REQUESTS, type LocksResponseBody, type RuntimeSampleEventBody } from '../../debug-adapter/protocol';
 import { readyRuntime } from '../../runtime/provision/runtime';
 import { AdapterProcess } from '../support/adapterProcess';
 import { runFtpy } from '../support/cli';
@@ -50,6 +51,13 @@ suite('an interpreter ftpy has no offsets probe for', () => {
       const program = fixture('dap_c_thread.py');
       const stops = new Stops(client);
       const output = new ProgramOutput(client);
+      // The batch that says why the panels stay empty (others may carry the agent's collections).
+      const unavailable = new Promise<string>((resolve) =>
+        client.on(FTPY_EVENTS.runtimeSample, (event: DebugProtocol.Event) => {
+          const why = (event.body as RuntimeSampleEventBody).unavailable;
+          if (why) resolve(why);
+        }),
+      );
       await launchWithBreakpoints(client, launchArgs(program, { python }), [{ path: program, lines: [marker(program, 'main_stops')] }]);
       const main = defined((await stops.expect('breakpoint')).body.threadId, 'the main thread');
       const fromC = (await client.threadsRequest()).body.threads.filter((thread) => thread.id !== main);
@@ -63,6 +71,7 @@ suite('an interpreter ftpy has no offsets probe for', () => {
         client.customRequest(FTPY_REQUESTS.runtimeSnapshot, {}),
         /The runtime panels have no data: the offsets probe for \S+ could not be built/,
       );
+      assert.match(await unavailable, /^The runtime panels have no data: the offsets probe for \S+ could not be built/, 'the panels are told why');
       const said = output.console.split('\n').filter((line) => NO_PROBE.test(line));
       assert.equal(said.length, 1, output.console);
       assert.match(said[0] ?? '', /the runtime panels are off; threads started from C .* work as ever/);

@@ -30,6 +30,14 @@ suite('runtime history', () => {
     );
   });
 
+  test('why the panels have no samples is kept once said, and not lost by the batches after it', () => {
+    const history = emptyHistory();
+    assert.equal(history.unavailable, null);
+    addBatch(history, { samples: [], collections: [], gilChanges: [], unavailable: 'The runtime panels have no data: no memory.' });
+    addBatch(history, { samples: [], collections: [collection(1000, 1010)], gilChanges: [] });
+    assert.equal(history.unavailable, 'The runtime panels have no data: no memory.');
+  });
+
   test('a signal counts once per raise: set in consecutive samples of a thread is one, cleared and set again is two', () => {
     const history = emptyHistory();
     const bits = [['explicit_merge'], ['explicit_merge'], [], ['explicit_merge', 'gc_scheduled']];

@@ -64,6 +64,8 @@ function renderHeader(): void {
       live ? 'live' : 'stopped · frozen',
     ),
     ` ${session.history.sampleCount} samples ${gil ? `· ${gil}` : ''}`,
+    // Above every tab: why they stay empty.
+    ...(session.history.unavailable ? [el('p', { class: 'error unavailable' }, session.history.unavailable)] : []),
   );
 }
 
