@@ -53,7 +53,8 @@ export class RuntimeSampling {
     void this.memory.then((view) => {
       if (this.closed) return;
       if (typeof view !== 'string') this.startSampling(view, hz);
-      else if (hz > 0) this.batch.unavailable = view; // the panels say why they stay empty
+      // The panels say why they stay empty but for what the agent reports.
+      else if (hz > 0) this.batch.unavailable = `No samples of the program's memory (only the agent's collections and GIL changes are shown): ${view}.`;
     });
   }
 
@@ -125,7 +126,7 @@ export class RuntimeSampling {
   private async open(): Promise<MemoryView> {
     if (this.closed) throw new UserFacingError('The program is not running.');
     const view = await this.memory;
-    if (typeof view === 'string') throw new UserFacingError(view);
+    if (typeof view === 'string') throw new UserFacingError(`The runtime panels have no data: ${view}.`);
     return view;
   }
 
@@ -133,13 +134,12 @@ export class RuntimeSampling {
    * is said once by the session; a sampler that cannot be made is said here. */
   private async samplingView(debuggee: DebuggeeMemory): Promise<MemoryView | string> {
     const memory = withProbe(await debuggee.memory());
-    if (typeof memory === 'string') return `The runtime panels have no data: ${memory}.`;
+    if (typeof memory === 'string') return memory;
     try {
       return { ...memory, sampler: memory.reader.sampler(memory.probe) };
     } catch (error) {
-      const why = `The runtime panels have no data: ${errorMessage(error)}.`;
-      this.log(why);
-      return why;
+      this.log(`The runtime panels have no data: ${errorMessage(error)}.`);
+      return errorMessage(error);
     }
   }
 

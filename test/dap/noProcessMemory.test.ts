@@ -48,7 +48,10 @@ suite('DAP: no process memory', () => {
       );
       const told = samples.flatMap((batch) => (batch.unavailable ? [batch.unavailable] : []));
       assert.equal(told.length, 1, 'the panels are told once why they stay empty');
-      assert.match(told[0] ?? '', /^The runtime panels have no data: reading process \d+'s memory is off/);
+      assert.match(
+        told[0] ?? '',
+        /^No samples of the program's memory \(only the agent's collections and GIL changes are shown\): reading process \d+'s memory is off/,
+      );
     } finally {
       await adapter.stop();
     }
