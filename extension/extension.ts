@@ -28,7 +28,6 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDapTrace(log),
     registerDebugAdapter(),
     registerConfigurationProvider(interpreters),
-    registerLocksView(),
   );
   activateLanguageFeatures(context, runtimes, interpreters, log);
   const sessions = new RuntimeSessions();
@@ -38,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runtimePanel,
     vscode.window.registerWebviewViewProvider(RUNTIME_VIEW_ID, runtimePanel),
     vscode.commands.registerCommand('ftpy.inspectRefcount', (variable) => inspectRefcount(variable, sessions, runtimePanel)),
+    registerLocksView(sessions),
     new GilStatusItem(sessions),
   );
 }

@@ -1,12 +1,13 @@
 // The "Threads & Locks" view (Run and Debug container, ftpy sessions): while it is visible, asks
-// the active ftpy session for 'ftpy/locks' on every stop and every second while it runs, and once
-// when it comes into view. Hidden, it asks nothing: each answer is a walk of the program's memory,
-// taken from the program on a machine whose cores it uses. The tree is built by locksTree.ts.
+// the active ftpy session (its model in RuntimeSessions) for 'ftpy/locks' at every stop and
+// deadlock, every second while it runs, and once when it comes into view. Hidden, it asks nothing:
+// each answer is a walk of the program's memory, taken from the program on a machine whose cores
+// it uses. The tree is built by locksTree.ts.
 import * as vscode from 'vscode';
-import { FTPY_EVENTS, FTPY_REQUESTS, type LocksResponseBody } from '../debug-adapter/protocol';
+import { FTPY_REQUESTS, type LocksResponseBody } from '../debug-adapter/protocol';
 import { ftpyRequest } from './ftpyRequest';
 import { lockTree, type LockTreeNode, type NodeIcon } from './locksTree';
-import { RESUMING_REQUESTS } from './runtimeSessions';
+import type { RuntimeSessions } from './runtimeSessions';
 
 const REFRESH_MS = 1000;
 
@@ -54,22 +55,22 @@ class LocksTreeProvider implements vscode.TreeDataProvider<LockTreeNode> {
   }
 }
 
-/** Registers the view and keeps it in step with the active ftpy session while it is visible. */
-export function registerLocksView(): vscode.Disposable {
+/** Registers the view and keeps it in step with the active ftpy session (its model in `sessions`) while it is visible. */
+export function registerLocksView(sessions: RuntimeSessions): vscode.Disposable {
   const provider = new LocksTreeProvider();
   const view = vscode.window.createTreeView('ftpy.locks', { treeDataProvider: provider, showCollapseAll: true });
-  const stopped = new Set<string>();
   let pending = false;
-  const refresh = async (session: vscode.DebugSession | undefined = vscode.debug.activeDebugSession) => {
+  const refresh = async () => {
     if (!view.visible) return;
-    if (session?.type !== 'ftpy') {
+    const model = sessions.active;
+    if (!model) {
       provider.show(undefined);
       return;
     }
     if (pending) return;
     pending = true;
     try {
-      provider.show(await ftpyRequest(session, FTPY_REQUESTS.locks, { stacks: false }));
+      provider.show(await ftpyRequest(model.session, FTPY_REQUESTS.locks, { stacks: false }));
     } catch {
       // the session is ending, or cannot answer now: keep the last picture until the next refresh
     } finally {
@@ -80,8 +81,8 @@ export function registerLocksView(): vscode.Disposable {
   const followVisibility = () => {
     if (view.visible && timer === undefined) {
       timer = setInterval(() => {
-        const session = vscode.debug.activeDebugSession;
-        if (session?.type === 'ftpy' && !stopped.has(session.id)) void refresh(session);
+        const model = sessions.active;
+        if (model && !model.allStopped) void refresh();
       }, REFRESH_MS);
       void refresh();
     } else if (!view.visible && timer !== undefined) {
@@ -90,31 +91,11 @@ export function registerLocksView(): vscode.Disposable {
     }
   };
   followVisibility();
-  const tracker = vscode.debug.registerDebugAdapterTrackerFactory('ftpy', {
-    createDebugAdapterTracker: (session) => ({
-      onWillReceiveMessage: (message: { type?: string; command?: string }) => {
-        if (message.type === 'request' && message.command && RESUMING_REQUESTS.has(message.command)) stopped.delete(session.id);
-      },
-      onDidSendMessage: (message: { type?: string; event?: string; body?: { allThreadsStopped?: boolean } }) => {
-        if (message.type !== 'event') return;
-        if (message.event === 'stopped') {
-          if (message.body?.allThreadsStopped) stopped.add(session.id);
-          void refresh(session);
-        } else if (message.event === 'continued') {
-          stopped.delete(session.id);
-        } else if (message.event === FTPY_EVENTS.deadlock) {
-          void refresh(session);
-        }
-      },
-      onWillStopSession: () => stopped.delete(session.id),
-    }),
-  });
   return vscode.Disposable.from(
     view,
     view.onDidChangeVisibility(followVisibility),
-    tracker,
-    vscode.debug.onDidChangeActiveDebugSession((session) => void refresh(session)),
-    vscode.debug.onDidTerminateDebugSession(() => void refresh()),
+    // A new or ended session, another one active, a resume; a stop, a deadlock.
+    sessions.onDidChange((change) => (change.kind === 'session' || change.kind === 'threads') && void refresh()),
     { dispose: () => clearInterval(timer) },
   );
 }

@@ -10,16 +10,24 @@ import type { RefcountView, SessionView, SnapshotView } from './webview/messages
 
 /** What changed in the active session's model (what the views redraw). */
 export type RuntimeChange =
-  { kind: 'session' } | { kind: 'samples'; batch: RuntimeSampleEventBody } | { kind: 'phase' } | { kind: 'snapshot' } | { kind: 'refcount' };
+  | { kind: 'session' }
+  | { kind: 'samples'; batch: RuntimeSampleEventBody }
+  | { kind: 'phase' }
+  | { kind: 'snapshot' }
+  | { kind: 'refcount' }
+  /** A thread stopped, or a deadlock was found: who holds and waits for what may have changed. */
+  | { kind: 'threads' };
 
 export interface SessionRuntime extends SessionView {
   session: vscode.DebugSession;
   /** The interpreter the program runs, once the adapter has said. */
   info?: SessionInfoEventBody;
+  /** Every thread is stopped (a stop-all stop, until the program resumes). */
+  allStopped: boolean;
 }
 
 /** DAP requests after which the program runs again. */
-export const RESUMING_REQUESTS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack', 'goto']);
+const RESUMING_REQUESTS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack', 'goto']);
 
 export class RuntimeSessions implements vscode.Disposable {
   private readonly models = new Map<string, SessionRuntime>();
@@ -94,7 +102,7 @@ export class RuntimeSessions implements vscode.Disposable {
   private modelOf(session: vscode.DebugSession): SessionRuntime {
     let model = this.models.get(session.id);
     if (!model) {
-      model = { session, name: session.name, phase: 'running', history: emptyHistory(), snapshot: null, refcount: null };
+      model = { session, name: session.name, phase: 'running', history: emptyHistory(), snapshot: null, refcount: null, allStopped: false };
       this.models.set(session.id, model);
       this.fire(model, { kind: 'session' });
     }
@@ -111,14 +119,19 @@ export class RuntimeSessions implements vscode.Disposable {
       // Frozen while stopped: the history keeps growing, the view catches up on resume.
       if (model.phase === 'running') this.fire(model, { kind: 'samples', batch });
     } else if (event === 'stopped') {
+      if ((body as { allThreadsStopped?: boolean } | undefined)?.allThreadsStopped) model.allStopped = true;
       this.setPhase(model, 'stopped');
+      this.fire(model, { kind: 'threads' });
       if (model === this.active) void this.refreshSnapshot();
     } else if (event === 'continued') {
       this.setPhase(model, 'running');
+    } else if (event === FTPY_EVENTS.deadlock) {
+      this.fire(model, { kind: 'threads' });
     }
   }
 
   private setPhase(model: SessionRuntime, phase: SessionView['phase']): void {
+    if (phase === 'running') model.allStopped = false;
     if (model.phase === phase) return;
     model.phase = phase;
     // On resume the view needs what it missed while frozen: send everything.
