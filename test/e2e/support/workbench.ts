@@ -64,8 +64,6 @@ export class Workbench {
 
   /** Runs a command by its title (as the command palette shows it, "Category: Title"). */
   async runCommand(title: string): Promise<void> {
-    // A quick input still closing from the last pick would take F1 as a no-op and then hide.
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.fill(`>${title}`);
@@ -93,8 +91,6 @@ export class Workbench {
     await picker.fill(relativePath);
     await this.quickPick(path.basename(relativePath));
     await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relativePath) }).waitFor();
-    // The picker gives the focus back as it closes: a click before that would lose it.
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     // Leave the keyboard focus in the editor, as a user would: commands whose `when`
     // clause reads editor context keys (editorLangId) only show up then.
     const editor = this.page.locator('.editor-group-container.active .monaco-editor');
