@@ -4,7 +4,7 @@ import { InspectError, isInspectError, processAccessError } from './errors';
 import { ProcessMemory } from './memory';
 import { readProcMaps } from './procMaps';
 import { locateRuntime, RuntimeLocation } from './runtimeLocation';
-import { matchingProbe, readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
+import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
 import { LocksReport, readLocks } from './locks/readLocks';
 import { readFutexWaits } from './threadWaits';
 import type { ProbeOffsets } from '../probe/offsets';
@@ -90,9 +90,6 @@ export class ProcessReader {
    * probe) adds where each waiter waits; without it one is taken.
    */
   locks(probe: ProbeOffsets, snapshot: RuntimeSnapshot = this.snapshot({ probe })): LocksReport {
-    // Offsets measured for another build would read the lock state from the wrong places.
-    const matching = matchingProbe(probe, readDebugOffsets(this.memory, this.location.address));
-    if (typeof matching === 'string') throw new InspectError('unsupported-build', matching);
     const { elf, loadBias } = this.location;
     const buckets = elf.symbol(probe.parking_lot.buckets_symbol);
     const size = BigInt(probe.parking_lot.num_buckets * probe.parking_lot.bucket.size);

@@ -5,11 +5,11 @@
 // whose ob_mutex is taken); internal mutexes use their own address.
 import type { LockInfo, LockKind, LockSite, LockThreadInfo } from '../../model/locks';
 import type { ProbeOffsets } from '../../probe/offsets';
-import { isInspectError } from '../errors';
+import { InspectError, isInspectError } from '../errors';
 import { Memory } from '../memory';
 import { ObjectReader } from '../objects';
 import type { MapEntry } from '../procMaps';
-import { interpreterList, readDebugOffsets, retry, RuntimeSnapshot, threadList } from '../snapshot';
+import { interpreterList, matchingProbe, readDebugOffsets, retry, RuntimeSnapshot, threadList } from '../snapshot';
 import { readThreadNames } from '../threadNames';
 import { FrameObjects, FrameView, isThreadingFunction, WithBlock } from './frameObjects';
 import { hex, KnownLock, runtimeMutexes } from './runtimeMutexes';
@@ -75,7 +75,11 @@ class LockReader {
     private readonly probe: ProbeOffsets,
     private readonly snapshot: RuntimeSnapshot | undefined,
   ) {
-    this.reader = new ObjectReader(memory, readDebugOffsets(memory, target.runtime));
+    const offsets = readDebugOffsets(memory, target.runtime);
+    // Offsets measured for another build would read the lock state from the wrong places.
+    const matching = matchingProbe(probe, offsets);
+    if (typeof matching === 'string') throw new InspectError('unsupported-build', matching);
+    this.reader = new ObjectReader(memory, offsets);
     this.objects = new PyObjects(this.reader);
   }
 
