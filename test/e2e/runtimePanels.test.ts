@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { exampleLine } from './support/examples';
-import { sharedWorkbench, Workbench } from './support/workbench';
+import { sharedWorkbench, waitForText, Workbench } from './support/workbench';
 
 /** The runtime panel's document (code-server nests a webview's page in two iframes). */
 function runtimePanel(page: Page): FrameLocator {
@@ -20,8 +20,21 @@ async function showTab(workbench: Workbench, panel: FrameLocator, tab: string, n
 
 /** The number in the panel's "N samples" line. */
 async function sampleCount(panel: FrameLocator): Promise<number> {
-  const text = await panel.locator('.session').innerText();
+  return samplesIn(await panel.locator('.session').innerText());
+}
+
+function samplesIn(text: string): number {
   return Number(/(\d+) samples/.exec(text)?.[1] ?? 0);
+}
+
+/** Waits until the panel has counted more than `count` samples. */
+async function samplesPast(panel: FrameLocator, count: number): Promise<void> {
+  await waitForText(
+    () => panel.locator('.session').innerText(),
+    (text) => samplesIn(text) > count,
+    `the panel counting more than ${count} samples`,
+    30_000,
+  );
 }
 
 /** Gives the keyboard back to the workbench (keys typed in a webview stay there). */
@@ -58,7 +71,7 @@ suite('e2e: runtime panels', () => {
     await workbench.runCommand('View: Toggle Maximized Panel');
     const collections = panel.locator('.state', { hasText: /[1-9]\d* collections in the window/ });
     await collections.waitFor({ timeout: 30_000 });
-    await workbench.page.waitForTimeout(3000); // a few seconds of timeline
+    await samplesPast(panel, 150); // three seconds of timeline (50 samples a second) for the screenshot
     await showTab(workbench, panel, 'gc', 'runtime-gc');
     assert.equal(await panel.locator('vscode-tab-panel[data-tab="gc"] table.grid tbody tr').count(), 3, 'the three generations are listed');
     assert.match(await panel.locator('.state').innerText(), /enabled/);
@@ -79,9 +92,7 @@ suite('e2e: runtime panels', () => {
     await workbench.runCommand('View: Toggle Maximized Panel');
     // Live: samples arrive; the producer's thread shows up in the matrix.
     await panel.locator('table.matrix tbody', { hasText: 'producer' }).waitFor({ state: 'attached', timeout: 30_000 });
-    const live = await sampleCount(panel);
-    await page.waitForTimeout(2000);
-    assert.ok((await sampleCount(panel)) > live, 'the sample count grows while the program runs');
+    await samplesPast(panel, await sampleCount(panel)); // the count grows while the program runs
 
     await showTab(workbench, panel, 'refcounts', 'runtime-refcount-merges');
     assert.match(await panel.locator('vscode-tab-panel[data-tab="refcounts"] .u-legend').innerText(), /producer/);
@@ -106,8 +117,6 @@ suite('e2e: runtime panels', () => {
     const frozen = await sampleCount(panel);
     const orders = panel.locator('table.census tbody tr', { hasText: 'Order' });
     await orders.waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(1000);
-    assert.equal(await sampleCount(panel), frozen, 'the view stays frozen while stopped');
     await workbench.runCommand('View: Toggle Maximized Panel');
     await orders.scrollIntoViewIfNeeded();
     await workbench.screenshot('runtime-heaps-stopped-census');
@@ -118,9 +127,10 @@ suite('e2e: runtime panels', () => {
     const variable = page.locator('.debug-variables .monaco-list-row', { hasText: /^batch(?!_)/ }).first();
     await variable.click({ button: 'right' });
     const inspect = page.locator('.context-view .action-item', { hasText: 'Inspect Refcount' });
-    await inspect.waitFor();
-    await page.waitForTimeout(500); // VS Code ignores a click that comes right after its context menu opened
-    await inspect.click();
+    // Hovered, then Enter: VS Code's menu drops a click that comes within 100 ms of its opening.
+    await inspect.hover();
+    await page.locator('.context-view .action-item.focused', { hasText: 'Inspect Refcount' }).waitFor();
+    await page.keyboard.press('Enter');
     const owner = panel.locator('td[data-field="Owner thread"]');
     await owner.waitFor({ timeout: 30_000 });
     await workbench.screenshot('runtime-inspect-refcount');
@@ -128,6 +138,8 @@ suite('e2e: runtime panels', () => {
     assert.match(await owner.innerText(), /producer/, anatomy);
     assert.match(await panel.locator('td[data-field="Object"]').innerText(), /^list at 0x/, anatomy);
     assert.match((await panel.locator('tr', { has: panel.locator('td[data-field="Immortal"]') }).getAttribute('title')) ?? '', /immortal/i);
+    // Seconds after the stop, through the census and the refcount: no sample came in.
+    assert.equal(await sampleCount(panel), frozen, 'the view stays frozen while stopped');
     await leaveWebview(page);
     await workbench.runCommand('View: Toggle Maximized Panel');
     await stopDebugging(workbench, panel);

@@ -5,7 +5,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { exited, freePort, killGroup, waitForOutput } from './processes';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -64,10 +64,21 @@ export class Workbench {
 
   /** Runs a command by its title (as the command palette shows it, "Category: Title"). */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
+    const input = await this.openQuickAccess();
     await input.fill(`>${title}`);
     await this.quickPick(title);
+  }
+
+  /**
+   * Opens Quick Access by a click on the title bar's Command Center, not by F1: a key goes to
+   * whatever has the focus, and a webview the workbench focuses as a pick closes (the runtime
+   * panel) can take F1 and lose it. The click also waits until nothing covers the Command Center.
+   */
+  private async openQuickAccess(): Promise<Locator> {
+    await this.page.locator('.command-center .command-center-center').click();
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    return input;
   }
 
   /** Ends any debug session and removes every breakpoint: the workbench is shared by the tests. */
@@ -84,11 +95,8 @@ export class Workbench {
 
   /** Opens a file of the workspace by its path relative to examples/. */
   async openFile(relativePath: string): Promise<void> {
-    await this.runCommand('Go to File...');
-    // The command palette becomes the file picker: typing before it has would go to the palette.
-    const picker = this.page.locator('.quick-input-widget input[placeholder*="Search files by name"]');
-    await picker.waitFor();
-    await picker.fill(relativePath);
+    const input = await this.openQuickAccess();
+    await input.fill(relativePath);
     await this.quickPick(path.basename(relativePath));
     await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relativePath) }).waitFor();
     // Leave the keyboard focus in the editor, as a user would: commands whose `when`
@@ -195,7 +203,7 @@ function findFile(dir: string, name: string): string | undefined {
 }
 
 /** Reads `read()` until `done` holds; past `timeoutMs`, fails saying what did not happen and what it read last. */
-async function waitForText(read: () => Promise<string>, done: (text: string) => boolean, failure: string, timeoutMs: number): Promise<string> {
+export async function waitForText(read: () => Promise<string>, done: (text: string) => boolean, failure: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = await read();
