@@ -83,10 +83,11 @@ async function main(): Promise<void> {
     // A long-lived reader (as the debug adapter keeps one): attach once, snapshot repeatedly.
     // And what `ftpy dump` does: attach (maps, ELF headers, /proc/PID/mem) + snapshot.
     const reader = ProcessReader.attach(parked.pid);
+    if (probe) reader.useProbe(probe);
     let read = 0;
     const [warm, cold] = compare(rounds, [
-      () => (read = reader.snapshot({ probe }).threads.reduce((sum, t) => sum + t.frames.length, 0)),
-      () => snapshotProcess(parked.pid, { probe }),
+      () => (read = reader.snapshot().threads.reduce((sum, t) => sum + t.frames.length, 0)),
+      () => snapshotProcess(parked.pid, probe),
     ]);
     reader.close();
     if (read !== frames) fail(`our reader saw ${read} frames, the process reports ${frames}`);

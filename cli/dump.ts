@@ -48,9 +48,9 @@ export async function dumpCommand(args: string[]): Promise<number> {
     const reader = ProcessReader.attach(parsed.pid);
     try {
       const probe = given ?? (await interpreterOffsets(reader));
-      snapshot = reader.snapshot({ probe: typeof probe === 'string' ? undefined : probe });
+      reader.useProbe(probe);
+      ({ snapshot, locks } = parsed.locks ? readWithLocks(reader) : { snapshot: reader.snapshot(), locks: undefined });
       if (typeof probe === 'string') snapshot.unavailable.state = `thread states and eval-breaker unknown: ${probe}`;
-      if (parsed.locks) locks = typeof probe === 'string' ? { unknown: `lock state unknown: ${probe}` } : readLocksOrWhy(reader, probe, snapshot);
     } finally {
       reader.close();
     }
@@ -66,14 +66,14 @@ export async function dumpCommand(args: string[]): Promise<number> {
 
 type DumpedLocks = (LocksReport & { cycles: LockCycle[] }) | { unknown: string };
 
-/** The locks with their deadlock cycles, or why they cannot be read (the stacks are printed all the same). */
-function readLocksOrWhy(reader: ProcessReader, probe: ProbeOffsets, snapshot: RuntimeSnapshot): DumpedLocks {
+/** The stacks with the locks and their deadlock cycles, or why the locks cannot be read (the stacks are printed all the same). */
+function readWithLocks(reader: ProcessReader): { snapshot: RuntimeSnapshot; locks: DumpedLocks } {
   try {
-    const report: LocksReport = reader.locks(probe, snapshot);
-    return { ...report, cycles: findCycles(report.threads, report.locks) };
+    const { report, snapshot } = reader.locks();
+    return { snapshot, locks: { ...report, cycles: findCycles(report.threads, report.locks) } };
   } catch (error) {
     if (!isInspectError(error)) throw error;
-    return { unknown: `lock state unknown: ${error.message}` };
+    return { snapshot: reader.snapshot(), locks: { unknown: `lock state unknown: ${error.message}` } };
   }
 }
 

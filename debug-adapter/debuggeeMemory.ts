@@ -7,24 +7,18 @@ import { readFutexWaits } from '../runtime/inspect/threadWaits';
 import { AgentThreads } from '../runtime/debuggee/agentThreads';
 import type { LockViews } from '../runtime/locks/mergeViews';
 import { offsetsForProcess } from '../runtime/probe/cache';
-import type { ProbeOffsets } from '../runtime/probe/offsets';
 
-export interface OpenMemory {
-  reader: ProcessReader;
-  /** The probe's offsets for this build, or why there are none: threads and stacks are then read
-   * from the interpreter's own _Py_DebugOffsets alone, and what needs the probe says why it is off. */
-  probe: ProbeOffsets | string;
-}
-
-/** The memory with the probe's offsets, or why it has none (for what needs runtime internals). */
-export function withProbe(opened: OpenMemory | string): { reader: ProcessReader; probe: ProbeOffsets } | string {
+/**
+ * The reader when it has the probe's offsets, or why not (for what needs runtime internals).
+ * Without them, threads and stacks are still read from the interpreter's own _Py_DebugOffsets.
+ */
+export function withProbe(opened: ProcessReader | string): ProcessReader | string {
   if (typeof opened === 'string') return opened;
-  const { reader, probe } = opened;
-  return typeof probe === 'string' ? probe : { reader, probe };
+  return typeof opened.probe === 'string' ? opened.probe : opened;
 }
 
 export class DebuggeeMemory {
-  private opened?: Promise<OpenMemory | string>;
+  private opened?: Promise<ProcessReader | string>;
   private waits = new Map<number, bigint>();
   /** The lasting waits when waitLasted() last said yes (the memory was read for them). */
   private readFor = new Map<number, bigint>();
@@ -32,7 +26,7 @@ export class DebuggeeMemory {
   /** `open` attaches the reader and finds the offsets, or says why it cannot; it runs once, at the first read. */
   private constructor(
     readonly pid: number,
-    private readonly open: () => Promise<OpenMemory | string>,
+    private readonly open: () => Promise<ProcessReader | string>,
     readonly agentThreads: AgentThreads,
   ) {}
 
@@ -42,23 +36,23 @@ export class DebuggeeMemory {
   }
 
   /** The memory of a process attached to read-only, with the reader already open. */
-  static ofReader(reader: ProcessReader, probe: ProbeOffsets): DebuggeeMemory {
-    return new DebuggeeMemory(reader.pid, () => Promise.resolve({ reader, probe }), new AgentThreads());
+  static ofReader(reader: ProcessReader): DebuggeeMemory {
+    return new DebuggeeMemory(reader.pid, () => Promise.resolve(reader), new AgentThreads());
   }
 
-  /** The reader and offsets, opened at the first call; a string says why they cannot be. */
-  memory(): Promise<OpenMemory | string> {
+  /** The reader with the probe's offsets (or why there are none), opened at the first call; a string says why it cannot be. */
+  memory(): Promise<ProcessReader | string> {
     return (this.opened ??= this.open());
   }
 
   /** The program's locks and threads (the agent's own threads left out). */
   async locks(): Promise<LockViews | string> {
-    const opened = withProbe(await this.memory());
-    if (typeof opened === 'string')
-      return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${opened}`;
+    const reader = withProbe(await this.memory());
+    if (typeof reader === 'string')
+      return `Locks from memory are not available (threads blocked in C, critical sections and the import lock are not shown): ${reader}`;
     await this.agentThreads.ready;
     try {
-      return this.agentThreads.fromLocks(opened.reader.locks(opened.probe));
+      return this.agentThreads.fromLocks(reader.locks().report);
     } catch (error) {
       return `The process's memory could not be read this time: ${errorMessage(error)}`;
     }
@@ -83,14 +77,16 @@ export class DebuggeeMemory {
   close(): void {
     const opened = this.opened;
     this.opened = Promise.resolve('The program has ended.');
-    void opened?.then((memory) => typeof memory !== 'string' && memory.reader.close());
+    void opened?.then((reader) => typeof reader !== 'string' && reader.close());
   }
 }
 
-async function attach(pid: number, python: string): Promise<OpenMemory | string> {
+async function attach(pid: number, python: string): Promise<ProcessReader | string> {
   const probe = await offsetsForProcess(pid, python).catch((error: unknown) => `the offsets probe for ${python} could not be built (${errorMessage(error)})`);
   try {
-    return { reader: ProcessReader.attach(pid), probe };
+    const reader = ProcessReader.attach(pid);
+    reader.useProbe(probe);
+    return reader;
   } catch (error) {
     return errorMessage(error);
   }

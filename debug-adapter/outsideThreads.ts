@@ -6,7 +6,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { UserFacingError } from '../runtime/errors';
 import type { ThreadSnapshot } from '../runtime/inspect';
 import type { OutsideThreadsInfo } from '../runtime/agent/protocol';
-import type { OpenMemory } from './debuggeeMemory';
+import type { ProcessReader } from '../runtime/inspect';
 import { memoryStackTrace } from './memoryFrames';
 
 /** Frame ids from here on are memory's (the agent numbers its frames and values from 1 up, per session). */
@@ -25,7 +25,7 @@ export class OutsideThreads {
   private frameIds = MEMORY_FRAME_IDS;
 
   /** `memory` opens the process for reading, or says why it cannot. */
-  constructor(private readonly memory: () => Promise<OpenMemory | string>) {}
+  constructor(private readonly memory: () => Promise<ProcessReader | string>) {}
 
   /** The DAP threads for those the agent does not know (none when memory cannot be read). */
   async list({ idents, hiddenFiles }: OutsideThreadsInfo): Promise<DebugProtocol.Thread[]> {
@@ -36,8 +36,7 @@ export class OutsideThreads {
     const wanted = new Set(idents);
     const hidden = new Set(hiddenFiles);
     // Without the probe's offsets, the interpreter's own _Py_DebugOffsets give every thread and stack.
-    const probe = typeof memory.probe === 'string' ? undefined : memory.probe;
-    for (const thread of memory.reader.snapshot({ probe }).threads) {
+    for (const thread of memory.snapshot().threads) {
       if (wanted.has(thread.threadId)) this.threads.set(thread.nativeId, { ...thread, frames: thread.frames.filter((frame) => !hidden.has(frame.file)) });
     }
     return [...this.threads.values()].map((thread) => ({

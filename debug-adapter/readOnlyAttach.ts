@@ -59,7 +59,6 @@ export class ReadOnlyAttach {
 
   private constructor(
     private readonly reader: ProcessReader,
-    private readonly probe: ProbeOffsets | undefined,
     private readonly send: (event: DebugProtocol.Event) => void,
     /** The runtime panels' data (sampled at the default rate), when the interpreter is known. */
     private readonly runtime: RuntimeSampling | undefined,
@@ -79,6 +78,7 @@ export class ReadOnlyAttach {
       send(new OutputEvent(`ftpy: thread states are unknown (no offsets probe for this interpreter: ${errorMessage(error)})\n`, 'console'));
       return undefined;
     });
+    if (probe) reader.useProbe(probe);
     send(
       new OutputEvent(
         `ftpy: ${READ_ONLY} to process ${pid}: threads, stacks, locks and runtime panels only, the process keeps running and is left untouched.\n`,
@@ -90,8 +90,10 @@ export class ReadOnlyAttach {
     if (info) send(new Event(FTPY_EVENTS.sessionInfo, info));
     const toConsole = (message: string) => send(new OutputEvent(`ftpy: ${message}\n`, 'console'));
     const runtime =
-      python && probe ? new RuntimeSampling(DebuggeeMemory.ofReader(reader, probe), launchAttributes.runtimeSampling.default, send, toConsole) : undefined;
-    return new ReadOnlyAttach(reader, probe, send, runtime);
+      python && typeof reader.probe !== 'string'
+        ? new RuntimeSampling(DebuggeeMemory.ofReader(reader), launchAttributes.runtimeSampling.default, send, toConsole)
+        : undefined;
+    return new ReadOnlyAttach(reader, send, runtime);
   }
 
   /** Answers any request of the session (all but initialize and attach). */
@@ -160,7 +162,7 @@ export class ReadOnlyAttach {
 
   private snapshot(): RuntimeSnapshot {
     return this.reading(() => {
-      this.latest = this.reader.snapshot({ probe: this.probe });
+      this.latest = this.reader.snapshot();
       this.frameIds = 0;
       return this.latest;
     });
@@ -168,10 +170,9 @@ export class ReadOnlyAttach {
 
   /** Lock state read afresh (also while "paused": locks are about now), from memory alone. */
   private locks(args: LocksArguments): LocksResponseBody {
-    const probe = this.probe;
-    if (!probe)
+    if (typeof this.reader.probe === 'string')
       throw new UserFacingError(`${READ_ONLY}: lock state needs the offsets probe for this interpreter, which could not be built (see the Debug Console).`);
-    const report: LocksReport = this.reading(() => this.reader.locks(probe));
+    const report: LocksReport = this.reading(() => this.reader.locks().report);
     const locks = args.stacks ? report.locks : report.locks.map(withoutStacks);
     return { source: 'memory', threads: report.threads, locks, cycles: findCycles(report.threads, locks), notes: report.notes };
   }

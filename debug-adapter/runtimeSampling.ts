@@ -8,7 +8,6 @@ import { Event } from '@vscode/debugadapter';
 import { errorMessage, UserFacingError } from '../runtime/errors';
 import { isInspectError, ProcessReader, RuntimeSampler } from '../runtime/inspect';
 import type { CensusEntry, GcCollection, GilChange } from '../runtime/model/samples';
-import type { ProbeOffsets } from '../runtime/probe/offsets';
 import type { AgentThreads } from '../runtime/debuggee/agentThreads';
 import { type DebuggeeMemory, withProbe } from './debuggeeMemory';
 import { FTPY_EVENTS, RefcountArguments, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from './protocol';
@@ -78,16 +77,16 @@ export class RuntimeSampling {
 
   /** A full snapshot; `census` asks the agent for its census (none without an agent). */
   async snapshot(census?: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
-    const { reader, probe, sampler } = await this.open();
+    const { reader, sampler } = await this.open();
     const notes: string[] = [];
     const body: RuntimeSnapshotResponseBody = {
       sample: this.agentThreads.fromSample(sampler.sample()),
-      heaps: this.agentThreads.fromHeaps(reader.heaps(probe)),
+      heaps: this.agentThreads.fromHeaps(reader.heaps()),
       abandoned: null,
       notes,
     };
     try {
-      body.abandoned = reader.abandonedPool(probe);
+      body.abandoned = reader.abandonedPool();
     } catch (error) {
       if (!isInspectError(error, 'torn-read') && !isInspectError(error, 'unsupported-build')) throw error;
       notes.push(`The abandoned pool could not be read: ${error.message}.`);
@@ -110,11 +109,11 @@ export class RuntimeSampling {
   async refcount(args: RefcountArguments | undefined, evaluate: (expression: string, frameId: number) => Promise<string>): Promise<RefcountResponseBody> {
     const expression = args?.expression?.trim();
     if (!expression || typeof args?.frameId !== 'number') throw new UserFacingError('Inspect Refcount needs a variable (an expression) of a stopped frame.');
-    const { reader, probe } = await this.open();
+    const { reader } = await this.open();
     const address = await evaluate(`id((${expression}))`, args.frameId);
     if (!/^\d+$/.test(address)) throw new UserFacingError(`Cannot inspect the refcount of ${expression}: id() gave ${address}.`);
     try {
-      return reader.refcount(probe, BigInt(address));
+      return reader.refcount(BigInt(address));
     } catch (error) {
       // E.g. a temporary object, freed once id() returned.
       if (isInspectError(error, 'torn-read')) throw new UserFacingError(`Cannot read the object ${expression} in memory: ${error.message}.`);
@@ -130,17 +129,11 @@ export class RuntimeSampling {
     return view;
   }
 
-  /** The session's reader with a sampler of its own, or why there is none: a memory that cannot be read
-   * is said once by the session; a sampler that cannot be made is said here. */
+  /** The session's reader with a sampler of its own, or why there is none (a memory that cannot be read
+   * is said once by the session). */
   private async samplingView(debuggee: DebuggeeMemory): Promise<MemoryView | string> {
-    const memory = withProbe(await debuggee.memory());
-    if (typeof memory === 'string') return memory;
-    try {
-      return { ...memory, sampler: memory.reader.sampler(memory.probe) };
-    } catch (error) {
-      this.log(`The runtime panels have no data: ${errorMessage(error)}.`);
-      return errorMessage(error);
-    }
+    const reader = withProbe(await debuggee.memory());
+    return typeof reader === 'string' ? reader : { reader, sampler: reader.sampler() };
   }
 
   close(): void {
@@ -174,6 +167,5 @@ export class RuntimeSampling {
 
 interface MemoryView {
   reader: ProcessReader;
-  probe: ProbeOffsets;
   sampler: RuntimeSampler;
 }

@@ -2,6 +2,7 @@
 // _PyRuntime. Its layout is fixed within one minor version only, so the field
 // list is chosen by version; every field is a uint64 in declaration order.
 import { InspectError } from './errors';
+import type { Memory } from './memory';
 
 const COOKIE = 'xdebugpy';
 /** cookie[8], version, free_threaded. */
@@ -142,4 +143,9 @@ function checkConsistency(groups: Record<string, Record<string, number>>): void 
   if (groups.pyobject.size !== 32) {
     throw new InspectError('bad-debug-offsets', `sizeof(PyObject) is ${groups.pyobject.size}, expected 32 in a free-threaded build`);
   }
+}
+
+/** Reads and validates the _Py_DebugOffsets at `runtime` (the address of _PyRuntime). */
+export function readDebugOffsets(memory: Memory, runtime: bigint): DebugOffsets {
+  return parseDebugOffsets(memory.read(runtime, debugOffsetsReadSize()));
 }

@@ -4,9 +4,8 @@
 import type { MimallocHeapInfo, ThreadHeaps } from '../model/samples';
 import type { ProbeOffsets } from '../probe/offsets';
 import { InspectError, isInspectError, tornRead } from './errors';
-import { Memory } from './memory';
 import { ObjectReader } from './objects';
-import { mainInterpreter, matchingProbe, readDebugOffsets, retry, walkThreadStates } from './snapshot';
+import { InterpreterThreads, interpreterList, retry } from './walk';
 
 /** mimalloc's MI_HUGE_BLOCK_SIZE: an xblock_size this large means "see the page's slices". */
 const HUGE_BLOCK_SIZE = 2 ** 31;
@@ -15,18 +14,11 @@ const MAX_PAGES = 1 << 20;
 /** More abandoned segments than this (32 MiB each) is a torn read. */
 const MAX_SEGMENTS = 1 << 16;
 
-function checkedReader(memory: Memory, runtime: bigint, probe: ProbeOffsets): ObjectReader {
-  const offsets = readDebugOffsets(memory, runtime);
-  const matching = matchingProbe(probe, offsets);
-  if (typeof matching === 'string') throw new InspectError('unsupported-build', matching);
-  return new ObjectReader(memory, offsets);
-}
-
-export function readThreadHeaps(memory: Memory, runtime: bigint, probe: ProbeOffsets): ThreadHeaps[] {
-  const reader = checkedReader(memory, runtime, probe);
+/** Each thread's heaps, from one walk of the thread states; `probe`: checked for this runtime. */
+export function readThreadHeaps(reader: ObjectReader, walk: InterpreterThreads[], probe: ProbeOffsets): ThreadHeaps[] {
   const offsets = reader.offsets;
   const result: ThreadHeaps[] = [];
-  for (const { address, raw } of walkThreadStates(reader, runtime).flatMap((entry) => entry.threadStates)) {
+  for (const { address, raw } of walk.flatMap((entry) => entry.threadStates)) {
     const threadId = Number(raw.readBigUInt64LE(offsets.thread_state.thread_id));
     try {
       result.push({ threadId, heaps: threadHeaps(reader, probe, address + BigInt(probe.thread_state_impl.mimalloc)) });
@@ -70,13 +62,13 @@ export interface AbandonedPool {
 }
 
 /** The main interpreter's abandoned segments (both lists), their pages in use and bytes used. */
-export function readAbandonedPool(memory: Memory, runtime: bigint, probe: ProbeOffsets): AbandonedPool {
-  const reader = checkedReader(memory, runtime, probe);
+export function readAbandonedPool(reader: ObjectReader, runtime: bigint, probe: ProbeOffsets): AbandonedPool {
   const layout = probe.mimalloc.abandoned_pool;
   if (!layout) throw new InspectError('unsupported-build', 'the offsets of the abandoned pool are unknown: they come from a newer offsets probe');
-  const interpreter = mainInterpreter(walkThreadStates(reader, runtime));
+  // The main interpreter, created first, is last in the list: no thread state is needed.
+  const interpreter = retry(() => interpreterList(reader, runtime)).at(-1) as bigint;
   return retry(() => {
-    const pool = memory.read(interpreter + BigInt(probe.interpreter_state.mimalloc + layout.offset), layout.size);
+    const pool = reader.memory.read(interpreter + BigInt(probe.interpreter_state.mimalloc + layout.offset), layout.size);
     const tagged = pool.readBigUInt64LE(layout.abandoned) & ~BigInt(layout.tag_mask);
     const totals = { segments: 0, pages: 0, usedBytes: 0 };
     const seen = new Set<bigint>();

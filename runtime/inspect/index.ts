@@ -1,16 +1,18 @@
 // runtime/inspect: read a live free-threaded CPython's memory from outside.
-import { SUPPORTED } from './debugOffsets';
+import { DebugOffsets, readDebugOffsets, SUPPORTED } from './debugOffsets';
 import { InspectError, isInspectError, processAccessError } from './errors';
-import { ProcessMemory } from './memory';
+import { Memory, ProcessMemory } from './memory';
+import { ObjectReader } from './objects';
 import { readProcMaps } from './procMaps';
 import { locateRuntime, RuntimeLocation } from './runtimeLocation';
-import { readDebugOffsets, RuntimeSnapshot, SnapshotOptions, takeSnapshot } from './snapshot';
+import { matchingProbe, RuntimeSnapshot, snapshotOf } from './snapshot';
 import { LocksReport, readLocks } from './locks/readLocks';
 import { readFutexWaits } from './threadWaits';
 import type { ProbeOffsets } from '../probe/offsets';
 import { RuntimeSampler } from './runtimeSample';
 import { AbandonedPool, readAbandonedPool, readThreadHeaps } from './heaps';
 import { readRefcountAnatomy } from './refcount';
+import { walkThreadStates } from './walk';
 import type { RefcountAnatomy, ThreadHeaps } from '../model/samples';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,22 +30,38 @@ export type { PythonProcess } from './processes';
 export { locateRuntime } from './runtimeLocation';
 export type { RuntimeLocation } from './runtimeLocation';
 export { isFtpyAgentThread, takeSnapshot } from './snapshot';
-export type { RuntimeSnapshot, SnapshotOptions, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
+export type { RuntimeSnapshot, ThreadSnapshot, ThreadRunState, ThreadStateProbe } from './snapshot';
 export type { FrameSnapshot } from './frames';
 export type { LocksReport } from './locks/readLocks';
 export { RuntimeSampler } from './runtimeSample';
 export type { AbandonedPool } from './heaps';
 
-/** An attached live process: located once, then snapshotted as often as needed. */
+export type ClosableMemory = Memory & { close(): void };
+
+/**
+ * An attached live process: located once, its debug offsets read once, one object reader, and
+ * the probe's offsets checked once against it; then read as often as needed, one walk of its
+ * thread states per read.
+ */
 export class ProcessReader {
+  private readonly objects: ObjectReader;
+  private checkedProbe: ProbeOffsets | string;
+
   private constructor(
     readonly pid: number,
     readonly location: RuntimeLocation,
-    private readonly memory: ProcessMemory,
-  ) {}
+    private readonly memory: ClosableMemory,
+    offsets: DebugOffsets,
+  ) {
+    this.objects = new ObjectReader(memory, offsets);
+    this.checkedProbe = matchingProbe<ProbeOffsets>(undefined, offsets);
+  }
 
-  /** Locates the runtime and validates it (a supported version and build) before anything else. */
-  static attach(pid: number): ProcessReader {
+  /**
+   * Locates the runtime and validates it (a supported version and build) before anything else.
+   * `openMemory`: how the process's memory is opened (tests count the reads through it).
+   */
+  static attach(pid: number, openMemory: (pid: number) => ClosableMemory = ProcessMemory.open): ProcessReader {
     if (process.env.FTPY_PROCESS_MEMORY === 'off') {
       throw new InspectError('memory-off', `reading process ${pid}'s memory is off (FTPY_PROCESS_MEMORY=off), as on a system without /proc/PID/mem`);
     }
@@ -53,43 +71,51 @@ export class ProcessReader {
       throw processAccessError(pid, error);
     }
     const location = locateRuntime(readProcMaps(pid));
-    const memory = ProcessMemory.open(pid);
+    const memory = openMemory(pid);
     try {
-      readDebugOffsets(memory, location.address); // fail now, with the reason, if it is not a runtime we read
+      return new ProcessReader(pid, location, memory, readDebugOffsets(memory, location.address));
     } catch (error) {
       memory.close();
       // A _PyRuntime without the debug offsets' cookie: a CPython older than 3.13.
       throw isInspectError(error, 'not-python') ? olderThan313(location) : error;
     }
-    return new ProcessReader(pid, location, memory);
   }
 
-  snapshot(options: SnapshotOptions = {}): RuntimeSnapshot {
-    return takeSnapshot(this.memory, this.location.address, options);
+  /** The probe's offsets for this runtime, or why there are none (what needs them says so). */
+  get probe(): ProbeOffsets | string {
+    return this.checkedProbe;
   }
 
-  /** A sampler of threads, GC and stop-the-world (throws when `probe` is not this runtime's). */
-  sampler(probe: ProbeOffsets): RuntimeSampler {
-    return new RuntimeSampler(this.memory, this.location.address, probe);
+  /** Takes the probe's offsets, checked once (offsets measured for another build are refused), or why there are none. */
+  useProbe(probe: ProbeOffsets | string): void {
+    this.checkedProbe = typeof probe === 'string' ? probe : matchingProbe(probe, this.objects.offsets);
   }
 
-  heaps(probe: ProbeOffsets): ThreadHeaps[] {
-    return readThreadHeaps(this.memory, this.location.address, probe);
+  /** Threads and stacks (their run states and eval-breaker bits with the probe). */
+  snapshot(): RuntimeSnapshot {
+    return snapshotOf(this.objects, walkThreadStates(this.objects, this.location.address), this.checkedProbe);
   }
 
-  abandonedPool(probe: ProbeOffsets): AbandonedPool {
-    return readAbandonedPool(this.memory, this.location.address, probe);
+  /** A sampler of threads, GC and stop-the-world. */
+  sampler(): RuntimeSampler {
+    return new RuntimeSampler(this.objects, this.location.address, this.needProbe());
   }
 
-  refcount(probe: ProbeOffsets, address: bigint): RefcountAnatomy {
-    return readRefcountAnatomy(this.memory, this.location.address, probe, address);
+  heaps(): ThreadHeaps[] {
+    return readThreadHeaps(this.objects, walkThreadStates(this.objects, this.location.address), this.needProbe());
   }
 
-  /**
-   * Who holds and who waits for which lock, now. `snapshot` (taken just before, with the same
-   * probe) adds where each waiter waits; without it one is taken.
-   */
-  locks(probe: ProbeOffsets, snapshot: RuntimeSnapshot = this.snapshot({ probe })): LocksReport {
+  abandonedPool(): AbandonedPool {
+    return readAbandonedPool(this.objects, this.location.address, this.needProbe());
+  }
+
+  refcount(address: bigint): RefcountAnatomy {
+    return readRefcountAnatomy(this.objects, this.location.address, this.needProbe(), address);
+  }
+
+  /** Who holds and who waits for which lock, now, with the snapshot of the same walk (where each waiter waits). */
+  locks(): { report: LocksReport; snapshot: RuntimeSnapshot } {
+    const probe = this.needProbe();
     const { elf, loadBias } = this.location;
     const buckets = elf.symbol(probe.parking_lot.buckets_symbol);
     const size = BigInt(probe.parking_lot.num_buckets * probe.parking_lot.bucket.size);
@@ -106,7 +132,9 @@ export class ProcessReader {
       maps: readProcMaps(this.pid),
       futexWaits: readFutexWaits(this.pid),
     };
-    return readLocks(this.memory, target, probe, snapshot);
+    const walk = walkThreadStates(this.objects, this.location.address);
+    const snapshot = snapshotOf(this.objects, walk, probe);
+    return { report: readLocks(this.objects, target, probe, walk, snapshot), snapshot };
   }
 
   /**
@@ -125,6 +153,11 @@ export class ProcessReader {
   close(): void {
     this.memory.close();
   }
+
+  private needProbe(): ProbeOffsets {
+    if (typeof this.checkedProbe === 'string') throw new InspectError('unsupported-build', this.checkedProbe);
+    return this.checkedProbe;
+  }
 }
 
 function olderThan313(location: RuntimeLocation): InspectError {
@@ -136,10 +169,11 @@ function olderThan313(location: RuntimeLocation): InspectError {
 }
 
 /** A snapshot of process `pid`: the whole runtime, read without stopping it. */
-export function snapshotProcess(pid: number, options: SnapshotOptions = {}): RuntimeSnapshot {
+export function snapshotProcess(pid: number, probe?: ProbeOffsets): RuntimeSnapshot {
   const reader = ProcessReader.attach(pid);
   try {
-    return reader.snapshot(options);
+    if (probe) reader.useProbe(probe);
+    return reader.snapshot();
   } finally {
     reader.close();
   }

@@ -3,19 +3,14 @@
 // with ob_tid mapped back to the thread that owns the object (through each thread's brc.tid).
 import type { RefcountAnatomy } from '../model/samples';
 import type { ProbeOffsets } from '../probe/offsets';
-import { InspectError } from './errors';
-import { Memory } from './memory';
 import { isPointerLike, ObjectReader } from './objects';
-import { mainInterpreter, matchingProbe, readDebugOffsets, retry, walkThreadStates } from './snapshot';
+import { mainInterpreter, retry, walkThreadStates } from './walk';
 import { readThreadNames } from './threadNames';
 
-export function readRefcountAnatomy(memory: Memory, runtime: bigint, probe: ProbeOffsets, address: bigint): RefcountAnatomy {
-  const offsets = readDebugOffsets(memory, runtime);
-  const matching = matchingProbe(probe, offsets);
-  if (typeof matching === 'string') throw new InspectError('unsupported-build', matching);
-  const reader = new ObjectReader(memory, offsets);
+/** The object at `address`; `probe`: checked for this runtime. Its owner is found in one walk of the thread states. */
+export function readRefcountAnatomy(reader: ObjectReader, runtime: bigint, probe: ProbeOffsets, address: bigint): RefcountAnatomy {
   const { object: layout } = probe;
-  const header = memory.read(address, layout.size);
+  const header = reader.memory.read(address, layout.size);
   const tid = header.readBigUInt64LE(layout.ob_tid);
   const local = header.readUInt32LE(layout.ob_ref_local);
   const shared = header.readBigInt64LE(layout.ob_ref_shared);

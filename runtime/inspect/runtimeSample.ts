@@ -4,10 +4,10 @@
 // thread names re-read only when an unknown thread shows up (at most once a second).
 import type { GcGenerationSample, GcSample, RuntimeSample, ThreadSample } from '../model/samples';
 import type { ProbeOffsets } from '../probe/offsets';
-import { InspectError, isInspectError, tornRead } from './errors';
-import { Memory } from './memory';
+import { isInspectError, tornRead } from './errors';
 import { ObjectReader } from './objects';
-import { mainInterpreter, matchingProbe, readDebugOffsets, retry, runState, ThreadStateBytes, walkThreadStates } from './snapshot';
+import { runState } from './snapshot';
+import { mainInterpreter, retry, ThreadStateBytes, walkThreadStates } from './walk';
 import { readThreadNames, ThreadNames } from './threadNames';
 
 const NAMES_REFRESH_MS = 1000;
@@ -15,21 +15,15 @@ const NAMES_REFRESH_MS = 1000;
 const MAX_QUEUE_CHUNKS = 4096;
 
 export class RuntimeSampler {
-  private readonly reader: ObjectReader;
   private names: ThreadNames = new Map();
   private namesReadAt = -Infinity;
 
-  /** Throws an InspectError when `probe` was not measured for this runtime. */
+  /** `probe`: checked for this runtime. */
   constructor(
-    memory: Memory,
+    private readonly reader: ObjectReader,
     private readonly runtime: bigint,
     private readonly probe: ProbeOffsets,
-  ) {
-    const offsets = readDebugOffsets(memory, runtime);
-    const matching = matchingProbe(probe, offsets);
-    if (typeof matching === 'string') throw new InspectError('unsupported-build', matching);
-    this.reader = new ObjectReader(memory, offsets);
-  }
+  ) {}
 
   sample(time = Date.now()): RuntimeSample {
     const walk = walkThreadStates(this.reader, this.runtime, this.probe.thread_state_impl.gc_alloc_count + 8);

@@ -1,12 +1,13 @@
 // One consistent-enough picture of a live runtime: interpreters -> thread
 // states -> frames, read without stopping the target. Torn reads are retried
 // a few times, then reported on the thread they hit; nothing loops unbounded.
-import { DebugOffsets, debugOffsetsReadSize, formatVersion, parseDebugOffsets } from './debugOffsets';
-import { InspectError, isInspectError, tornRead } from './errors';
+import { DebugOffsets, formatVersion, readDebugOffsets } from './debugOffsets';
+import { isInspectError, tornRead } from './errors';
 import { CodeCache, FrameSnapshot, readStack } from './frames';
 import { MAX_READ, Memory, PrefetchedMemory } from './memory';
 import { ObjectReader } from './objects';
 import { readThreadNames, ThreadNames } from './threadNames';
+import { InterpreterThreads, mainInterpreter, READ_ATTEMPTS, retry, ThreadStateBytes, walkThreadStates } from './walk';
 import type { ProbeOffsets } from '../probe/offsets';
 
 export type ThreadRunState = 'attached' | 'detached' | 'suspended';
@@ -49,22 +50,16 @@ export interface SnapshotOptions {
   probe?: ThreadStateProbe;
 }
 
-export const MAX_THREADS = 4096;
-const MAX_INTERPRETERS = 256;
-const ATTEMPTS = 3;
-
-/** Reads and validates the _Py_DebugOffsets at `runtime` (the address of _PyRuntime). */
-export function readDebugOffsets(memory: Memory, runtime: bigint): DebugOffsets {
-  return parseDebugOffsets(memory.read(runtime, debugOffsetsReadSize()));
+/** A snapshot of the runtime at `runtime` in `memory`, its offsets read first (recorded images, fuzzing). */
+export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotOptions = {}): RuntimeSnapshot {
+  const reader = new ObjectReader(memory, readDebugOffsets(memory, runtime));
+  return snapshotOf(reader, walkThreadStates(reader, runtime), matchingProbe(options.probe, reader.offsets));
 }
 
-export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotOptions = {}): RuntimeSnapshot {
-  const offsets = readDebugOffsets(memory, runtime);
-  const reader = new ObjectReader(memory, offsets);
+/** The snapshot of one walk of the runtime; `probe`: offsets checked for it, or why there are none. */
+export function snapshotOf(reader: ObjectReader, walk: InterpreterThreads[], probe: ThreadStateProbe | string): RuntimeSnapshot {
   const unavailable: RuntimeSnapshot['unavailable'] = {};
-  const probe = matchingProbe(options.probe, offsets);
   if (typeof probe === 'string') unavailable.state = probe;
-  const walk = walkThreadStates(reader, runtime);
   const threads: ThreadSnapshot[] = [];
   const cache: CodeCache = new Map();
   for (const { interpreter, threadStates } of walk) {
@@ -79,8 +74,8 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
   }
   return {
     python: {
-      version: formatVersion(offsets.version),
-      freeThreaded: offsets.freeThreaded,
+      version: formatVersion(reader.offsets.version),
+      freeThreaded: reader.offsets.freeThreaded,
       gilEnabled: retry(() => gilEnabled(reader, mainInterpreter(walk))),
     },
     threads,
@@ -88,97 +83,14 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
   };
 }
 
-export interface ThreadStateBytes {
-  address: bigint;
-  /** The PyThreadState, read whole once. */
-  raw: Buffer;
-}
-
-export interface InterpreterThreads {
-  interpreter: bigint;
-  threadStates: ThreadStateBytes[];
-}
-
-/**
- * Every interpreter and its thread states (at most MAX_THREADS in all), torn lists re-read.
- * Each thread state is read whole, and `readSize` bytes at least (to take what follows in the
- * same read, e.g. the _PyThreadStateImpl fields).
- */
-export function walkThreadStates(reader: ObjectReader, runtime: bigint, readSize = 0): InterpreterThreads[] {
-  const walk: InterpreterThreads[] = [];
-  let count = 0;
-  for (const interpreter of retry(() => interpreterList(reader, runtime))) {
-    if (count >= MAX_THREADS) break;
-    const threadStates = retry(() => threadList(reader, interpreter, readSize)).slice(0, MAX_THREADS - count);
-    count += threadStates.length;
-    walk.push({ interpreter, threadStates });
-  }
-  return walk;
-}
-
-/** The main interpreter: the first one created, last in the runtime's list. */
-export function mainInterpreter(walk: InterpreterThreads[]): bigint {
-  return (walk[walk.length - 1] as InterpreterThreads).interpreter;
-}
-
 /** The probe offsets if they were measured for this very runtime, else why there are none. */
-export function matchingProbe(probe: ThreadStateProbe | undefined, offsets: DebugOffsets): ThreadStateProbe | string {
+export function matchingProbe<P extends ThreadStateProbe>(probe: P | undefined, offsets: DebugOffsets): P | string {
   const why = 'thread state and eval-breaker are unknown';
   if (!probe) return `no probe offsets for this runtime: ${why}`;
   if (probe.python.hexversion !== offsets.version.hex || probe.python.free_threaded !== offsets.freeThreaded) {
     return `the probe offsets are for Python ${probe.python.version}, not for the target's ${formatVersion(offsets.version)}: ${why}`;
   }
   return probe;
-}
-
-/** Runs `read` again on torn reads; after the last attempt, `onTorn` decides (default: rethrow). */
-export function retry<T>(read: () => T, onTorn?: (error: InspectError) => T): T {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return read();
-    } catch (error) {
-      if (!isInspectError(error, 'torn-read')) throw error;
-      if (attempt < ATTEMPTS) continue;
-      if (onTorn) return onTorn(error);
-      throw error;
-    }
-  }
-}
-
-/** Follows a NULL-terminated linked list, refusing loops and runaway lengths. */
-function linkedList<T>(reader: ObjectReader, head: bigint, limit: number, what: string, read: (item: bigint) => { next: bigint; value: T }): T[] {
-  const values: T[] = [];
-  const seen = new Set<bigint>();
-  for (let item = reader.checkedPointer(head, what); item !== 0n;) {
-    if (seen.has(item)) throw tornRead(`the ${what} list (it loops)`);
-    if (values.length >= limit) break;
-    seen.add(item);
-    const { next, value } = read(item);
-    values.push(value);
-    item = reader.checkedPointer(next, what);
-  }
-  return values;
-}
-
-export function interpreterList(reader: ObjectReader, runtime: bigint): bigint[] {
-  const { runtime_state, interpreter_state } = reader.offsets;
-  const head = reader.pointer(runtime + BigInt(runtime_state.interpreters_head));
-  const list = linkedList(reader, head, MAX_INTERPRETERS, 'interpreter', (interp) => ({
-    next: reader.pointer(interp + BigInt(interpreter_state.next)),
-    value: interp,
-  }));
-  if (list.length === 0) throw new InspectError('not-python', 'the Python runtime has no interpreter (not started yet, or finalized)');
-  return list;
-}
-
-/** The thread states of an interpreter, each read whole once. */
-export function threadList(reader: ObjectReader, interpreter: bigint, readSize = 0): ThreadStateBytes[] {
-  const { interpreter_state, thread_state } = reader.offsets;
-  const head = reader.pointer(interpreter + BigInt(interpreter_state.threads_head));
-  return linkedList(reader, head, MAX_THREADS, 'thread state', (address) => {
-    const raw = reader.memory.read(address, Math.max(thread_state.size, readSize));
-    return { next: raw.readBigUInt64LE(thread_state.next), value: { address, raw } };
-  });
 }
 
 function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
@@ -191,7 +103,7 @@ function gilEnabled(reader: ObjectReader, interpreter: bigint): boolean {
 function readThread(reader: ObjectReader, tstate: ThreadStateBytes, names: ThreadNames, cache: CodeCache, probe: ThreadStateProbe | undefined): ThreadSnapshot {
   const layout = reader.offsets.thread_state;
   let thread: ThreadSnapshot | undefined;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+  for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
     let raw = tstate.raw;
     try {
       if (attempt > 1) raw = reader.memory.read(tstate.address, layout.size);

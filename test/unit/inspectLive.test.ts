@@ -18,12 +18,13 @@ suite('inspect: snapshots of threads that keep running', () => {
     const { offsets } = await probeFor(testPython());
     parked = await startParked(testPython(), 'busy');
     const reader = ProcessReader.attach(parked.pid);
+    reader.useProbe(offsets);
     const states = new Set<string | null>();
     let torn = 0;
     let frames = 0;
     try {
       for (let i = 0; i < 100; i++) {
-        const snapshot = reader.snapshot({ probe: offsets });
+        const snapshot = reader.snapshot();
         assert.equal(snapshot.threads.length, 5);
         for (const thread of snapshot.threads) {
           if (thread.torn !== undefined) torn++;

@@ -6,7 +6,8 @@ import { locateRuntime, ProcessMemory, ProcessReader, readProcMaps } from '../..
 import { FrameObjects, WithBlock } from '../../runtime/inspect/locks/frameObjects';
 import { PyObjects } from '../../runtime/inspect/locks/pyObjects';
 import { ObjectReader } from '../../runtime/inspect/objects';
-import { interpreterList, readDebugOffsets, threadList } from '../../runtime/inspect/snapshot';
+import { readDebugOffsets } from '../../runtime/inspect/debugOffsets';
+import { interpreterList, threadList } from '../../runtime/inspect/walk';
 import type { ProbeOffsets } from '../../runtime/probe/offsets';
 import { EXPECTED, nameLocks, Scenario, settle, startScenario, stopScenario } from '../support/lockScenarios';
 import { testPython } from '../support/runtime';
@@ -25,9 +26,10 @@ suite('inspect: lock state from memory', () => {
       const { offsets } = await probeFor(testPython());
       scenario = await startScenario(testPython(), name);
       const reader = ProcessReader.attach(scenario.pid);
+      reader.useProbe(offsets);
       try {
         const running = scenario;
-        const seen = await settle(() => nameLocks(running, reader.locks(offsets)), expected);
+        const seen = await settle(() => nameLocks(running, reader.locks().report), expected);
         assert.deepEqual(seen, expected);
       } finally {
         reader.close();
@@ -40,8 +42,9 @@ suite('inspect: lock state from memory', () => {
     const { offsets } = await probeFor(testPython());
     const running = (scenario = await startScenario(testPython(), 'rlocks'));
     const reader = ProcessReader.attach(running.pid);
+    reader.useProbe(offsets);
     try {
-      assert.deepEqual(await settle(() => nameLocks(running, reader.locks(offsets)), EXPECTED.rlocks), EXPECTED.rlocks);
+      assert.deepEqual(await settle(() => nameLocks(running, reader.locks().report), EXPECTED.rlocks), EXPECTED.rlocks);
     } finally {
       reader.close();
     }
@@ -55,11 +58,12 @@ suite('inspect: lock state from memory', () => {
     const { offsets } = await probeFor(testPython());
     const running = (scenario = await startScenario(testPython(), 'imp-lock'));
     const reader = ProcessReader.attach(running.pid);
+    reader.useProbe(offsets);
     try {
       const importLock = () =>
         reader
-          .locks(offsets)
-          .locks.filter((lock) => lock.kind === 'import-lock')
+          .locks()
+          .report.locks.filter((lock) => lock.kind === 'import-lock')
           .map(({ owners, count, waiters, held }) => ({ owners, count, waiters, held }));
       const expected = [{ owners: [running.threads.holder], count: 2, waiters: [running.threads.waiter], held: true }];
       assert.deepEqual(await settle(importLock, expected), expected);

@@ -50,7 +50,8 @@ suite('inspect: runtime samples against the runtime itself', () => {
     );
     if (started.exitCode !== null) throw new Error(`fixture exited with ${started.exitCode}: ${stderr}`);
     reader = ProcessReader.attach(started.pid as number);
-    return { truth: JSON.parse(fs.readFileSync(out, 'utf8')) as Truth, out, sampler: reader.sampler(probe) };
+    reader.useProbe(probe);
+    return { truth: JSON.parse(fs.readFileSync(out, 'utf8')) as Truth, out, sampler: reader.sampler() };
   }
 
   /** Samples back to back until `seen` holds; fails with the last sample after `ms`. */
@@ -94,7 +95,7 @@ suite('inspect: runtime samples against the runtime itself', () => {
 
   test("heaps: the main thread's 100,000 lists are in its gc heap", async () => {
     const { truth } = await start('gc_held');
-    const heaps = (reader as ProcessReader).heaps(probe);
+    const heaps = (reader as ProcessReader).heaps();
     const main = heaps.find((entry) => entry.threadId === truth.main_thread_id);
     assert.deepEqual(
       main?.heaps.map((heap) => heap.kind),
@@ -110,7 +111,7 @@ suite('inspect: runtime samples against the runtime itself', () => {
 
   test("the abandoned pool: an exited thread's 100,000 live lists", async () => {
     await start('abandoned');
-    const pool = (reader as ProcessReader).abandonedPool(probe);
+    const pool = (reader as ProcessReader).abandonedPool();
     assert.ok(pool.segments >= 1 && pool.pages >= 1, JSON.stringify(pool));
     assert.ok(pool.usedBytes >= 100_000 * 56, `abandoned: ${JSON.stringify(pool)}`);
   });
@@ -146,7 +147,7 @@ suite('inspect: runtime samples against the runtime itself', () => {
   test("refcount anatomy of a fresh, an immortal and another thread's object agrees with sys.getrefcount", async () => {
     const { truth } = await start('refcount');
     const objects = truth.objects as Record<'fresh' | 'immortal' | 'owned', { id: number; refcount: number }>;
-    const anatomy = (name: keyof typeof objects) => (reader as ProcessReader).refcount(probe, BigInt(objects[name].id));
+    const anatomy = (name: keyof typeof objects) => (reader as ProcessReader).refcount(BigInt(objects[name].id));
 
     const fresh = anatomy('fresh');
     assert.equal(fresh.type, 'list');

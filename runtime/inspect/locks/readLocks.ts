@@ -5,12 +5,11 @@
 // whose ob_mutex is taken); internal mutexes use their own address.
 import type { LockInfo, LockKind, LockSite, LockThreadInfo } from '../../model/locks';
 import type { ProbeOffsets } from '../../probe/offsets';
-import { InspectError, isInspectError } from '../errors';
-import { Memory } from '../memory';
+import { isInspectError } from '../errors';
 import { ObjectReader } from '../objects';
 import type { MapEntry } from '../procMaps';
-import { interpreterList, matchingProbe, readDebugOffsets, retry, RuntimeSnapshot, threadList } from '../snapshot';
-import { readThreadNames } from '../threadNames';
+import type { RuntimeSnapshot } from '../snapshot';
+import type { InterpreterThreads, ThreadStateBytes } from '../walk';
 import { FrameObjects, FrameView, isThreadingFunction, WithBlock } from './frameObjects';
 import { hex, KnownLock, runtimeMutexes } from './runtimeMutexes';
 import { readWaitEntries } from './parkingLot';
@@ -50,12 +49,15 @@ interface ThreadView {
 const LOCK_TYPE = '_thread.lock';
 const RLOCK_TYPE = '_thread.RLock';
 
-export function readLocks(memory: Memory, target: LockTarget, probe: ProbeOffsets, snapshot?: RuntimeSnapshot): LocksReport {
-  return new LockReader(memory, target, probe, snapshot).read();
+/**
+ * The locks of one walk of the thread states; `snapshot`, of the same walk, gives the threads'
+ * names and where each waiter waits. `probe`: checked for this runtime.
+ */
+export function readLocks(reader: ObjectReader, target: LockTarget, probe: ProbeOffsets, walk: InterpreterThreads[], snapshot: RuntimeSnapshot): LocksReport {
+  return new LockReader(reader, target, probe, walk, snapshot).read();
 }
 
 class LockReader {
-  private readonly reader: ObjectReader;
   private readonly objects: PyObjects;
   private readonly locks = new Map<string, LockInfo>();
   private readonly notes: string[] = [];
@@ -70,22 +72,18 @@ class LockReader {
   private readonly conditions = new Map<bigint, bigint>();
 
   constructor(
-    memory: Memory,
+    private readonly reader: ObjectReader,
     private readonly target: LockTarget,
     private readonly probe: ProbeOffsets,
-    private readonly snapshot: RuntimeSnapshot | undefined,
+    private readonly walk: InterpreterThreads[],
+    private readonly snapshot: RuntimeSnapshot,
   ) {
-    const offsets = readDebugOffsets(memory, target.runtime);
-    // Offsets measured for another build would read the lock state from the wrong places.
-    const matching = matchingProbe(probe, offsets);
-    if (typeof matching === 'string') throw new InspectError('unsupported-build', matching);
-    this.reader = new ObjectReader(memory, offsets);
     this.objects = new PyObjects(this.reader);
   }
 
   read(): LocksReport {
-    const interpreters = retry(() => interpreterList(this.reader, this.target.runtime));
-    for (const interpreter of interpreters) this.readThreads(interpreter);
+    const interpreters = this.walk.map((entry) => entry.interpreter);
+    for (const { threadStates } of this.walk) this.readThreads(threadStates);
     const frames = new FrameObjects(this.objects, this.probe);
     for (const thread of this.threads) thread.frames = frames.frames(thread.currentFrame);
     for (const thread of this.threads) this.readWithBlocks(thread);
@@ -146,20 +144,16 @@ class LockReader {
     return this.objects.attribute(condition, '_lock');
   }
 
-  private readThreads(interpreter: bigint): void {
+  private readThreads(threadStates: ThreadStateBytes[]): void {
     const layout = this.probe.thread_state;
-    const names = retry(
-      () => readThreadNames(this.reader, interpreter),
-      () => new Map(),
-    );
-    for (const { address, raw } of retry(() => threadList(this.reader, interpreter))) {
+    for (const { address, raw } of threadStates) {
       const threadId = raw.readBigUInt64LE(layout.thread_id);
       const runState = raw.readInt32LE(layout.state);
       this.threads.push({
         info: {
           threadId: Number(threadId),
           nativeId: Number(raw.readBigUInt64LE(layout.native_thread_id)),
-          name: names.get(threadId) ?? null,
+          name: this.snapshot.threads.find((thread) => thread.threadId === Number(threadId))?.name ?? null,
           // Detached: in C code that let go of the interpreter (a wait, I/O, sleep); suspended: paused by a stop-the-world.
           state: runState === this.probe.thread_states.attached ? 'running' : 'blocked',
           holds: [],
@@ -205,7 +199,7 @@ class LockReader {
    * import machinery, from the snapshot (when given).
    */
   private siteOf(threadId: number, depth: number): LockSite | undefined {
-    const frames = (this.snapshot?.threads.find((thread) => thread.threadId === threadId)?.frames ?? []).slice(depth);
+    const frames = (this.snapshot.threads.find((thread) => thread.threadId === threadId)?.frames ?? []).slice(depth);
     const top = frames.find((frame) => !frame.file.startsWith('<frozen '));
     if (!top || top.line === null) return undefined;
     return {
