@@ -10,9 +10,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { promisify } from 'node:util';
-import { ProcessReader, snapshotProcess } from '../runtime/inspect';
-import { offsetsFor } from '../runtime/probe/cache';
-import type { ProbeOffsets } from '../runtime/probe/offsets';
+import { snapshotProcess } from '../runtime/inspect';
+import { openRuntime } from '../runtime/inspect/openRuntime';
 import { readyRuntime } from '../runtime/provision/runtime';
 import { startParked, stopProcess } from '../test/support/inspectFixture';
 
@@ -68,13 +67,6 @@ async function main(): Promise<void> {
   const rounds = Number(option('--rounds') ?? 50);
   const gdbRounds = Number(option('--gdb-rounds') ?? 3);
 
-  let probe: ProbeOffsets | undefined;
-  try {
-    probe = await offsetsFor(python);
-  } catch (error) {
-    process.stdout.write(`(no probe offsets, thread states not read: ${(error as Error).message})\n`);
-  }
-
   const parked = await startParked(python, 'deep');
   try {
     const frames = parked.reported.reduce((sum, thread) => sum + thread.frames.length, 0);
@@ -82,8 +74,9 @@ async function main(): Promise<void> {
 
     // A long-lived reader (as the debug adapter keeps one): attach once, snapshot repeatedly.
     // And what `ftpy dump` does: attach (maps, ELF headers, /proc/PID/mem) + snapshot.
-    const reader = ProcessReader.attach(parked.pid);
-    if (probe) reader.useProbe(probe);
+    const reader = await openRuntime(parked.pid);
+    const probe = typeof reader.probe === 'string' ? undefined : reader.probe;
+    if (!probe) process.stdout.write(`(thread states not read: ${reader.probe as string})\n`);
     let read = 0;
     const [warm, cold] = compare(rounds, [
       () => (read = reader.snapshot().threads.reduce((sum, t) => sum + t.frames.length, 0)),

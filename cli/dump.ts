@@ -5,8 +5,8 @@
 import { isFtpyAgentThread, isInspectError, LocksReport, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
 import { findCycles } from '../runtime/locks/waitForGraph';
 import type { LockCycle } from '../runtime/model/locks';
-import { offsetsFor } from '../runtime/probe/cache';
-import { loadProbeOffsets, ProbeOffsets } from '../runtime/probe/offsets';
+import { openRuntime } from '../runtime/inspect/openRuntime';
+import { loadProbeOffsets } from '../runtime/probe/offsets';
 import { parseOptions } from './options';
 import { UsageError } from './usage';
 
@@ -45,12 +45,9 @@ export async function dumpCommand(args: string[]): Promise<number> {
   let snapshot: RuntimeSnapshot;
   let locks: DumpedLocks | undefined;
   try {
-    const reader = ProcessReader.attach(parsed.pid);
+    const reader = await openRuntime(parsed.pid, { probe: given });
     try {
-      const probe = given ?? (await interpreterOffsets(reader));
-      reader.useProbe(probe);
       ({ snapshot, locks } = parsed.locks ? readWithLocks(reader) : { snapshot: reader.snapshot(), locks: undefined });
-      if (typeof probe === 'string') snapshot.unavailable.state = `thread states and eval-breaker unknown: ${probe}`;
     } finally {
       reader.close();
     }
@@ -106,16 +103,6 @@ function locksText(dumped: DumpedLocks): string {
  * runtime, else built once and cached), or why there are none: the dump works
  * without them, thread states and eval-breaker bits are then unknown.
  */
-async function interpreterOffsets(reader: ProcessReader): Promise<ProbeOffsets | string> {
-  const python = reader.interpreterPath();
-  if (!python) return 'the process does not run a python executable the offsets probe can be built for';
-  try {
-    return await offsetsFor(python);
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
 /** The documented `--json` shape (snake_case, frames innermost first). */
 export function toJson(pid: number, snapshot: RuntimeSnapshot): object {
   return {

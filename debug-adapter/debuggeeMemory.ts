@@ -2,11 +2,11 @@
 // offsets, shared by everything that reads it (locks and the deadlock watch, threads started from
 // C, the runtime panels' sampling, snapshots and refcounts, read-only attach).
 import { errorMessage } from '../runtime/errors';
-import { ProcessReader } from '../runtime/inspect';
+import type { ProcessReader } from '../runtime/inspect';
+import { openRuntime } from '../runtime/inspect/openRuntime';
 import { readFutexWaits } from '../runtime/inspect/threadWaits';
 import { AgentThreads } from '../runtime/debuggee/agentThreads';
 import type { LockViews } from '../runtime/locks/mergeViews';
-import { offsetsForProcess } from '../runtime/probe/cache';
 
 /**
  * The reader when it has the probe's offsets, or why not (for what needs runtime internals).
@@ -82,11 +82,8 @@ export class DebuggeeMemory {
 }
 
 async function attach(pid: number, python: string): Promise<ProcessReader | string> {
-  const probe = await offsetsForProcess(pid, python).catch((error: unknown) => `the offsets probe for ${python} could not be built (${errorMessage(error)})`);
   try {
-    const reader = ProcessReader.attach(pid);
-    reader.useProbe(probe);
-    return reader;
+    return await openRuntime(pid, { python });
   } catch (error) {
     return errorMessage(error);
   }

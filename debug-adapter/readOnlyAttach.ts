@@ -8,12 +8,11 @@
 import * as fs from 'node:fs';
 import { Event, OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, UserFacingError } from '../runtime/errors';
+import { UserFacingError } from '../runtime/errors';
 import { isInspectError, LocksReport, ProcessReader, RuntimeSnapshot, ThreadSnapshot } from '../runtime/inspect';
 import { findCycles } from '../runtime/locks/waitForGraph';
 import type { LockInfo, LockSite } from '../runtime/model/locks';
-import { offsetsFor } from '../runtime/probe/cache';
-import type { ProbeOffsets } from '../runtime/probe/offsets';
+import { openRuntime } from '../runtime/inspect/openRuntime';
 import { AttachArguments, launchAttributes } from './launchConfig';
 import { memoryStackTrace } from './memoryFrames';
 import { FTPY_EVENTS, FTPY_REQUESTS, LocksArguments, LocksResponseBody, type SessionInfoEventBody } from './protocol';
@@ -69,16 +68,12 @@ export class ReadOnlyAttach {
     const pid = attachProcessId(args);
     let reader: ProcessReader;
     try {
-      reader = ProcessReader.attach(pid);
+      reader = await openRuntime(pid);
     } catch (error) {
       if (isInspectError(error)) throw new UserFacingError(`Cannot attach to process ${pid}: ${error.message}`);
       throw error;
     }
-    const probe = await probeOffsets(reader).catch((error: unknown) => {
-      send(new OutputEvent(`ftpy: thread states are unknown (no offsets probe for this interpreter: ${errorMessage(error)})\n`, 'console'));
-      return undefined;
-    });
-    if (probe) reader.useProbe(probe);
+    if (typeof reader.probe === 'string') send(new OutputEvent(`ftpy: thread states are unknown: ${reader.probe}\n`, 'console'));
     send(
       new OutputEvent(
         `ftpy: ${READ_ONLY} to process ${pid}: threads, stacks, locks and runtime panels only, the process keeps running and is left untouched.\n`,
@@ -191,12 +186,6 @@ export class ReadOnlyAttach {
       throw error;
     }
   }
-}
-
-async function probeOffsets(reader: ProcessReader): Promise<ProbeOffsets> {
-  const python = reader.interpreterPath();
-  if (!python) throw new Error('the process does not run a python executable');
-  return offsetsFor(python);
 }
 
 /** Sites without the stacks that led there (asked for with `stacks`). */

@@ -59,7 +59,7 @@ export function takeSnapshot(memory: Memory, runtime: bigint, options: SnapshotO
 /** The snapshot of one walk of the runtime; `probe`: offsets checked for it, or why there are none. */
 export function snapshotOf(reader: ObjectReader, walk: InterpreterThreads[], probe: ThreadStateProbe | string): RuntimeSnapshot {
   const unavailable: RuntimeSnapshot['unavailable'] = {};
-  if (typeof probe === 'string') unavailable.state = probe;
+  if (typeof probe === 'string') unavailable.state = `thread states and eval-breaker unknown: ${probe}`;
   const threads: ThreadSnapshot[] = [];
   const cache: CodeCache = new Map();
   for (const { interpreter, threadStates } of walk) {
@@ -85,10 +85,9 @@ export function snapshotOf(reader: ObjectReader, walk: InterpreterThreads[], pro
 
 /** The probe offsets if they were measured for this very runtime, else why there are none. */
 export function matchingProbe<P extends ThreadStateProbe>(probe: P | undefined, offsets: DebugOffsets): P | string {
-  const why = 'thread state and eval-breaker are unknown';
-  if (!probe) return `no probe offsets for this runtime: ${why}`;
+  if (!probe) return 'no probe offsets for this runtime';
   if (probe.python.hexversion !== offsets.version.hex || probe.python.free_threaded !== offsets.freeThreaded) {
-    return `the probe offsets are for Python ${probe.python.version}, not for the target's ${formatVersion(offsets.version)}: ${why}`;
+    return `the probe offsets are for Python ${probe.python.version}, not for the target's ${formatVersion(offsets.version)}`;
   }
   return probe;
 }

@@ -17,18 +17,6 @@ export async function offsetsFor(python: string): Promise<ProbeOffsets> {
   return loadProbeOffsets(file) ?? buildProbe(python, file);
 }
 
-/** The offsets for the binary process `pid` runs (`python`, the path it was started by, may be a
- * shim or a wrapper script that ran another). */
-export function offsetsForProcess(pid: number, python: string): Promise<ProbeOffsets> {
-  let binary = python;
-  try {
-    binary = fs.realpathSync(`/proc/${pid}/exe`);
-  } catch {
-    // exited or unreadable: the path it was started by is all there is
-  }
-  return offsetsFor(binary);
-}
-
 /** The offsets if they are at hand without building the probe: the embedded runtime's always,
  * another interpreter's once a session has built them. */
 export function knownOffsets(python: string): ProbeOffsets | undefined {

@@ -104,7 +104,7 @@ suite('an interpreter ftpy has no offsets probe for', () => {
       assert.equal(thread.state, null);
     }
     const text = await runFtpy(['dump', String(parked.pid)], { env: { ...process.env, ...env } });
-    assert.match(text.stdout, /note: thread states and eval-breaker unknown: cannot build the offsets probe/);
+    assert.match(text.stdout, /note: thread states and eval-breaker unknown: the offsets probe for \S+ could not be built \(cannot build the offsets probe/);
   });
 
   test('a probe measured for another build is refused, not used: ftpy dump says so and reads the stacks without it', async () => {
@@ -114,7 +114,7 @@ suite('an interpreter ftpy has no offsets probe for', () => {
     fs.writeFileSync(wrong, JSON.stringify({ ...measured, python: { ...measured.python, version: '3.13.0', hexversion: 0x30d00f0 } }));
     const text = await runFtpy(['dump', '--locks', '--offsets', wrong, String(parked.pid)], { env: { ...process.env, ...env } });
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /note: the probe offsets are for Python 3\.13\.0, not for the target's 3\.13\.\d+/);
+    assert.match(text.stdout, /note: thread states and eval-breaker unknown: the probe offsets are for Python 3\.13\.0, not for the target's 3\.13\.\d+/);
     assert.match(text.stdout, /note: lock state unknown: the probe offsets are for Python 3\.13\.0/);
     assert.match(text.stdout, /sleep_long \(\S+inspect_parked\.py:\d+\)/);
     assert.doesNotMatch(text.stdout, /\((attached|detached|suspended)\)/, 'no thread state read with the wrong offsets');
