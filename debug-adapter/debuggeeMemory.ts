@@ -1,12 +1,16 @@
 // The debuggee's memory, opened once per session: one reader of /proc/PID/mem and one set of probe
 // offsets, shared by everything that reads it (locks and the deadlock watch, threads started from
-// C, the runtime panels' sampling, snapshots and refcounts, read-only attach).
-import { errorMessage } from '../runtime/errors';
+// C, the runtime panels' sampling, read-only attach), and the memory requests of the session
+// (locks, the runtime panel's snapshot, an object's refcount).
+import { errorMessage, UserFacingError } from '../runtime/errors';
+import { isInspectError } from '../runtime/inspect';
 import type { ProcessReader } from '../runtime/inspect';
 import { openRuntime } from '../runtime/inspect/openRuntime';
 import { readFutexWaits } from '../runtime/inspect/threadWaits';
 import { AgentThreads } from '../runtime/debuggee/agentThreads';
 import type { LockViews } from '../runtime/locks/mergeViews';
+import type { CensusEntry } from '../runtime/model/samples';
+import type { RefcountArguments, RefcountResponseBody, RuntimeSnapshotResponseBody } from './protocol';
 
 /**
  * The reader when it has the probe's offsets, or why not (for what needs runtime internals).
@@ -58,6 +62,59 @@ export class DebuggeeMemory {
     }
   }
 
+  /** The runtime panel's full snapshot; `census` asks the agent for its census (none without an agent). */
+  async runtimeSnapshot(census?: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
+    const reader = await this.panelsReader();
+    const notes: string[] = [];
+    const body: RuntimeSnapshotResponseBody = {
+      sample: this.agentThreads.fromSample(reader.sampler().sample()),
+      heaps: this.agentThreads.fromHeaps(reader.heaps()),
+      abandoned: null,
+      notes,
+    };
+    try {
+      body.abandoned = reader.abandonedPool();
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read') && !isInspectError(error, 'unsupported-build')) throw error;
+      notes.push(`The abandoned pool could not be read: ${error.message}.`);
+    }
+    if (!census) {
+      notes.push('No object census: it needs the agent (launch the program with ftpy).');
+      return body;
+    }
+    try {
+      const entries = await census();
+      if (entries) body.census = entries;
+      else notes.push('The object census is taken only while the program is stopped.');
+    } catch (error) {
+      notes.push(`No object census: ${errorMessage(error)}`);
+    }
+    return body;
+  }
+
+  /** The refcount anatomy of what `expression` evaluates to, its address found by evaluating id() in the frame. */
+  async refcount(args: RefcountArguments | undefined, evaluate: (expression: string, frameId: number) => Promise<string>): Promise<RefcountResponseBody> {
+    const expression = args?.expression?.trim();
+    if (!expression || typeof args?.frameId !== 'number') throw new UserFacingError('Inspect Refcount needs a variable (an expression) of a stopped frame.');
+    const reader = await this.panelsReader();
+    const address = await evaluate(`id((${expression}))`, args.frameId);
+    if (!/^\d+$/.test(address)) throw new UserFacingError(`Cannot inspect the refcount of ${expression}: id() gave ${address}.`);
+    try {
+      return reader.refcount(BigInt(address));
+    } catch (error) {
+      // E.g. a temporary object, freed once id() returned.
+      if (isInspectError(error, 'torn-read')) throw new UserFacingError(`Cannot read the object ${expression} in memory: ${error.message}.`);
+      throw error;
+    }
+  }
+
+  /** The reader with the probe's offsets, for the runtime panel's requests. */
+  private async panelsReader(): Promise<ProcessReader> {
+    const reader = withProbe(await this.memory());
+    if (typeof reader === 'string') throw new UserFacingError(`The runtime panels have no data: ${reader}.`);
+    return reader;
+  }
+
   /**
    * Whether a program thread has been in the same futex wait since the last call, and that wait
    * is new since the last time this said yes. Every blocking wait of CPython (parking lot, RLock,
@@ -76,7 +133,7 @@ export class DebuggeeMemory {
 
   close(): void {
     const opened = this.opened;
-    this.opened = Promise.resolve('The program has ended.');
+    this.opened = Promise.resolve('the program has ended');
     void opened?.then((reader) => typeof reader !== 'string' && reader.close());
   }
 }

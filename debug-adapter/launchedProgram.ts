@@ -118,8 +118,8 @@ export class LaunchedProgram {
 
   /** The runtime panels' requests: a snapshot, or the refcount anatomy of an object. */
   runtimeRequest(command: string, args: unknown): Promise<DebugProtocol.Response['body']> {
-    if (command === FTPY_REQUESTS.runtimeSnapshot) return this.runtime.snapshot(async () => (await this.agent('census', {})).census);
-    return this.runtime.refcount(
+    if (command === FTPY_REQUESTS.runtimeSnapshot) return this.memory.runtimeSnapshot(async () => (await this.agent('census', {})).census);
+    return this.memory.refcount(
       args as RefcountArguments | undefined,
       async (expression, frameId) => (await this.agent('evaluate', { expression, frameId, context: 'watch' })).result,
     );

@@ -60,7 +60,7 @@ export class ReadOnlyAttach {
     private readonly reader: ProcessReader,
     private readonly send: (event: DebugProtocol.Event) => void,
     /** The runtime panels' data (sampled at the default rate), when the interpreter is known. */
-    private readonly runtime: RuntimeSampling | undefined,
+    private readonly runtime: { memory: DebuggeeMemory; sampling: RuntimeSampling } | undefined,
   ) {}
 
   /** Attaches to the configured process, or throws a UserFacingError saying why it cannot. */
@@ -84,9 +84,10 @@ export class ReadOnlyAttach {
     const info = sessionInfo(reader, python);
     if (info) send(new Event(FTPY_EVENTS.sessionInfo, info));
     const toConsole = (message: string) => send(new OutputEvent(`ftpy: ${message}\n`, 'console'));
+    const memory = DebuggeeMemory.ofReader(reader);
     const runtime =
       python && typeof reader.probe !== 'string'
-        ? new RuntimeSampling(DebuggeeMemory.ofReader(reader), launchAttributes.runtimeSampling.default, send, toConsole)
+        ? { memory, sampling: new RuntimeSampling(memory, launchAttributes.runtimeSampling.default, send, toConsole) }
         : undefined;
     return new ReadOnlyAttach(reader, send, runtime);
   }
@@ -96,7 +97,7 @@ export class ReadOnlyAttach {
     switch (command) {
       case FTPY_REQUESTS.runtimeSnapshot:
         if (!this.runtime) throw new UserFacingError(`${READ_ONLY}: the runtime of process ${this.reader.pid} cannot be read (see the Debug Console).`);
-        return this.runtime.snapshot();
+        return this.runtime.memory.runtimeSnapshot();
       case 'configurationDone':
       case 'setExceptionBreakpoints':
         return undefined;
@@ -118,7 +119,7 @@ export class ReadOnlyAttach {
       case FTPY_REQUESTS.locks:
         return this.locks((args ?? {}) as LocksArguments);
       case 'disconnect':
-        this.runtime?.close();
+        this.runtime?.sampling.close();
         this.reader.close(); // the process is never ended or signalled, whatever terminateDebuggee says
         return undefined;
       case 'terminate':

@@ -1,16 +1,16 @@
-// The runtime panels' data: the debuggee sampled from outside (runtime/inspect) while it runs,
-// pushed to the client in batches ('ftpy/runtimeSample', at most 10 a second) together with
-// what the agent reports (collections, GIL changes); full snapshots and refcount anatomies on
-// request. Sampling never slows the debuggee directly (it reads /proc/PID/mem), but it does
-// take CPU: its rate backs off so that it stays within a small share of one core.
+// The runtime panels' live data: the debuggee sampled from outside (runtime/inspect) while it
+// runs, pushed to the client in batches ('ftpy/runtimeSample', at most 10 a second) together with
+// what the agent reports (collections, GIL changes). Sampling never slows the debuggee directly
+// (it reads /proc/PID/mem), but it does take CPU: its rate backs off so that it stays within a
+// small share of one core. Full snapshots and refcounts on request: DebuggeeMemory.
 import * as fs from 'node:fs';
 import { Event } from '@vscode/debugadapter';
-import { errorMessage, UserFacingError } from '../runtime/errors';
+import { errorMessage } from '../runtime/errors';
 import { isInspectError, ProcessReader, RuntimeSampler } from '../runtime/inspect';
-import type { CensusEntry, GcCollection, GilChange } from '../runtime/model/samples';
+import type { GcCollection, GilChange } from '../runtime/model/samples';
 import type { AgentThreads } from '../runtime/debuggee/agentThreads';
 import { type DebuggeeMemory, withProbe } from './debuggeeMemory';
-import { FTPY_EVENTS, RefcountArguments, RefcountResponseBody, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from './protocol';
+import { FTPY_EVENTS, RuntimeSampleEventBody } from './protocol';
 
 const BATCH_MS = 100;
 /** Share of one core the sampler may use (a sample of a few threads costs ~0.3 ms); beyond it, samples are spaced out. */
@@ -73,60 +73,6 @@ export class RuntimeSampling {
   record(report: { event: 'gcCollection'; body: GcCollection } | { event: 'gilChange'; body: GilChange }): void {
     if (report.event === 'gcCollection') this.batch.collections.push(report.body);
     else this.batch.gilChanges.push(report.body);
-  }
-
-  /** A full snapshot; `census` asks the agent for its census (none without an agent). */
-  async snapshot(census?: () => Promise<CensusEntry[] | undefined>): Promise<RuntimeSnapshotResponseBody> {
-    const { reader, sampler } = await this.open();
-    const notes: string[] = [];
-    const body: RuntimeSnapshotResponseBody = {
-      sample: this.agentThreads.fromSample(sampler.sample()),
-      heaps: this.agentThreads.fromHeaps(reader.heaps()),
-      abandoned: null,
-      notes,
-    };
-    try {
-      body.abandoned = reader.abandonedPool();
-    } catch (error) {
-      if (!isInspectError(error, 'torn-read') && !isInspectError(error, 'unsupported-build')) throw error;
-      notes.push(`The abandoned pool could not be read: ${error.message}.`);
-    }
-    if (!census) {
-      notes.push('No object census: it needs the agent (launch the program with ftpy).');
-      return body;
-    }
-    try {
-      const entries = await census();
-      if (entries) body.census = entries;
-      else notes.push('The object census is taken only while the program is stopped.');
-    } catch (error) {
-      notes.push(`No object census: ${errorMessage(error)}`);
-    }
-    return body;
-  }
-
-  /** The refcount anatomy of what `expression` evaluates to, its address found by evaluating id() in the frame. */
-  async refcount(args: RefcountArguments | undefined, evaluate: (expression: string, frameId: number) => Promise<string>): Promise<RefcountResponseBody> {
-    const expression = args?.expression?.trim();
-    if (!expression || typeof args?.frameId !== 'number') throw new UserFacingError('Inspect Refcount needs a variable (an expression) of a stopped frame.');
-    const { reader } = await this.open();
-    const address = await evaluate(`id((${expression}))`, args.frameId);
-    if (!/^\d+$/.test(address)) throw new UserFacingError(`Cannot inspect the refcount of ${expression}: id() gave ${address}.`);
-    try {
-      return reader.refcount(BigInt(address));
-    } catch (error) {
-      // E.g. a temporary object, freed once id() returned.
-      if (isInspectError(error, 'torn-read')) throw new UserFacingError(`Cannot read the object ${expression} in memory: ${error.message}.`);
-      throw error;
-    }
-  }
-
-  /** The memory reader, while the program runs. */
-  private async open(): Promise<MemoryView> {
-    if (this.closed) throw new UserFacingError('The program is not running.');
-    const view = await this.memory;
-    if (typeof view === 'string') throw new UserFacingError(`The runtime panels have no data: ${view}.`);
-    return view;
   }
 
   /** The session's reader with a sampler of its own, or why there is none (a memory that cannot be read
