@@ -1,6 +1,8 @@
 // Issue 3's benchmark: what a debugger costs a CPU-bound free-threaded program, how fast it
 // stops 64 threads and shows their stacks, and how fast a session starts; ftpy next to
-// debugpy, against plain `python -X gil=0`, all measured in one run, interleaved.
+// debugpy, against plain `python -X gil=0` and against CPython's own floor for the same
+// sys.monitoring set-up made in-process (workloads/floor), all measured in one run, interleaved.
+// The adapter's own CPU is a column: on 2 cores, what it uses is taken from the program.
 //   npx tsx bench/debugger-overhead.ts [--quick] [--rounds N] [--repeat-under S] [--case-timeout S] [--without debugpy|ftpy] [--json]
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +20,7 @@ import { median } from './lib/stats';
 
 const workloads = path.join(__dirname, 'workloads');
 const CPU = path.join(workloads, 'cpu_threads.py');
+const FLOOR = path.join(workloads, 'floor');
 const PARKED = path.join(workloads, 'parked_threads.py');
 const PARKED_THREADS = 64;
 
@@ -27,6 +30,10 @@ const PLACEMENTS = {
 } as const;
 type Placement = keyof typeof PLACEMENTS;
 const TARGETS: Record<Placement, number> = { never_called: 1.05, hot_unreached: 1.1 };
+/** ftpy's work time may exceed the in-process floor's of the same placement by this much at most. */
+const FLOOR_MARGIN = 1.03;
+/** The adapter's CPU while the program runs, at most, in % of one core. */
+const ADAPTER_CPU_TARGET = 2;
 const SPEEDUP_TARGET = 0.95;
 const STOP_TARGET_MS = 50;
 const STARTUP_TARGET_MS = 500;
@@ -39,6 +46,10 @@ function progress(line: string): void {
 
 function cpuCaseName(mode: string, threads: number): string {
   return `${mode} / ${threads} thread${threads > 1 ? 's' : ''}`;
+}
+
+function floorMode(placement: Placement): string {
+  return `floor (sys.monitoring in-process), ${PLACEMENTS[placement]}`;
 }
 
 function workSample(wallMs: number, records: SessionRun['records']): Sample {
@@ -105,13 +116,28 @@ function cpuCases(python: string, available: readonly Debugger[], calls: number,
         return workSample(run.wallMs, run.records);
       },
     });
+    for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
+      const env = { ...process.env, PYTHONPATH: FLOOR, FTPY_FLOOR_PROGRAM: CPU, FTPY_FLOOR_LINE: String(marker(CPU, placement)) };
+      cases.push({
+        name: cpuCaseName(floorMode(placement), threads),
+        run: async () => {
+          const run = await runTimed(python, ['-X', 'gil=0', CPU, ...args], env);
+          return workSample(run.wallMs, run.records);
+        },
+      });
+    }
     for (const debug of available) {
       for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
         cases.push({
           name: cpuCaseName(debugMode(debug.name, placement), threads),
           run: async () => {
             const session = await runDebugSession(debug, CPU, args, { file: CPU, lines: [marker(CPU, placement)] }, options.caseTimeoutMs);
-            return { ...workSample(session.terminatedMs - session.startedMs, session.records), ...startupSample(session) };
+            const runMs = session.terminatedMs - recorded(session.records, 'programStarted').receivedMs;
+            return {
+              ...workSample(session.terminatedMs - session.startedMs, session.records),
+              ...startupSample(session),
+              adapterCpuPercent: (100 * session.adapterCpuS * 1000) / runMs,
+            };
           },
         });
       }
@@ -132,18 +158,22 @@ interface Mode {
   mode: string;
   /** The ftpy target for this mode's ratio to plain. */
   target?: number;
+  /** The in-process floor of the same breakpoint placement (debug modes). */
+  floor?: string;
   /** Why the mode's debugger could not be measured. */
   unavailable?: string;
 }
 
 function cpuModes(debuggers: readonly Availability[]): Mode[] {
-  const modes: Mode[] = [{ mode: 'plain' }];
+  const placements = Object.keys(PLACEMENTS) as Placement[];
+  const modes: Mode[] = [{ mode: 'plain' }, ...placements.map((placement) => ({ mode: floorMode(placement) }))];
   for (const entry of debuggers) {
     const name = entry.available ? entry.debugger.name : entry.name;
-    for (const placement of Object.keys(PLACEMENTS) as Placement[]) {
+    for (const placement of placements) {
       modes.push({
         mode: debugMode(name, placement),
         target: name === 'ftpy' ? TARGETS[placement] : undefined,
+        floor: floorMode(placement),
         unavailable: entry.available ? undefined : entry.why,
       });
     }
@@ -155,8 +185,21 @@ function overheadTable(results: Results, modes: readonly Mode[], calls: number, 
   const plain = (key: string) => median(results.values(cpuCaseName('plain', 2), key));
   return {
     title: `CPU-bound work, 2 threads x ${calls} calls of the hot function (medians of ${options.rounds} rounds, seconds)`,
-    columns: ['mode', 'n', 'work s', 'work x plain', 'work s range', 'threads cpu s', 'cpu x plain', 'process s', 'process x plain', 'ftpy target'],
-    rows: modes.map(({ mode, target, unavailable }) => {
+    columns: [
+      'mode',
+      'n',
+      'work s',
+      'work x plain',
+      'work x floor',
+      'work s range',
+      'threads cpu s',
+      'cpu x plain',
+      'process s',
+      'process x plain',
+      'adapter cpu %',
+      'ftpy target',
+    ],
+    rows: modes.map(({ mode, target, floor, unavailable }) => {
       if (unavailable) return [mode, `not available: ${unavailable}`];
       const name = cpuCaseName(mode, 2);
       const failed = results.failure(name);
@@ -166,11 +209,18 @@ function overheadTable(results: Results, modes: readonly Mode[], calls: number, 
       const withRatio = (key: string) => [median(results.values(name, key)), median(results.values(name, key)) / plain(key)];
       const works = results.values(name, 'workS');
       const range = `${Math.min(...works).toFixed(3)}..${Math.max(...works).toFixed(3)}`;
-      return [mode, results.count(name), ...withRatio('workS'), range, ...withRatio('cpuS'), ...withRatio('wallS'), target ? `<= ${target}x` : undefined];
+      const [work, workToPlain] = withRatio('workS');
+      const floorName = floor && cpuCaseName(floor, 2);
+      const toFloor = floorName && !results.failure(floorName) ? work / median(results.values(floorName, 'workS')) : undefined;
+      const adapterCpu = floor ? median(results.values(name, 'adapterCpuPercent')) : undefined;
+      const goal = target ? `<= ${target}x plain, <= ${FLOOR_MARGIN}x floor, adapter <= ${ADAPTER_CPU_TARGET}%` : undefined;
+      return [mode, results.count(name), work, workToPlain, toFloor, range, ...withRatio('cpuS'), ...withRatio('wallS'), adapterCpu, goal];
     }),
     notes: [
       'work s: wall time the program measures around its threads; threads cpu s: CPU time of the working threads (time.thread_time);',
       'process s: from spawning the program (the adapter, for debug modes) to its end. Targets apply to work s.',
+      "floor: plain python with the sys.monitoring a session without stops sets up, made in-process from `site` (bench/workloads/floor): CPython's own cost;",
+      "work x floor: against the floor of the same breakpoint placement; adapter cpu %: the adapter process's CPU while the program runs (from its first line to its end; the debuggee's not counted), in % of one core.",
       `n: samples; a case whose first run takes over ${options.repeatUnderMs / 1000} s is not repeated.`,
     ],
   };

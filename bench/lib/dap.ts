@@ -2,6 +2,7 @@
 // (so that everything it starts can be ended with it), timestamps what it receives, and
 // collects the `BENCH {json}` lines the workloads print.
 import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ProtocolClient } from '@vscode/debugadapter-testsupport/lib/protocolClient';
@@ -29,6 +30,8 @@ export interface Received<E extends DebugProtocol.Event> {
 }
 
 const BENCH_LINE = /^BENCH (\{.*\})$/;
+/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
+const CLOCK_TICKS = 100;
 
 export class AdapterConnection extends ProtocolClient {
   readonly records: BenchRecord[] = [];
@@ -37,6 +40,8 @@ export class AdapterConnection extends ProtocolClient {
   private stdoutLine = '';
   private debuggeePid: number | undefined;
   private exited: Promise<void>;
+  /** The adapter's CPU seconds when the program printed its first BENCH line (it runs from there on). */
+  private cpuAtProgramStart: number | undefined;
 
   constructor(command: AdapterCommand) {
     super();
@@ -76,6 +81,20 @@ export class AdapterConnection extends ProtocolClient {
     });
   }
 
+  /** CPU seconds the adapter has used since the program's first BENCH line. */
+  adapterCpuSinceProgramStart(): number {
+    if (this.cpuAtProgramStart === undefined) throw new Error('the program printed no BENCH line');
+    return this.adapterCpuSeconds() - this.cpuAtProgramStart;
+  }
+
+  /** CPU seconds the adapter process itself has used so far (its children not counted), from /proc. */
+  private adapterCpuSeconds(): number {
+    const stat = fs.readFileSync(`/proc/${this.adapter.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  }
+
   adapterRunning(): boolean {
     return this.adapter.exitCode === null && this.adapter.signalCode === null;
   }
@@ -99,7 +118,9 @@ export class AdapterConnection extends ProtocolClient {
     this.stdoutLine = lines.pop() ?? '';
     for (const line of lines) {
       const record = parseBenchLine(line, wallClockMs());
-      if (record) this.records.push(record);
+      if (!record) continue;
+      this.cpuAtProgramStart ??= this.adapterCpuSeconds();
+      this.records.push(record);
     }
   }
 

@@ -23,6 +23,8 @@ export interface SessionRun {
   /** When configurationDone was answered: the program may run from here on. */
   configuredMs: number;
   terminatedMs: number;
+  /** CPU seconds the adapter process used from the program's first BENCH line to its end (the debuggee's not counted). */
+  adapterCpuS: number;
   records: BenchRecord[];
 }
 
@@ -67,7 +69,16 @@ export async function runDebugSession(
     await terminated.catch((error: unknown) => {
       throw connection.adapterRunning() ? new Error(`${DID_NOT_END} ${runTimeoutMs / 1000} s`) : error;
     });
-    return { startedMs, launchSentMs, initializedMs, configuredMs, terminatedMs: wallClockMs(), records: connection.records };
+    const terminatedMs = wallClockMs();
+    return {
+      startedMs,
+      launchSentMs,
+      initializedMs,
+      configuredMs,
+      terminatedMs,
+      adapterCpuS: connection.adapterCpuSinceProgramStart(),
+      records: connection.records,
+    };
   } finally {
     await connection.close();
   }
