@@ -1,17 +1,17 @@
 // ftpy's VS Code glue: the only code that imports 'vscode'.
 import * as vscode from 'vscode';
-import { registerDapTrace } from './dapTrace';
-import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugAdapter';
-import { activateLanguageFeatures } from './languageFeatures';
-import { registerLocksView } from './locksView';
-import { GilStatusItem } from './gilStatusItem';
-import { inspectRefcount } from './inspectRefcount';
-import { InterpreterSelection } from './interpreters';
-import { pickPythonProcess } from './pickProcess';
-import { RUNTIME_VIEW_ID, RuntimePanel } from './runtimePanel';
-import { RuntimeSessions } from './runtimeSessions';
-import { RuntimeService } from './runtimeService';
-import { runPythonFile } from './runFile';
+import { registerDapTrace } from './debugging/dapTrace';
+import { debugPythonFile, registerConfigurationProvider, registerDebugAdapter } from './debugging/debugAdapter';
+import { activateLanguageFeatures } from './editor/languageFeatures';
+import { registerLocksView } from './views/locksView';
+import { GilStatusItem } from './views/gilStatusItem';
+import { inspectRefcount } from './views/inspectRefcount';
+import { InterpreterSelection } from './interpreters/interpreters';
+import { pickPythonProcess } from './debugging/pickProcess';
+import { RUNTIME_VIEW_ID, RuntimePanel } from './views/runtimePanel';
+import { RuntimeSessions } from './debugging/runtimeSessions';
+import { RuntimeService } from './interpreters/runtimeService';
+import { runPythonFile } from './interpreters/runFile';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Free-Threaded Python', { log: true });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { LocksResponseBody } from '../../debug-adapter/protocol';
-import { lockTree } from '../../extension/locksTree';
+import { lockTree } from '../../extension/views/locksTree';
 import { findCycles } from '../../runtime/locks/waitForGraph';
 
 const site = (line: number, fn: string) => ({ path: '/w/deadlock.py', line, function: fn });

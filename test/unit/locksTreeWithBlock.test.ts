@@ -2,7 +2,7 @@
 // when no `with` block names it.
 import * as assert from 'node:assert/strict';
 import type { LocksResponseBody } from '../../debug-adapter/protocol';
-import { lockTree } from '../../extension/locksTree';
+import { lockTree } from '../../extension/views/locksTree';
 import { findCycles } from '../../runtime/locks/waitForGraph';
 
 function memoryView(lockA: Partial<LocksResponseBody['locks'][number]>): LocksResponseBody {

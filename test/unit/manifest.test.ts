@@ -47,7 +47,7 @@ suite('the extension manifest', () => {
 
   test('every contributed command is registered by the extension', () => {
     const sources = fs
-      .readdirSync(path.join(repoRoot, 'extension'))
+      .readdirSync(path.join(repoRoot, 'extension'), { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.ts'))
       .map((file) => fs.readFileSync(path.join(repoRoot, 'extension', file), 'utf8'))
       .join('\n');

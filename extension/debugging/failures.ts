@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { FIX_ACTION_COMMANDS } from '../debug-adapter/protocol';
-import { errorMessage, UserFacingError } from '../runtime/errors';
+import { FIX_ACTION_COMMANDS } from '../../debug-adapter/protocol';
+import { errorMessage, UserFacingError } from '../../runtime/errors';
 
 /** Shows a failure with the button that fixes it (when the error names one) and "Open Log";
  * the message also goes to the log. */

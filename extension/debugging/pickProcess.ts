@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { listPythonProcesses } from '../runtime/inspect/processes';
+import { listPythonProcesses } from '../../runtime/inspect/processes';
 
 /** `${command:ftpy.pickProcess}`: a running Python process to attach to, as a pid string. */
 export async function pickPythonProcess(): Promise<string | undefined> {

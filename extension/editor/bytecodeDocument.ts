@@ -1,11 +1,11 @@
 // "Show Bytecode": a read-only document (scheme ftpy-bytecode, language ftpy-bytecode) with
 // the bytecode of a Python file or of the function at the cursor, refreshed on save.
 import * as vscode from 'vscode';
-import { compileSource } from '../runtime/bytecode/compile';
-import { formatListing, listModule } from '../runtime/bytecode/listing';
-import { errorMessage } from '../runtime/errors';
-import { RuntimeService } from './runtimeService';
-import { trusted } from './trust';
+import { compileSource } from '../../runtime/bytecode/compile';
+import { formatListing, listModule } from '../../runtime/bytecode/listing';
+import { errorMessage } from '../../runtime/errors';
+import { RuntimeService } from '../interpreters/runtimeService';
+import { trusted } from '../trust';
 
 const SCHEME = 'ftpy-bytecode';
 

@@ -1,7 +1,7 @@
 // The "Threads & Locks" view's model, without vscode (unit-tested): from an 'ftpy/locks'
 // answer to the tree's nodes. Deadlocks first, then each thread with its state, the locks it
 // holds and the lock it waits for (with that lock's owner); every site opens in the editor.
-import type { LockInfo, LockSite, LocksResponseBody, LockThreadInfo } from '../debug-adapter/protocol';
+import type { LockInfo, LockSite, LocksResponseBody, LockThreadInfo } from '../../debug-adapter/protocol';
 
 export type NodeIcon = 'deadlock' | 'running' | 'blocked' | 'stopped' | 'unknown' | 'holds' | 'waits' | 'note';
 

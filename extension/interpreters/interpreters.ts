@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { UserFacingError } from '../runtime/errors';
-import { type InterpreterSource, processPlaces } from '../runtime/provision/discovery';
-import { describeInterpreter, type FoundInterpreter, type InterpreterInfo, listInterpreters, requireFreeThreaded } from '../runtime/provision/interpreters';
-import { readyRuntime } from '../runtime/provision/runtime';
-import { showFailure } from './failures';
-import { trusted } from './trust';
+import { UserFacingError } from '../../runtime/errors';
+import { type InterpreterSource, processPlaces } from '../../runtime/provision/discovery';
+import { describeInterpreter, type FoundInterpreter, type InterpreterInfo, listInterpreters, requireFreeThreaded } from '../../runtime/provision/interpreters';
+import { readyRuntime } from '../../runtime/provision/runtime';
+import { showFailure } from '../debugging/failures';
+import { trusted } from '../trust';
 
 /** The interpreter chosen for this workspace; none means ftpy's embedded runtime. */
 interface Chosen {

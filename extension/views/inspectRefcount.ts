@@ -2,7 +2,7 @@
 // refcount anatomy and shows it in the runtime panel (each field explained in a tooltip).
 import * as vscode from 'vscode';
 import type { RuntimePanel } from './runtimePanel';
-import type { RuntimeSessions } from './runtimeSessions';
+import type { RuntimeSessions } from '../debugging/runtimeSessions';
 
 /** What VS Code passes to debug/variables/context commands. */
 interface VariableContext {

@@ -2,11 +2,11 @@
 // 'ftpy/sessionInfo' and 'ftpy/runtimeSample' batches, stops and resumes), following VS Code's
 // active session.
 import * as vscode from 'vscode';
-import { errorMessage } from '../runtime/errors';
-import { FTPY_EVENTS, FTPY_REQUESTS, type RuntimeSampleEventBody, type SessionInfoEventBody } from '../debug-adapter/protocol';
+import { errorMessage } from '../../runtime/errors';
+import { FTPY_EVENTS, FTPY_REQUESTS, type RuntimeSampleEventBody, type SessionInfoEventBody } from '../../debug-adapter/protocol';
 import { ftpyRequest } from './ftpyRequest';
-import { addBatch, emptyHistory } from './model/runtimeHistory';
-import type { RefcountView, SessionView, SnapshotView } from './webview/messages';
+import { addBatch, emptyHistory } from '../model/runtimeHistory';
+import type { RefcountView, SessionView, SnapshotView } from '../webview/messages';
 
 /** What changed in the active session's model (what the views redraw). */
 export type RuntimeChange =

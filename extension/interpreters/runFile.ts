@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RuntimeService } from './runtimeService';
-import { trusted } from './trust';
+import { trusted } from '../trust';
 
 /** "Run Python File": runs the file through `ftpy run` (GIL off), so that the terminal shows the
  * same output and GIL notice as the command line. It runs as a task with a process execution:

@@ -4,10 +4,10 @@
 // each answer is a walk of the program's memory, taken from the program on a machine whose cores
 // it uses. The tree is built by locksTree.ts.
 import * as vscode from 'vscode';
-import { FTPY_REQUESTS, type LocksResponseBody } from '../debug-adapter/protocol';
-import { ftpyRequest } from './ftpyRequest';
+import { FTPY_REQUESTS, type LocksResponseBody } from '../../debug-adapter/protocol';
+import { ftpyRequest } from '../debugging/ftpyRequest';
 import { lockTree, type LockTreeNode, type NodeIcon } from './locksTree';
-import type { RuntimeSessions } from './runtimeSessions';
+import type { RuntimeSessions } from '../debugging/runtimeSessions';
 
 const REFRESH_MS = 1000;
 

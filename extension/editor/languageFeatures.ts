@@ -2,10 +2,10 @@
 // imports, bytecode hover) and the "Show Bytecode" documents.
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, TransportKind } from 'vscode-languageclient/node';
-import { readyRuntime } from '../runtime/provision/runtime';
+import { readyRuntime } from '../../runtime/provision/runtime';
 import { registerBytecodeDocuments } from './bytecodeDocument';
-import type { InterpreterSelection } from './interpreters';
-import { RuntimeService } from './runtimeService';
+import type { InterpreterSelection } from '../interpreters/interpreters';
+import { RuntimeService } from '../interpreters/runtimeService';
 
 export function activateLanguageFeatures(
   context: vscode.ExtensionContext,

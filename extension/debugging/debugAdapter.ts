@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { InterpreterSelection } from './interpreters';
-import { trusted } from './trust';
+import type { InterpreterSelection } from '../interpreters/interpreters';
+import { trusted } from '../trust';
 
 /** Starts ftpy's debug adapter for `ftpy` sessions: `dist/debug-adapter.js` on the extension
  * host's own runtime, or, with FTPY_DEBUG_SERVER=PATH, the adapter you started yourself with

@@ -3,8 +3,8 @@
 // (dist/webview/runtime.js); this side only hands it messages.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { RuntimeChange, RuntimeSessions } from './runtimeSessions';
-import type { FromWebview, PanelTab, SessionView, ToWebview } from './webview/messages';
+import type { RuntimeChange, RuntimeSessions } from '../debugging/runtimeSessions';
+import type { FromWebview, PanelTab, SessionView, ToWebview } from '../webview/messages';
 
 export const RUNTIME_VIEW_ID = 'ftpy.runtime';
 

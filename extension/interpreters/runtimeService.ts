@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { errorMessage, UserFacingError } from '../runtime/errors';
-import { EmbeddedRuntime, ensureRuntime, readyRuntime } from '../runtime/provision/runtime';
-import { showFailure } from './failures';
+import { errorMessage, UserFacingError } from '../../runtime/errors';
+import { EmbeddedRuntime, ensureRuntime, readyRuntime } from '../../runtime/provision/runtime';
+import { showFailure } from '../debugging/failures';
 
 /** The embedded runtime, provisioned with a progress notification and its build log in the
  * output channel. */

@@ -1,8 +1,8 @@
 // The status bar item of an ftpy debug session: "3.13t · GIL off", or a warning when an import
 // turned the GIL back on; a click explains what happened and what to do.
 import * as vscode from 'vscode';
-import { gilStatus, type GilStatus } from './model/gilStatus';
-import type { RuntimeSessions } from './runtimeSessions';
+import { gilStatus, type GilStatus } from '../model/gilStatus';
+import type { RuntimeSessions } from '../debugging/runtimeSessions';
 
 const EXPLAIN_COMMAND = 'ftpy.explainGilStatus';
 

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { FtpyRequests } from '../debug-adapter/protocol';
+import type { FtpyRequests } from '../../debug-adapter/protocol';
 
 /** A custom 'ftpy/…' request to an ftpy session, typed by debug-adapter/protocol.ts. */
 export function ftpyRequest<Name extends keyof FtpyRequests>(
