@@ -71,6 +71,10 @@ const FORWARDED: readonly AgentCommand[] = [
 
 const RESUMING: readonly string[] = ['continue', 'next', 'stepIn', 'stepOut'];
 
+function isFtpyRequest(command: string): boolean {
+  return (Object.values(FTPY_REQUESTS) as string[]).includes(command);
+}
+
 function isForwarded(command: string): command is AgentCommand {
   return (FORWARDED as readonly string[]).includes(command);
 }
@@ -294,7 +298,8 @@ export class FtpyDebugSession extends LoggingDebugSession {
         this.sendErrorResponse(response, {
           id: ErrorId.User,
           format: error.message,
-          showUser: true,
+          // ftpy's own requests come from its views, which show a failure where they asked.
+          showUser: !isFtpyRequest(response.command),
           ...(fix && { url: `command:${fix.command}`, urlLabel: fix.label }),
         });
       } else if (error instanceof AgentError) {

@@ -36,6 +36,7 @@ const settings = {
   'extensions.ignoreRecommendations': true,
   'terminal.integrated.gpuAcceleration': 'off',
   'terminal.integrated.enablePersistentSessions': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 const readyTimeoutMs = 60_000;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchArguments } from '../../debug-adapter/launchConfig';
-import { fixture, isAlive, launchArgs, startClient } from '../support/dap';
+import { fixture, isAlive, launchArgs, rawResponse, startClient } from '../support/dap';
 import { testPython } from '../support/runtime';
 
 const program = fixture('dap_conditions.py');
@@ -64,9 +64,7 @@ suite('DAP: launch errors have one clear message and leave no process', () => {
   });
 
   test('a failure with a fix names the command that fixes it (DAP url), one without has none', async () => {
-    // DebugClient keeps only the message of a failed response: read the whole response.
-    const raw = client as unknown as { doSend(command: string, args: unknown, done: (response: DebugProtocol.ErrorResponse) => void): void };
-    const launch = (args: LaunchArguments) => new Promise<DebugProtocol.ErrorResponse>((resolve) => raw.doSend('launch', args, resolve));
+    const launch = async (args: LaunchArguments) => (await rawResponse(client, 'launch', args)) as DebugProtocol.ErrorResponse;
     await client.initializeRequest();
     const missing = (await launch(launchArgs(program, { python: path.join(dir, 'python3.13t') }))).body.error;
     assert.equal(missing?.url, 'command:ftpy.selectInterpreter');

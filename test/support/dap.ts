@@ -138,6 +138,12 @@ export async function evaluate(client: DebugClient, frameId: number, expression:
   return (await client.evaluateRequest({ expression, frameId, context: 'watch' })).body.result;
 }
 
+/** The whole response to a request, failed or not (DebugClient keeps only the message of a failed one). */
+export function rawResponse(client: DebugClient, command: string, args: unknown): Promise<DebugProtocol.Response> {
+  const raw = client as unknown as { doSend(command: string, args: unknown, done: (response: DebugProtocol.Response) => void): void };
+  return new Promise((resolve) => raw.doSend(command, args, resolve));
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

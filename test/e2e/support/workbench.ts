@@ -23,8 +23,11 @@ export class Workbench {
 
   /** Starts code-server on a free loopback port with a fresh profile, and opens it in chromium.
    * `settings` are added to the profile's; `untrusted`: Workspace Trust on and examples/ untrusted
-   * (Restricted Mode); `extensionHome`: the extension's FTPY_HOME. */
-  static async open(options: { settings?: Record<string, unknown>; untrusted?: boolean; extensionHome?: string } = {}): Promise<Workbench> {
+   * (Restricted Mode); `extensionHome`: the extension's FTPY_HOME; `env`: added to VS Code's
+   * environment, which the extension and the debug adapters it starts inherit. */
+  static async open(
+    options: { settings?: Record<string, unknown>; untrusted?: boolean; extensionHome?: string; env?: Record<string, string> } = {},
+  ): Promise<Workbench> {
     const port = await freePort();
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-e2e-'));
     const serve = path.join(repoRoot, 'scripts', 'serve.mjs');
@@ -32,7 +35,7 @@ export class Workbench {
     if (options.untrusted) args.push('--workspace-trust');
     if (options.extensionHome) args.push('--ftpy-home', options.extensionHome);
     // stdin is a pipe: if this process dies, serve.mjs sees it close and stops code-server.
-    const server = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    const server = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
     const workbench = new Workbench(server, userDataDir);
     try {
       const ready = await waitForOutput(server, /ready: open (\S+) with password (\S+) \(code-server pid (\d+)/, 90_000);
