@@ -4,10 +4,11 @@
 // any local user could run commands as you).
 // SIGINT/SIGTERM (Ctrl-C) stop code-server and everything it started.
 //
-//   node scripts/serve.mjs [--port N] [--folder DIR] [--user-data-dir DIR] [--until-stdin-closes] [--workspace-trust] [--ftpy-home DIR] [--settings JSON]
+//   node scripts/serve.mjs [--port N] [--folder DIR] [--user-data-dir DIR] [--until-stdin-closes] [--workspace-trust] [--env JSON] [--settings JSON]
 //
 // For the tests: --workspace-trust turns Workspace Trust on (the folder opens untrusted, in
-// Restricted Mode); --ftpy-home sets the extension's FTPY_HOME (its runtime) in VS Code only;
+// Restricted Mode); --env adds variables to VS Code's environment only (the extension host and
+// the debug adapters it starts inherit them; e.g. FTPY_HOME, the extension's runtime, or HOME);
 // --settings adds user settings to a new profile's.
 //
 // `npm start` runs this after bootstrapping; the end-to-end tests run it too (with
@@ -47,7 +48,7 @@ const stopTimeoutMs = 5_000;
  * process group (server, extension host, file watcher, terminals' hosts); so
  * does aborting `signal`, also while it is still starting.
  */
-export async function serveWorkbench({ port, folder, userDataDir, signal, workspaceTrust = false, extensionHome, extraSettings = {} }) {
+export async function serveWorkbench({ port, folder, userDataDir, signal, workspaceTrust = false, env = {}, extraSettings = {} }) {
   const userSettings = path.join(userDataDir, 'User', 'settings.json');
   if (!fs.existsSync(userSettings)) {
     fs.mkdirSync(path.dirname(userSettings), { recursive: true });
@@ -81,7 +82,7 @@ export async function serveWorkbench({ port, folder, userDataDir, signal, worksp
   const child = spawn(codeServerBin(), args, {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, PASSWORD: password, ...(extensionHome ? { FTPY_HOME: extensionHome } : {}) },
+    env: { ...process.env, ...env, PASSWORD: password },
   });
   fs.closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -140,15 +141,14 @@ function httpStatus(url) {
   });
 }
 
-function settingsObject(text) {
+function jsonObject(option, text, what) {
   let value;
   try {
     value = JSON.parse(text);
   } catch {
     // reported below
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Error(`--settings ${text}: give a JSON object of VS Code settings, as in settings.json`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${option} ${text}: give a JSON object of ${what}`);
   return value;
 }
 
@@ -162,14 +162,14 @@ export async function serveUntilStopped(argv) {
       'user-data-dir': { type: 'string', default: path.join(checkoutCache, 'user-data') },
       'until-stdin-closes': { type: 'boolean', default: false },
       'workspace-trust': { type: 'boolean', default: false },
-      'ftpy-home': { type: 'string' },
+      env: { type: 'string', default: '{}' },
       settings: { type: 'string', default: '{}' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid port ${values.port}: use a number 1-65535 (FTPY_PORT)`);
 
-  const extraSettings = settingsObject(values.settings);
+  const extraSettings = jsonObject('--settings', values.settings, 'VS Code settings, as in settings.json');
   const folder = path.resolve(values.folder);
   // Signals stop code-server from the moment it is spawned, not only once it answers.
   const stopping = new AbortController();
@@ -188,7 +188,7 @@ export async function serveUntilStopped(argv) {
       userDataDir: path.resolve(values['user-data-dir']),
       signal: stopping.signal,
       workspaceTrust: values['workspace-trust'],
-      extensionHome: values['ftpy-home'],
+      env: jsonObject('--env', values.env, 'variables and their values (strings)'),
       extraSettings,
     });
   } catch (error) {

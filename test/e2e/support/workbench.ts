@@ -33,9 +33,10 @@ export class Workbench {
     const serve = path.join(repoRoot, 'scripts', 'serve.mjs');
     const args = [serve, '--port', String(port), '--user-data-dir', userDataDir, '--until-stdin-closes', '--settings', JSON.stringify(options.settings ?? {})];
     if (options.untrusted) args.push('--workspace-trust');
-    if (options.extensionHome) args.push('--ftpy-home', options.extensionHome);
+    const env = { ...options.env, ...(options.extensionHome ? { FTPY_HOME: options.extensionHome } : {}) };
+    args.push('--env', JSON.stringify(env));
     // stdin is a pipe: if this process dies, serve.mjs sees it close and stops code-server.
-    const server = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
+    const server = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const workbench = new Workbench(server, userDataDir);
     try {
       const ready = await waitForOutput(server, /ready: open (\S+) with password (\S+) \(code-server pid (\d+)/, 90_000);
@@ -61,8 +62,10 @@ export class Workbench {
     // code-server's login page first, as a user meets it.
     await this.page_.locator('input[type="password"]').fill(password);
     await this.page_.keyboard.press('Enter');
-    // The explorer lists examples/ once the workbench is up.
+    // The explorer lists examples/ once the workbench is up; ftpy's interpreter item shows once the
+    // extension is active (examples/ has Python files), and from then on its commands are in the palette.
     await this.page_.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await this.page_.locator('.statusbar-item[id="ftpy.ftpy.ftpy.interpreter"]').waitFor({ timeout: 60_000 });
   }
 
   /** Runs a command by its title (as the command palette shows it, "Category: Title"). */
