@@ -9,12 +9,7 @@ suite('e2e: debug a file', () => {
     const page = workbench.page;
     await workbench.openFile('deadlock.py');
     await workbench.toggleBreakpointAt(exampleLine('deadlock.py', 'balance = amount * 2'));
-    await workbench.runCommand('Free-Threaded Python: Debug Python File');
-    const callStack = page.locator('.debug-call-stack');
-    await callStack
-      .getByText(/paused on breakpoint/i)
-      .first()
-      .waitFor({ timeout: 60_000 });
+    const callStack = await workbench.debugToBreakpoint();
     const threads = await callStack.locator('.monaco-list-row .thread').allInnerTexts();
     await workbench.screenshot('debug-deadlock-breakpoint');
     assert.ok(

@@ -61,12 +61,7 @@ suite('e2e: the editor experience', () => {
       await workbench.openFile('deadlock.py');
     }
     await clickGutter(page, line);
-    await workbench.runCommand('Free-Threaded Python: Debug Python File');
-    const callStack = page.locator('.debug-call-stack');
-    await callStack
-      .getByText(/paused on breakpoint/i)
-      .first()
-      .waitFor({ timeout: 60_000 });
+    const callStack = await workbench.debugToBreakpoint();
     const threads = await callStack.locator('.monaco-list-row .thread').allInnerTexts();
     await workbench.screenshot('editor-1-breakpoint');
     for (const name of ['transfer', 'MainThread'])

@@ -14,12 +14,7 @@ suite('e2e: no process memory', () => {
     try {
       await workbench.openFile(example);
       await workbench.toggleBreakpointAt(exampleLine(example, 'number += batch_size'));
-      await workbench.runCommand('Free-Threaded Python: Debug Python File');
-      const callStack = page.locator('.debug-call-stack');
-      await callStack
-        .getByText(/paused on breakpoint/i)
-        .first()
-        .waitFor({ timeout: 60_000 });
+      const callStack = await workbench.debugToBreakpoint();
       for (const thread of ['MainThread', 'producer', 'consumer-0']) await callStack.locator('.monaco-list-row', { hasText: thread }).first().waitFor();
 
       // The Threads & Locks view: the agent's threads, and the note that memory locks are off.

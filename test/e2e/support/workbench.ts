@@ -112,6 +112,17 @@ export class Workbench {
     await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
   }
 
+  /** Runs "Debug Python File" on the active editor and waits for the stop at a breakpoint; returns the Call Stack view. */
+  async debugToBreakpoint(): Promise<Locator> {
+    await this.runCommand('Free-Threaded Python: Debug Python File');
+    const callStack = this.page.locator('.debug-call-stack');
+    await callStack
+      .getByText(/paused on breakpoint/i)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    return callStack;
+  }
+
   /** Puts the cursor on `line` of the active editor and toggles a breakpoint there (F9). */
   async toggleBreakpointAt(line: number): Promise<void> {
     await this.page.keyboard.press('Control+G');
