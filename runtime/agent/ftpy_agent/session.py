@@ -73,8 +73,8 @@ class Session:
             monitor.set_exception_filters(args["filters"])
             return {}
         if command == "configurationDone":
-            self.configured.set()
-            return {}
+            # Answered first: a program released before may end, and the process with it, before the answer is sent.
+            return self._answer_then(request, {}, self.configured.set)
         if command == "threads":
             return {"threads": monitor.threads.listed(), "outside": monitor.outside_threads()}
         if command == "continue":
