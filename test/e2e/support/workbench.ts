@@ -109,7 +109,17 @@ export class Workbench {
     // clause reads editor context keys (editorLangId) only show up then.
     const editor = this.page.locator('.editor-group-container.active .monaco-editor');
     await editor.locator('.view-lines').click();
-    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
+    await this.page
+      .locator('.editor-group-container.active .monaco-editor.focused')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        // Rare in a new workbench (1 run in 5): what holds the focus, and a picture, for whoever looks next.
+        const focused = await this.page.evaluate<string>(
+          `(() => { const e = document.activeElement; return e ? '<' + e.tagName.toLowerCase() + ' class="' + e.className + '">' : 'nothing'; })()`,
+        );
+        await this.screenshot(`failed-focus-${path.basename(relativePath)}`).catch(() => undefined);
+        throw new Error(`the editor of ${relativePath} did not take the focus after a click; it is on ${focused} (${String(error)})`);
+      });
   }
 
   /** Runs "Debug Python File" on the active editor and waits for the stop at a breakpoint; returns the Call Stack view. */
