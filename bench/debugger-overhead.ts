@@ -57,6 +57,17 @@ function workSample(wallMs: number, records: SessionRun['records']): Sample {
   return { wallS: wallMs / 1000, workS: recorded(records, 'work').value as number, cpuS: recorded(records, 'cpu').value as number };
 }
 
+/** The adapter's CPU while the program runs (from its first line to its work's end, as the records arrived), in % of one core. */
+function adapterCpuPercent(records: SessionRun['records']): number {
+  const started = recorded(records, 'programStarted');
+  const worked = recorded(records, 'work');
+  const cpuS = (record: { adapterCpuS?: number }) => {
+    if (record.adapterCpuS === undefined) throw new Error('a record that came through no adapter');
+    return record.adapterCpuS;
+  };
+  return (100 * (cpuS(worked) - cpuS(started)) * 1000) / (worked.receivedMs - started.receivedMs);
+}
+
 /** From the launch request to the program's first line, and the two parts of it: up to the
  * `initialized` event, and from configurationDone's answer to the first line. */
 function startupSample(session: SessionRun): Sample {
@@ -132,11 +143,10 @@ function cpuCases(python: string, available: readonly Debugger[], calls: number,
           name: cpuCaseName(debugMode(debug.name, placement), threads),
           run: async () => {
             const session = await runDebugSession(debug, CPU, args, { file: CPU, lines: [marker(CPU, placement)] }, options.caseTimeoutMs);
-            const runMs = session.terminatedMs - recorded(session.records, 'programStarted').receivedMs;
             return {
               ...workSample(session.terminatedMs - session.startedMs, session.records),
               ...startupSample(session),
-              adapterCpuPercent: (100 * session.adapterCpuS * 1000) / runMs,
+              adapterCpuPercent: adapterCpuPercent(session.records),
             };
           },
         });
@@ -220,7 +230,7 @@ function overheadTable(results: Results, modes: readonly Mode[], calls: number, 
       'work s: wall time the program measures around its threads; threads cpu s: CPU time of the working threads (time.thread_time);',
       'process s: from spawning the program (the adapter, for debug modes) to its end. Targets apply to work s.',
       "floor: plain python with the sys.monitoring a session without stops sets up, made in-process from `site` (bench/workloads/floor): CPython's own cost;",
-      "work x floor: against the floor of the same breakpoint placement; adapter cpu %: the adapter process's CPU while the program runs (from its first line to its end; the debuggee's not counted), in % of one core.",
+      "work x floor: against the floor of the same breakpoint placement; adapter cpu %: the adapter process's CPU while the program runs (from its first line to the end of its work, its threads' run times in ns; the debuggee's not counted), in % of one core.",
       `n: samples; a case whose first run takes over ${options.repeatUnderMs / 1000} s is not repeated.`,
     ],
   };

@@ -21,9 +21,17 @@ export function withProbe(opened: ProcessReader | string): ProcessReader | strin
   return typeof opened.probe === 'string' ? opened.probe : opened;
 }
 
+/**
+ * How long a thread must stay in one wait before the deadlock watch reads the memory for it. Most
+ * waits are shorter and no deadlock (a join, a brief contention), and a read of the whole process
+ * costs ten to a hundred ms of the adapter's CPU, taken from the program on a small machine.
+ */
+export const LASTING_WAIT_MS = 1000;
+
 export class DebuggeeMemory {
   private opened?: Promise<ProcessReader | string>;
-  private waits = new Map<number, bigint>();
+  /** The program threads in a futex wait at the last look: the address, and since when it was seen. */
+  private waits = new Map<number, { address: bigint; since: number }>();
   /** The lasting waits when waitLasted() last said yes (the memory was read for them). */
   private readFor = new Map<number, bigint>();
 
@@ -116,16 +124,22 @@ export class DebuggeeMemory {
   }
 
   /**
-   * Whether a program thread has been in the same futex wait since the last call, and that wait
-   * is new since the last time this said yes. Every blocking wait of CPython (parking lot, RLock,
-   * thread locks) is one, so a thread in a deadlock shows this without a read of the memory; a
-   * cycle can only form when some thread enters a new wait, so threads that keep waiting where
-   * they were (an idle pool, the agent's own threads) cost no read.
+   * Whether a program thread has been in the same futex wait for LASTING_WAIT_MS (as seen by the
+   * calls so far, `now` in ms), and that wait is new since the last time this said yes. Every
+   * blocking wait of CPython (parking lot, RLock, thread locks) is one, so a thread in a deadlock
+   * shows this without a read of the memory; a cycle can only form when some thread enters a new
+   * wait, so threads that keep waiting where they were (an idle pool, the agent's own threads)
+   * cost no read.
    */
-  waitLasted(): boolean {
-    const waits = readFutexWaits(this.pid);
-    const lasting = new Map([...waits].filter(([thread, address]) => this.waits.get(thread) === address && !this.agentThreads.hasNative(thread)));
+  waitLasted(now = Date.now()): boolean {
+    const waits = new Map<number, { address: bigint; since: number }>();
+    for (const [thread, address] of readFutexWaits(this.pid)) {
+      if (this.agentThreads.hasNative(thread)) continue;
+      const seen = this.waits.get(thread);
+      waits.set(thread, seen?.address === address ? seen : { address, since: now });
+    }
     this.waits = waits;
+    const lasting = new Map([...waits].filter(([, wait]) => now - wait.since >= LASTING_WAIT_MS).map(([thread, wait]) => [thread, wait.address]));
     const fresh = [...lasting].some(([thread, address]) => this.readFor.get(thread) !== address);
     if (fresh) this.readFor = lasting;
     return fresh;

@@ -23,8 +23,6 @@ export interface SessionRun {
   /** When configurationDone was answered: the program may run from here on. */
   configuredMs: number;
   terminatedMs: number;
-  /** CPU seconds the adapter process used from the program's first BENCH line to its end (the debuggee's not counted). */
-  adapterCpuS: number;
   records: BenchRecord[];
 }
 
@@ -76,7 +74,6 @@ export async function runDebugSession(
       initializedMs,
       configuredMs,
       terminatedMs,
-      adapterCpuS: connection.adapterCpuSinceProgramStart(),
       records: connection.records,
     };
   } finally {
@@ -92,8 +89,8 @@ function handled<T>(promise: Promise<T>): Promise<T> {
 }
 
 /** The first value named `key` among the records, or an error naming what is missing. */
-export function recorded(records: readonly BenchRecord[], key: string): { value: number | boolean; receivedMs: number } {
+export function recorded(records: readonly BenchRecord[], key: string): { value: number | boolean; receivedMs: number; adapterCpuS?: number } {
   const record = records.find((candidate) => key in candidate.values);
   if (!record) throw new Error(`the program printed no BENCH record with "${key}"`);
-  return { value: record.values[key], receivedMs: record.receivedMs };
+  return { value: record.values[key], receivedMs: record.receivedMs, adapterCpuS: record.adapterCpuS };
 }
