@@ -4,6 +4,7 @@
 //   npx tsx bench/runtime-sampling.ts [--quick] [--rounds N] [--size EVENTS] [--json]
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { FTPY_REQUESTS } from '../debug-adapter/protocol';
 import { testPython } from '../test/support/runtime';
 import { ftpy } from './debuggers';
 import { BenchRecord } from './lib/dap';
@@ -27,8 +28,13 @@ function fillSample(records: BenchRecord[]): Sample {
   return { workS: recorded(records, 'work').value as number, cpuS: recorded(records, 'cpu').value as number };
 }
 
+/** A session with the runtime panel shown from the start, sampling `hz` times a second. */
 function withSampling(debug: Debugger, hz: number): Debugger {
-  return { ...debug, launchArguments: (program, args) => ({ ...debug.launchArguments(program, args), runtimeSampling: hz }) };
+  return {
+    ...debug,
+    launchArguments: (program, args) => ({ ...debug.launchArguments(program, args), runtimeSampling: hz }),
+    requestsOnLaunch: [{ command: FTPY_REQUESTS.runtimeSampling, args: { on: true } }],
+  };
 }
 
 async function main(): Promise<void> {

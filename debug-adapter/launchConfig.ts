@@ -65,7 +65,7 @@ export const launchAttributes = {
   runtimeSampling: {
     type: 'number',
     description:
-      'Samples a second of threads, GC, refcount merges and eval-breaker signals for the runtime panels, read from outside the program (0 = off; fewer for large programs).',
+      'Samples a second of threads, GC, refcount merges and eval-breaker signals for the runtime panel while it is visible, read from outside the program (0 = off; fewer for large programs).',
     default: 50,
   },
 } as const satisfies Record<string, AttributeSchema>;

@@ -116,6 +116,11 @@ export class LaunchedProgram {
     return locksResponse(tracked, memory, this.launch.spec.options.trackLocks);
   }
 
+  /** Samples the program's memory for the runtime panels while `on` (the client shows them). */
+  showSamples(on: boolean): void {
+    this.runtime.sampling(on);
+  }
+
   /** The runtime panels' requests: a snapshot, or the refcount anatomy of an object. */
   runtimeRequest(command: string, args: unknown): Promise<DebugProtocol.Response['body']> {
     if (command === FTPY_REQUESTS.runtimeSnapshot) return this.memory.runtimeSnapshot(async () => (await this.agent('census', {})).census);

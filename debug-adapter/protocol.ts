@@ -84,7 +84,16 @@ export const FTPY_REQUESTS = {
   locks: 'ftpy/locks',
   runtimeSnapshot: 'ftpy/runtimeSnapshot',
   refcount: 'ftpy/refcount',
+  runtimeSampling: 'ftpy/runtimeSampling',
 } as const;
+
+/**
+ * 'ftpy/runtimeSampling': whether the client shows the runtime samples (the runtime panel is
+ * visible). The program's memory is sampled only while it does; off when a session starts.
+ */
+export interface RuntimeSamplingArguments {
+  on: boolean;
+}
 
 export const FTPY_EVENTS = {
   runtimeSample: 'ftpy/runtimeSample',
@@ -106,6 +115,7 @@ export interface FtpyRequests {
   'ftpy/locks': [LocksArguments, LocksResponseBody];
   'ftpy/runtimeSnapshot': [Record<string, never>, RuntimeSnapshotResponseBody];
   'ftpy/refcount': [RefcountArguments, RefcountResponseBody];
+  'ftpy/runtimeSampling': [RuntimeSamplingArguments, undefined];
 }
 
 export interface FtpyEvents {

@@ -18,6 +18,7 @@ import { memoryStackTrace } from './memoryFrames';
 import { FTPY_EVENTS, FTPY_REQUESTS, LocksArguments, LocksResponseBody, type SessionInfoEventBody } from './protocol';
 import { DebuggeeMemory } from './debuggeeMemory';
 import { RuntimeSampling } from './runtimeSampling';
+import { samplesShown } from './requestArguments';
 
 const READ_ONLY = 'read-only attach';
 
@@ -118,6 +119,9 @@ export class ReadOnlyAttach {
         return { scopes: [] }; // no frame objects can be read safely from outside: see `variables`
       case FTPY_REQUESTS.locks:
         return this.locks((args ?? {}) as LocksArguments);
+      case FTPY_REQUESTS.runtimeSampling:
+        this.runtime?.sampling.sampling(samplesShown(args));
+        return undefined;
       case 'disconnect':
         this.runtime?.sampling.close();
         this.reader.close(); // the process is never ended or signalled, whatever terminateDebuggee says

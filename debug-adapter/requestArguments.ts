@@ -34,3 +34,11 @@ export function checkArguments(command: string, args: unknown): void {
     }
   }
 }
+
+/** Whether the client shows the runtime samples, from the arguments of 'ftpy/runtimeSampling' ({ on: boolean }). */
+export function samplesShown(args: unknown): boolean {
+  const on = (args as { on?: unknown } | undefined)?.on;
+  if (typeof on !== 'boolean')
+    throw new UserFacingError(`Malformed "ftpy/runtimeSampling" request: it takes { "on": true | false }, not ${JSON.stringify(args)?.slice(0, 80)}.`);
+  return on;
+}

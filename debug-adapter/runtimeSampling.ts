@@ -1,8 +1,10 @@
 // The runtime panels' live data: the debuggee sampled from outside (runtime/inspect) while it
 // runs, pushed to the client in batches ('ftpy/runtimeSample', at most 10 a second) together with
 // what the agent reports (collections, GIL changes). Sampling never slows the debuggee directly
-// (it reads /proc/PID/mem), but it does take CPU: its rate backs off so that it stays within a
-// small share of one core. Full snapshots and refcounts on request: DebuggeeMemory.
+// (it reads /proc/PID/mem), but it does take CPU, which on a small machine is taken from the
+// program: it runs only while the client shows the samples ('ftpy/runtimeSampling'), and its rate
+// backs off so that it stays within a small share of one core. Full snapshots and refcounts on
+// request: DebuggeeMemory.
 import * as fs from 'node:fs';
 import { Event } from '@vscode/debugadapter';
 import { errorMessage } from '../runtime/errors';
@@ -30,18 +32,20 @@ export class RuntimeSampling {
   /** Running average of the CPU time one sample costs, ms. */
   private sampleCostMs = 0;
   private closed = false;
+  /** The client shows the samples. */
+  private wanted = false;
   /** The reader of the debuggee's memory with its sampler, once attached; a string says why there is none. */
   private readonly memory: Promise<MemoryView | string>;
 
   private readonly agentThreads: AgentThreads;
 
   /**
-   * Starts batching at once (what the agent reports is sent even without a reader) and samples
-   * the debuggee's memory (the session's one reader) `hz` times a second (0 = never).
+   * Starts batching at once (what the agent reports is sent even without a reader); samples the
+   * debuggee's memory (the session's one reader) `hz` times a second (0 = never) while `sampling(true)`.
    */
   constructor(
     debuggee: DebuggeeMemory,
-    hz: number,
+    private readonly hz: number,
     private readonly send: (event: Event) => void,
     private readonly log: (message: string) => void,
   ) {
@@ -51,20 +55,34 @@ export class RuntimeSampling {
     this.memory = debuggee.agentThreads.ready.then(() => this.samplingView(debuggee));
     void this.memory.then((view) => {
       if (this.closed) return;
-      if (typeof view !== 'string') this.startSampling(view, hz);
       // The panels say why they stay empty but for what the agent reports.
-      else if (hz > 0) this.batch.unavailable = `No samples of the program's memory (only the agent's collections and GIL changes are shown): ${view}.`;
+      if (typeof view === 'string' && hz > 0)
+        this.batch.unavailable = `No samples of the program's memory (only the agent's collections and GIL changes are shown): ${view}.`;
+      this.follow(view);
     });
   }
 
-  private startSampling(view: MemoryView, hz: number): void {
-    if (hz <= 0) return;
+  /** Samples while `on` (the client shows the samples), from the first moment the reader is there. */
+  sampling(on: boolean): void {
+    this.wanted = on;
+    void this.memory.then((view) => this.follow(view));
+  }
+
+  /** Starts or stops the sampling as wanted. */
+  private follow(view: MemoryView | string): void {
+    const running = this.sampleTimer !== undefined;
+    if (this.closed || typeof view === 'string' || this.hz <= 0 || running === this.wanted) return;
+    if (!this.wanted) {
+      clearTimeout(this.sampleTimer);
+      this.sampleTimer = undefined;
+      return;
+    }
     const tick = () => {
       const started = process.cpuUsage();
       if (!this.take(view)) return; // the process is gone, or unreadable (logged)
       const cost = process.cpuUsage(started);
       this.sampleCostMs = 0.8 * this.sampleCostMs + 0.2 * ((cost.user + cost.system) / 1000);
-      this.sampleTimer = setTimeout(tick, samplingInterval(hz, this.sampleCostMs));
+      this.sampleTimer = setTimeout(tick, samplingInterval(this.hz, this.sampleCostMs));
     };
     this.sampleTimer = setTimeout(tick, 0);
   }

@@ -17,7 +17,7 @@ import { LaunchedProgram, type ProgramHost } from './launchedProgram';
 import { isMemoryFrame, OutsideThreads } from './outsideThreads';
 import { ErrorId, FIX_ACTION_COMMANDS, FTPY_REQUESTS, type LocksArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
-import { checkArguments } from './requestArguments';
+import { checkArguments, samplesShown } from './requestArguments';
 
 export const capabilities: DebugProtocol.Capabilities = {
   supportsConfigurationDoneRequest: true,
@@ -83,6 +83,8 @@ function isForwarded(command: string): command is AgentCommand {
 export class FtpyDebugSession extends LoggingDebugSession {
   /** Set by a launch (a restart replaces it). */
   private program?: LaunchedProgram;
+  /** The client shows the runtime samples ('ftpy/runtimeSampling'): the program's memory is sampled. */
+  private samplesShown = false;
   /** Set by an attach: it then answers every request. */
   private readOnly?: ReadOnlyAttach;
   /** The breakpoints and filters the client set; they outlive a restart's program. */
@@ -112,6 +114,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
     const launching = this.answer(response, async () => {
       this.startOnce();
       this.program = await LaunchedProgram.start(args, await resolveLaunch(args), this.programHost());
+      this.program.showSamples(this.samplesShown);
     });
     this.launching = launching;
     const launched = await launching;
@@ -140,6 +143,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
         this.sendEvent(new TerminatedEvent()); // the program is gone and no new one runs
         throw error;
       });
+      this.program.showSamples(this.samplesShown);
       for (const breakpoint of await this.configuration.replay(this.sendToAgent)) this.sendEvent(new BreakpointEvent('changed', breakpoint));
       await this.agent('configurationDone', {});
       return undefined;
@@ -180,9 +184,16 @@ export class FtpyDebugSession extends LoggingDebugSession {
       });
     });
 
-  /** The 'ftpy/…' requests: locks, runtime snapshot, refcount. */
+  /** The 'ftpy/…' requests: locks, runtime snapshot, refcount, whether the runtime samples are shown. */
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === FTPY_REQUESTS.locks) void this.answer(response, () => this.launched().locks((args as LocksArguments | undefined)?.stacks ?? false));
+    else if (command === FTPY_REQUESTS.runtimeSampling)
+      void this.answer(response, async () => {
+        // The session's, not the program's: it may come before the launch has answered, and it outlives a restart.
+        this.samplesShown = samplesShown(args);
+        this.program?.showSamples(this.samplesShown);
+        return undefined;
+      });
     else if (command === FTPY_REQUESTS.runtimeSnapshot || command === FTPY_REQUESTS.refcount)
       void this.answer(response, () => this.launched().runtimeRequest(command, args));
     else super.customRequest(command, response, args);

@@ -8,6 +8,8 @@ export interface Debugger {
   name: string;
   adapter: AdapterCommand;
   launchArguments(program: string, args: string[]): Record<string, unknown>;
+  /** Custom requests sent once the launch is configured, as a client's views do (ftpy's runtime panel, shown). */
+  requestsOnLaunch?: { command: string; args: unknown }[];
 }
 
 export interface Breakpoints {
@@ -62,6 +64,7 @@ export async function runDebugSession(
       throw new Error(`breakpoints not placed as asked (lines ${breakpoints.lines.join(', ')}): ${JSON.stringify(placed.body.breakpoints)}`);
     await connection.send('configurationDone', {});
     const configuredMs = wallClockMs();
+    for (const { command, args } of debug.requestsOnLaunch ?? []) await connection.send(command, args);
     await launched;
     if (stopped && atFirstStop) await atFirstStop(connection, await stopped);
     await terminated.catch((error: unknown) => {

@@ -35,6 +35,10 @@ export class RuntimeSessions implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   /** Fires for changes of the active session only. */
   readonly onDidChange = this.changed.event;
+  /** The runtime panel is visible: the active session samples its program's memory. */
+  private samplesWanted = false;
+  /** The session told to sample (the active one, once its program runs, while the panel is visible). */
+  private sampling: SessionRuntime | undefined;
 
   constructor() {
     this.subscriptions = [
@@ -53,10 +57,36 @@ export class RuntimeSessions implements vscode.Disposable {
         },
       }),
       vscode.debug.onDidTerminateDebugSession((session) => {
+        if (this.sampling?.session.id === session.id) this.sampling = undefined;
         if (this.models.delete(session.id)) this.changed.fire({ kind: 'session' });
       }),
-      vscode.debug.onDidChangeActiveDebugSession(() => this.changed.fire({ kind: 'session' })),
+      vscode.debug.onDidChangeActiveDebugSession(() => {
+        this.followSampling();
+        this.changed.fire({ kind: 'session' });
+      }),
     ];
+  }
+
+  /**
+   * Whether the samples are shown (the runtime panel is visible). Sampling takes CPU, on a small
+   * machine from the program: only the active session samples, and only while they are shown.
+   */
+  showSamples(shown: boolean): void {
+    this.samplesWanted = shown;
+    this.followSampling();
+  }
+
+  /** Tells the session that should sample to, and the one that should no longer, to stop. */
+  private followSampling(): void {
+    const active = this.active;
+    // Once the adapter has said what the program runs (sessionInfo): its program has started.
+    const wanted = this.samplesWanted && active?.info ? active : undefined;
+    if (wanted === this.sampling) return;
+    const previous = this.sampling;
+    this.sampling = wanted;
+    // A session that ended meanwhile cannot answer: nothing to stop then.
+    if (previous) void ftpyRequest(previous.session, FTPY_REQUESTS.runtimeSampling, { on: false }).then(undefined, () => undefined);
+    if (wanted) void ftpyRequest(wanted.session, FTPY_REQUESTS.runtimeSampling, { on: true }).then(undefined, () => undefined);
   }
 
   /** The model of the active debug session, if it is an ftpy session. */
@@ -112,6 +142,7 @@ export class RuntimeSessions implements vscode.Disposable {
   private onEvent(model: SessionRuntime, event: string | undefined, body: unknown): void {
     if (event === FTPY_EVENTS.sessionInfo) {
       model.info = body as SessionInfoEventBody;
+      this.followSampling();
       this.fire(model, { kind: 'session' });
     } else if (event === FTPY_EVENTS.runtimeSample) {
       const batch = body as RuntimeSampleEventBody;

@@ -32,6 +32,8 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
     view.webview.html = html(view.webview, bundleDir);
     view.webview.onDidReceiveMessage((message: FromWebview) => {
       if (message.type === 'ready') {
+        // Its script runs: it is shown (no visibility change announces a view's first showing).
+        this.sessions.showSamples(true);
         this.post({ type: 'session', session: this.sessionView() });
         if (this.pendingTab) this.post({ type: 'showTab', tab: this.pendingTab });
         this.pendingTab = undefined;
@@ -43,9 +45,14 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
         this.updateSnapshotTimer();
       }
     });
-    view.onDidChangeVisibility(() => this.updateSnapshotTimer());
+    view.onDidChangeVisibility(() => {
+      this.sessions.showSamples(view.visible);
+      this.updateSnapshotTimer();
+    });
     view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined; // a newer view may have been resolved already
+      if (this.view !== view) return; // a newer view has been resolved already
+      this.view = undefined;
+      this.sessions.showSamples(false);
       this.updateSnapshotTimer();
     });
     this.updateSnapshotTimer();

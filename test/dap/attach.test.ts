@@ -231,6 +231,7 @@ suite('DAP: read-only attach', () => {
     const batches: RuntimeSampleEventBody[] = [];
     client.on(FTPY_EVENTS.runtimeSample, (event: DebugProtocol.Event) => batches.push(event.body as RuntimeSampleEventBody));
     await attach(client, { processId: parked.pid });
+    await client.customRequest(FTPY_REQUESTS.runtimeSampling, { on: true });
     await waitUntil(() => batches.some((batch) => batch.samples.length > 0), 'a runtime sample');
     const sample = defined(batches.flatMap((batch) => batch.samples)[0], 'a sample');
     assert.deepEqual(sample.threads.map((thread) => thread.name).sort(), ['MainThread', 'filler-1', 'filler-2']);

@@ -172,6 +172,7 @@ suite('the private channel: what a session exposes', () => {
       const sampled = client.waitForEvent(FTPY_EVENTS.runtimeSample);
       const stops = new Stops(client);
       await launchWithBreakpoints(client, launchArgs(program, { trackLocks: false }), [{ path: program, lines: [marker(program, 'stop')] }]);
+      await client.customRequest(FTPY_REQUESTS.runtimeSampling, { on: true });
       await sampled; // the sampler reads the memory
       const stop = await stops.expect('breakpoint');
       await client.customRequest(FTPY_REQUESTS.locks, {});

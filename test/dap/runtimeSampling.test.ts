@@ -19,6 +19,9 @@ suite('DAP: runtime samples', () => {
   setup(async () => (client = await startClient()));
   teardown(() => client.stop());
 
+  /** As the runtime panel does while it is visible: the program's memory is sampled only then. */
+  const showSamples = (on = true) => client.customRequest(FTPY_REQUESTS.runtimeSampling, { on });
+
   /** The batches as they come, and a wait until they show what the test needs (checked at each batch). */
   function collectBatches(): { batches: RuntimeSampleEventBody[]; until: (holds: () => boolean) => Promise<void> } {
     const batches: RuntimeSampleEventBody[] = [];
@@ -41,6 +44,7 @@ suite('DAP: runtime samples', () => {
     const stops = new Stops(client);
     const started = Date.now();
     await launchWithBreakpoints(client, launchArgs(program), [{ path: program, lines: [marker(program, 'stop')] }]);
+    await showSamples();
     const stop = await stops.expect('breakpoint');
     // The program stops after its third full collection; the batch that reports it may come after the stop.
     await until(() => batches.flatMap((batch) => batch.collections).filter((collection) => collection.generation === 2).length >= 3);
@@ -122,6 +126,7 @@ suite('DAP: runtime samples', () => {
         // a sample that sees it: the program could end before the sampler's next read.
         const stopAfterImport = gil === 'default' ? [{ path: main, lines: [marker(main, 'imported')] }] : [];
         await launchWithBreakpoints(client, launchArgs(main, { gil }), stopAfterImport);
+        await showSamples();
         if (gil === 'default') {
           const stop = await stops.expect('breakpoint');
           const importDone = Date.now();
@@ -146,10 +151,39 @@ suite('DAP: runtime samples', () => {
     }
   });
 
+  test('samples only while the client shows them: none before, none after; the collections all the same', async () => {
+    const { batches, until } = collectBatches();
+    const stops = new Stops(client);
+    const output = new ProgramOutput(client);
+    await launchWithBreakpoints(client, launchArgs(program), [{ path: program, lines: [marker(program, 'stop')] }]);
+    // The program stops after its third full collection, reported by the agent without sampling.
+    const stop = await stops.expect('breakpoint');
+    await until(() => batches.flatMap((batch) => batch.collections).filter((collection) => collection.generation === 2).length >= 3);
+    const samples = () => batches.flatMap((batch) => batch.samples);
+    assert.deepEqual(samples(), [], 'no samples before the client shows them');
+    const shownAt = Date.now();
+    await showSamples();
+    await until(() => samples().length >= 3); // sampling goes on while stopped
+    await showSamples(false);
+    const hiddenAt = Date.now();
+    await assert.rejects(
+      client.customRequest(FTPY_REQUESTS.runtimeSampling, { on: 'yes' }),
+      /Malformed "ftpy\/runtimeSampling" request: it takes \{ "on": true \| false \}/,
+    );
+    await client.continueRequest({ threadId: defined(stop.body.threadId, 'thread') });
+    assert.equal(await output.exitCode, 0); // the last batch is sent before the exited event
+    const times = samples().map((sample) => sample.time);
+    assert.ok(
+      times.every((time) => time >= shownAt && time <= hiddenAt),
+      `samples at ${times.join(', ')}; shown from ${shownAt} to ${hiddenAt}`,
+    );
+  });
+
   test('runtimeSampling 0: no samples; a bad value: one clear error', async () => {
     const { batches } = collectBatches();
     const output = new ProgramOutput(client);
     await launchWithBreakpoints(client, launchArgs(program, { runtimeSampling: 0 }));
+    await showSamples();
     assert.equal(await output.exitCode, 0);
     assert.deepEqual(
       batches.flatMap((batch) => batch.samples),

@@ -66,6 +66,10 @@ suite('e2e: Threads & Locks', () => {
     try {
       await workbench.openFile('shared_refcount.py');
       await workbench.runCommand('Free-Threaded Python: Debug Python File');
+      // The runtime panel's samples are the test's clock: it samples while it is shown. Once the
+      // session shows its threads: a first session's start brings the Debug Console to the front.
+      await workbench.page.locator('.debug-call-stack .monaco-list-row').first().waitFor();
+      await workbench.runCommand('Free-Threaded Runtime: Focus on Runtime View');
       // The Explorer stays in front (no stop): the Run and Debug views are hidden.
       let log = await whileRunning('', 20);
       assert.equal(locksRequests(log), 0, 'no locks request while the view is hidden');
