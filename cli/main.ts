@@ -3,6 +3,7 @@
 import { UserFacingError } from '../runtime/errors';
 import { dumpCommand } from './dump';
 import { interpretersCommand } from './interpreters';
+import { profileCommand } from './profile';
 import { runCommand } from './run';
 import { runtimeCommand } from './runtimeCommand';
 import { USAGE, UsageError } from './usage';
@@ -20,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return dumpCommand(rest);
     case 'interpreters':
       return interpretersCommand(rest);
+    case 'profile':
+      return profileCommand(rest);
     case '--help':
     case '-h':
     case 'help':
@@ -32,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(USAGE);
       return 2;
     default:
-      throw new UsageError(`unknown command '${command}' (commands: run, runtime, dump, interpreters; see ftpy --help)`);
+      throw new UsageError(`unknown command '${command}' (commands: run, runtime, dump, profile, interpreters; see ftpy --help)`);
   }
 }
 

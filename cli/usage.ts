@@ -11,6 +11,13 @@ Usage:
       Print every thread's Python stack of a running free-threaded process, read
       from its memory without stopping it (--locks: and its locks: holders,
       waiters, deadlocks).
+  ftpy profile [--duration S] [--rate HZ] [--json | --collapsed] PID | -- FILE [ARGS...]
+      Why the threads do not scale: sample what every thread does (running, waiting
+      on which lock and where, sleeping, in I/O, paused for a stop-the-world) from
+      outside, without stopping or changing the program (default 1000 Hz; a PID for
+      10 s, a program ftpy runs with the GIL off until it ends; its output goes to
+      stderr). Prints a verdict and tables, the report as JSON, or collapsed stacks
+      for flame-graph tools (speedscope, flamegraph.pl).
   ftpy interpreters [--json] [--workspace DIR]...
       List the free-threaded interpreters of this machine and where each came
       from (embedded, a workspace's .venv/venv, uv, pyenv, conda, PATH); those

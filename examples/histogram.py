@@ -7,8 +7,9 @@ threads take turns; with the GIL off they run in parallel. Two ways to share the
   shared lock  one histogram; every fill takes a lock (simple, contended)
   per-thread   each thread fills its own histogram; they are merged at the end
 
-Run it:  ftpy run examples/histogram.py [--threads N] [--events E]
-It prints events/s for 1 and N threads and the speedup of each strategy.
+Run it:  ftpy run examples/histogram.py [--threads N] [--events E] [--strategy shared|per-thread]
+It prints events/s for 1 and N threads and the speedup of each strategy (of both by default).
+Why the shared lock does not scale:  ftpy profile -- examples/histogram.py --strategy shared
 """
 
 import argparse
@@ -81,11 +82,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=min(os.cpu_count() or 2, 8))
     parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--strategy", choices=["shared", "per-thread"], help="only this strategy (default: both)")
     options = parser.parse_args()
+    strategies = {"shared": ["shared lock"], "per-thread": ["per-thread"], None: ["shared lock", "per-thread"]}[options.strategy]
     gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
     print(f"Python {sys.version.split()[0]}, GIL {'on' if gil else 'off'}, {options.events:,} events per run")
     speedups = []
-    for strategy in ("shared lock", "per-thread"):
+    for strategy in strategies:
         rates = {}
         for threads in sorted({1, options.threads}):
             rates[threads], histogram = run(strategy, threads, options.events)

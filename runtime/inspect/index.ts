@@ -10,6 +10,7 @@ import { LocksReport, readLocks } from './locks/readLocks';
 import { readFutexWaits } from './threadWaits';
 import type { ProbeOffsets } from '../probe/offsets';
 import { RuntimeSampler } from './runtimeSample';
+import { WaitSampler } from './waitSample';
 import { AbandonedPool, readAbandonedPool, readThreadHeaps } from './heaps';
 import { readRefcountAnatomy } from './refcount';
 import { walkThreadStates } from './walk';
@@ -34,6 +35,7 @@ export type { RuntimeSnapshot, ThreadSnapshot, ThreadRunState, ThreadStateProbe 
 export type { FrameSnapshot } from './frames';
 export type { LocksReport } from './locks/readLocks';
 export { RuntimeSampler } from './runtimeSample';
+export type { WaitSampler, WaitSample, ThreadWaitSample, WaitState } from './waitSample';
 export type { AbandonedPool } from './heaps';
 
 export type ClosableMemory = Memory & { close(): void };
@@ -113,21 +115,18 @@ export class ProcessReader {
     return readRefcountAnatomy(this.objects, this.location.address, this.needProbe(), address);
   }
 
+  /** What every thread is doing now, many times a second (`ftpy profile`). */
+  waitSampler(): WaitSampler {
+    const probe = this.needProbe();
+    return new WaitSampler(this.objects, { pid: this.pid, runtime: this.location.address, parkingLot: this.parkingLot(probe) }, probe);
+  }
+
   /** Who holds and who waits for which lock, now, with the snapshot of the same walk (where each waiter waits). */
   locks(): { report: LocksReport; snapshot: RuntimeSnapshot } {
     const probe = this.needProbe();
-    const { elf, loadBias } = this.location;
-    const buckets = elf.symbol(probe.parking_lot.buckets_symbol);
-    const size = BigInt(probe.parking_lot.num_buckets * probe.parking_lot.bucket.size);
-    if (!buckets || buckets.size !== size) {
-      throw new InspectError(
-        'bad-elf',
-        `the parking lot (symbol "${probe.parking_lot.buckets_symbol}") is not in ${this.location.binary}'s symbol table: lock waiters cannot be read (is the binary stripped?)`,
-      );
-    }
     const target = {
       runtime: this.location.address,
-      parkingLot: loadBias + buckets.value,
+      parkingLot: this.parkingLot(probe),
       pid: this.pid,
       maps: readProcMaps(this.pid),
       futexWaits: readFutexWaits(this.pid),
@@ -135,6 +134,19 @@ export class ProcessReader {
     const walk = walkThreadStates(this.objects, this.location.address);
     const snapshot = snapshotOf(this.objects, walk, probe);
     return { report: readLocks(this.objects, target, probe, walk, snapshot), snapshot };
+  }
+
+  /** The address of the parking lot's bucket array, a static symbol of the runtime's binary. */
+  private parkingLot(probe: ProbeOffsets): bigint {
+    const buckets = this.location.elf.symbol(probe.parking_lot.buckets_symbol);
+    const size = BigInt(probe.parking_lot.num_buckets * probe.parking_lot.bucket.size);
+    if (!buckets || buckets.size !== size) {
+      throw new InspectError(
+        'bad-elf',
+        `the parking lot (symbol "${probe.parking_lot.buckets_symbol}") is not in ${this.location.binary}'s symbol table: lock waiters cannot be read (is the binary stripped?)`,
+      );
+    }
+    return this.location.loadBias + buckets.value;
   }
 
   /**

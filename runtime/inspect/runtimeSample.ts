@@ -7,60 +7,47 @@ import type { ProbeOffsets } from '../probe/offsets';
 import { isInspectError, tornRead } from './errors';
 import { ObjectReader } from './objects';
 import { runState } from './snapshot';
-import { mainInterpreter, retry, ThreadStateBytes, walkThreadStates } from './walk';
-import { readThreadNames, ThreadNames } from './threadNames';
+import { liveThreadStates, mainInterpreter, retry, ThreadStateBytes, walkThreadStates } from './walk';
+import { SampledThreadNames, ThreadNames } from './threadNames';
 
-const NAMES_REFRESH_MS = 1000;
 /** A BRC queue longer than this many chunks (254 objects each) is a torn read. */
 const MAX_QUEUE_CHUNKS = 4096;
 
 export class RuntimeSampler {
-  private names: ThreadNames = new Map();
-  private namesReadAt = -Infinity;
+  private readonly names: SampledThreadNames;
 
   /** `probe`: checked for this runtime. */
   constructor(
     private readonly reader: ObjectReader,
     private readonly runtime: bigint,
     private readonly probe: ProbeOffsets,
-  ) {}
+  ) {
+    this.names = new SampledThreadNames(reader);
+  }
 
   sample(time = Date.now()): RuntimeSample {
     const walk = walkThreadStates(this.reader, this.runtime, this.probe.thread_state_impl.gc_alloc_count + 8);
     const main = mainInterpreter(walk);
     const interpreter = retry(() => this.readInterpreter(main));
-    // A thread state with no thread yet (being created) or any more (being deleted) is left out.
-    const idAt = this.reader.offsets.thread_state.thread_id;
-    const threadStates = walk.flatMap((entry) => entry.threadStates).filter((tstate) => tstate.raw.readBigUInt64LE(idAt) !== 0n);
-    this.refreshNames(main, threadStates, time);
+    const threadStates = liveThreadStates(this.reader, walk);
+    const names = this.names.current(main, threadStates, time);
     return {
       time,
       worldStopped: interpreter.worldStopped || this.runtimeWorldStopped(),
       gilEnabled: interpreter.gilEnabled,
       gc: interpreter.gc,
-      threads: threadStates.map((tstate) => this.readThread(tstate)),
+      threads: threadStates.map((tstate) => this.readThread(tstate, names)),
     };
   }
 
-  private refreshNames(interpreter: bigint, threadStates: ThreadStateBytes[], time: number): void {
-    const idAt = this.reader.offsets.thread_state.thread_id;
-    const unknown = threadStates.some((tstate) => !this.names.has(tstate.raw.readBigUInt64LE(idAt)));
-    if (!unknown || time - this.namesReadAt < NAMES_REFRESH_MS) return;
-    this.namesReadAt = time;
-    this.names = retry(
-      () => readThreadNames(this.reader, interpreter),
-      () => this.names,
-    );
-  }
-
-  private readThread(tstate: ThreadStateBytes): ThreadSample {
+  private readThread(tstate: ThreadStateBytes, names: ThreadNames): ThreadSample {
     const layout = this.reader.offsets.thread_state;
     const threadId = tstate.raw.readBigUInt64LE(layout.thread_id);
     const impl = this.probe.thread_state_impl;
     const thread: ThreadSample = {
       threadId: Number(threadId),
       nativeId: Number(tstate.raw.readBigUInt64LE(layout.native_thread_id)),
-      name: this.names.get(threadId) ?? null,
+      name: names.get(threadId) ?? null,
       ...runState(tstate.raw, this.probe),
       brcQueue: 0,
       gcAllocBuffered: 0,

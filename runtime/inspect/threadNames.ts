@@ -1,6 +1,9 @@
 // `threading` names of the threads, read the way Python would find them:
 // interp.modules['threading']._active[ident]._name.
 import { DICT_VALUES, ObjectReader } from './objects';
+import { retry, ThreadStateBytes } from './walk';
+
+const NAMES_REFRESH_MS = 1000;
 
 /** Managed dict pointer just before the object header (FT 3.13: MANAGED_DICT_OFFSET = -1 word). */
 export const MANAGED_DICT_OFFSET = 8;
@@ -12,6 +15,28 @@ export const MANAGED_DICT_OFFSET = 8;
 export const CACHED_KEYS_AFTER_TYPE = 58 * 8;
 
 export type ThreadNames = Map<bigint, string>;
+
+/** Names for samplers that read many times a second: re-read only when a thread not named yet shows up, at most once a second. */
+export class SampledThreadNames {
+  private names: ThreadNames = new Map();
+  private readAt = -Infinity;
+
+  constructor(private readonly reader: ObjectReader) {}
+
+  /** The names, read again first when a thread of `threadStates` has none (a torn read keeps the last ones). */
+  current(interpreter: bigint, threadStates: ThreadStateBytes[], time: number): ThreadNames {
+    const idAt = this.reader.offsets.thread_state.thread_id;
+    const unknown = threadStates.some((tstate) => !this.names.has(tstate.raw.readBigUInt64LE(idAt)));
+    if (unknown && time - this.readAt >= NAMES_REFRESH_MS) {
+      this.readAt = time;
+      this.names = retry(
+        () => readThreadNames(this.reader, interpreter),
+        () => this.names,
+      );
+    }
+    return this.names;
+  }
+}
 
 /** Thread ident -> name; empty when `threading` is not imported. */
 export function readThreadNames(reader: ObjectReader, interpreter: bigint): ThreadNames {

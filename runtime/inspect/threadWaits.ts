@@ -1,37 +1,91 @@
-// What each thread of a process is blocked in, from /proc/PID/task/TID/syscall: the futex
-// word a thread sleeps on. Locks that do not use the parking lot (3.13's RLock and every
-// PyThread_type_lock are POSIX semaphores) are seen only this way: glibc's sem_wait sleeps
-// on the semaphore's own address.
+// What each thread of a process is blocked in, from /proc/PID/task/TID/syscall: the system call
+// it sleeps in, and for a futex the word it sleeps on. Locks that do not use the parking lot
+// (3.13's RLock and every PyThread_type_lock are POSIX semaphores) are seen only this way:
+// glibc's sem_wait sleeps on the semaphore's own address.
 import * as fs from 'node:fs';
 
-/** The futex system call's number, by architecture (as /proc reports it). */
-const FUTEX: Partial<Record<NodeJS.Architecture, number>> = { x64: 202, arm64: 98 };
+/** The system calls a thread is seen blocked in, by number on each architecture (as /proc reports them). */
+const SYSCALLS: Partial<Record<NodeJS.Architecture, Record<number, string>>> = {
+  x64: {
+    0: 'read',
+    1: 'write',
+    7: 'poll',
+    17: 'pread64',
+    23: 'select',
+    35: 'nanosleep',
+    43: 'accept',
+    44: 'sendto',
+    45: 'recvfrom',
+    47: 'recvmsg',
+    61: 'wait4',
+    202: 'futex',
+    230: 'clock_nanosleep',
+    232: 'epoll_wait',
+    247: 'waitid',
+    270: 'pselect6',
+    271: 'ppoll',
+    281: 'epoll_pwait',
+    288: 'accept4',
+  },
+  arm64: {
+    22: 'epoll_pwait',
+    63: 'read',
+    64: 'write',
+    67: 'pread64',
+    72: 'pselect6',
+    73: 'ppoll',
+    95: 'waitid',
+    98: 'futex',
+    101: 'nanosleep',
+    115: 'clock_nanosleep',
+    202: 'accept',
+    206: 'sendto',
+    207: 'recvfrom',
+    212: 'recvmsg',
+    242: 'accept4',
+    260: 'wait4',
+  },
+};
 
-/** Native thread id -> the address its futex wait is on, for the threads in a futex wait now. */
-export function readFutexWaits(pid: number, arch: NodeJS.Architecture = process.arch): Map<number, bigint> {
-  const waits = new Map<number, bigint>();
-  const futex = FUTEX[arch];
+/** A thread blocked in a system call: its name (or `syscall N`) and its first argument (a futex's word). */
+export interface BlockedCall {
+  name: string;
+  firstArgument: bigint;
+}
+
+/** Native thread id -> the system call it is blocked in, or null for a thread running on a CPU. */
+export function readBlockedCalls(pid: number, arch: NodeJS.Architecture = process.arch): Map<number, BlockedCall | null> {
+  const calls = new Map<number, BlockedCall | null>();
   let tasks: string[];
   try {
     tasks = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
-    return waits; // the process is gone: the memory reads say so
+    return calls; // the process is gone: the memory reads say so
   }
   for (const task of tasks) {
-    const address = futexAddress(readOrEmpty(`/proc/${pid}/task/${task}/syscall`), futex);
-    if (address !== undefined) waits.set(Number(task), address);
+    const text = readOrEmpty(`/proc/${pid}/task/${task}/syscall`);
+    if (text) calls.set(Number(task), blockedCall(text, arch));
+  }
+  return calls;
+}
+
+/** "202 0x55… 0x189 …": the number, then the arguments; "running" for a thread on a CPU. */
+export function blockedCall(syscall: string, arch: NodeJS.Architecture = process.arch): BlockedCall | null {
+  const [number, first] = syscall.trim().split(/\s+/);
+  if (number === undefined || !/^\d+$/.test(number)) return null; // "running" (or "-1 …": not in a system call)
+  return { name: SYSCALLS[arch]?.[Number(number)] ?? `syscall ${number}`, firstArgument: first?.startsWith('0x') ? BigInt(first) : 0n };
+}
+
+/** Native thread id -> the address its futex wait is on, for the threads in a futex wait now. */
+export function readFutexWaits(pid: number, arch: NodeJS.Architecture = process.arch): Map<number, bigint> {
+  const waits = new Map<number, bigint>();
+  for (const [task, call] of readBlockedCalls(pid, arch)) {
+    if (call?.name === 'futex') waits.set(task, call.firstArgument);
   }
   return waits;
 }
 
-/** "202 0x55… 0x189 …": the number, then the arguments; the first argument of futex is the word. */
-export function futexAddress(syscall: string, futex: number | undefined): bigint | undefined {
-  const [number, first] = syscall.trim().split(/\s+/);
-  if (futex === undefined || Number(number) !== futex || !first?.startsWith('0x')) return undefined;
-  return BigInt(first);
-}
-
-/** One buffer for every read: a look reads one short file per thread, several times a second. */
+/** One buffer for every read: a look reads one short file per thread, many times a second. */
 const line = Buffer.alloc(256);
 
 function readOrEmpty(file: string): string {

@@ -36,6 +36,12 @@ export function walkThreadStates(reader: ObjectReader, runtime: bigint, readSize
   return walk;
 }
 
+/** The thread states of a walk that have a thread: one being created, or deleted, has none yet or any more. */
+export function liveThreadStates(reader: ObjectReader, walk: InterpreterThreads[]): ThreadStateBytes[] {
+  const idAt = reader.offsets.thread_state.thread_id;
+  return walk.flatMap((entry) => entry.threadStates).filter((tstate) => tstate.raw.readBigUInt64LE(idAt) !== 0n);
+}
+
 /** The main interpreter: the first one created, last in the runtime's list. */
 export function mainInterpreter(walk: InterpreterThreads[]): bigint {
   return (walk[walk.length - 1] as InterpreterThreads).interpreter;

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { stackOwner } from '../../runtime/inspect/locks/threadStacks';
 import { parseProcMaps } from '../../runtime/inspect/procMaps';
-import { futexAddress } from '../../runtime/inspect/threadWaits';
+import { blockedCall } from '../../runtime/inspect/threadWaits';
 
 // Two thread stacks (guard page, then stack with the pthread block at its top), a file, the initial stack.
 const MAPS = parseProcMaps(`
@@ -41,11 +41,18 @@ suite('locks: waiters attributed to threads', () => {
     assert.equal(owner(0x7f1b65c10008n), undefined);
   });
 
-  test('futex waits: the first argument of syscall 202, nothing for other calls or a running thread', () => {
-    assert.equal(futexAddress('202 0x558b136954e0 0x189 0x0 0x0 0x0 0xffffffff 0x7f1b65373aa0 0x7f1b65458f16\n', 202), 0x558b136954e0n);
-    assert.equal(futexAddress('230 0x1 0x0 0x7ffc1a01e000 0x0 0x0 0x0 0x7ffc1a01df00 0x7f1b65458f16', 202), undefined);
-    assert.equal(futexAddress('running', 202), undefined);
-    assert.equal(futexAddress('', 202), undefined);
-    assert.equal(futexAddress('202 0x558b136954e0', undefined), undefined);
+  test('blocked calls: the name and first argument of the system call; a running thread is in none', () => {
+    assert.deepEqual(blockedCall('202 0x558b136954e0 0x189 0x0 0x0 0x0 0xffffffff 0x7f1b65373aa0 0x7f1b65458f16\n', 'x64'), {
+      name: 'futex',
+      firstArgument: 0x558b136954e0n,
+    });
+    assert.deepEqual(blockedCall('230 0x1 0x0 0x7ffc1a01e000 0x0 0x0 0x0 0x7ffc1a01df00 0x7f1b65458f16', 'x64'), {
+      name: 'clock_nanosleep',
+      firstArgument: 1n,
+    });
+    assert.deepEqual(blockedCall('98 0xffff9c0 0x80 0x0', 'arm64'), { name: 'futex', firstArgument: 0xffff9c0n });
+    assert.deepEqual(blockedCall('999 0x1', 'x64'), { name: 'syscall 999', firstArgument: 1n });
+    assert.equal(blockedCall('running', 'x64'), null);
+    assert.equal(blockedCall('-1 0x7ffc1a01df00 0x7f1b65458f16', 'x64'), null);
   });
 });

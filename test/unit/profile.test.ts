@@ -1,0 +1,119 @@
+// `ftpy profile`: the report added up from samples (pure, on made-up samples), and the sampler on
+// a real program that measures its own waits (test/fixtures/wait_truth.py), checked against them.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { parseProfileArgs } from '../../cli/profile';
+import type { ThreadWaitSample, WaitSample } from '../../runtime/inspect/waitSample';
+import { ProfileReport, WaitProfile } from '../../runtime/profile/waitProfile';
+import { fixtures, runFtpy } from '../support/cli';
+import { marker } from '../support/markers';
+import { testPython } from '../support/runtime';
+
+const frame = (fn: string, file: string, line: number) => ({ function: fn, file, line, offset: 0 });
+const APP = '/app/fill.py';
+const THREADING = '/usr/lib/python3.13t/threading.py';
+
+function thread(threadId: number, state: ThreadWaitSample['state'], extra: Partial<ThreadWaitSample> = {}): ThreadWaitSample {
+  return { threadId, nativeId: 100 + threadId, name: `t${threadId}`, state, frames: [frame('fill', APP, 40), frame('main', APP, 60)], ...extra };
+}
+
+suite('ftpy profile: the report from samples', () => {
+  /** 100 samples 1 ms apart: t1 parks on the lock at fill.py:41 in 40 of them; t2 runs; main joins; a pause in 3. */
+  function profiled(): WaitProfile {
+    const profile = new WaitProfile();
+    const lock = { id: '0x1000', type: 'Lock' };
+    for (let i = 0; i < 100; i++) {
+      const sample: WaitSample = {
+        time: 1000 + i,
+        worldStopped: i >= 50 && i < 53,
+        threads: [
+          thread(1, i < 40 ? 'lock' : 'running', i < 40 ? { lock, frames: [frame('fill', APP, 41), frame('main', APP, 60)] } : {}),
+          thread(2, i >= 50 && i < 53 ? 'gc' : 'running'),
+          thread(3, 'waiting', { name: 'MainThread', frames: [frame('Thread.join', THREADING, 1100), frame('main', APP, 70)] }),
+        ],
+      };
+      profile.add(sample);
+    }
+    profile.addTorn();
+    return profile;
+  }
+
+  test('the verdict names the lock most thread time is lost to, with where it is waited for; a join is no loss', () => {
+    const report: ProfileReport = profiled().report(42, new Map([['0x1000', "Lock 'hist_lock' at 0x1000"]]));
+    assert.equal(report.verdict, "thread time lost to Lock 'hist_lock' at 0x1000 (fill.py:41): 20%");
+    assert.equal(report.samples, 100);
+    assert.equal(report.torn, 1);
+    const [lock] = report.locks;
+    assert.deepEqual(lock?.sites, [{ site: 'fill.py:41', share: 1 }]);
+    assert.equal(lock?.maxWaiters, 1);
+    assert.equal(report.threads.find((t) => t.threadId === 1)?.states.lock, 0.4);
+    assert.equal(report.threads.find((t) => t.threadId === 3)?.states.waiting, 1);
+    // Thread time: t1 and t2 only (the main thread joins), 200 samples of 99/99 ms.
+    assert.ok(Math.abs(report.threadTimeS - 0.2) < 1e-9, String(report.threadTimeS));
+    assert.deepEqual({ count: report.pauses.count, gc: report.pauses.gc, maxMs: report.pauses.maxMs }, { count: 1, gc: 1, maxMs: 3 });
+  });
+
+  test('the collapsed stacks: thread first, outermost to innermost, the wait as a frame, a count', () => {
+    const collapsed = profiled().collapsed(new Map([['0x1000', "Lock 'hist_lock' at 0x1000"]]));
+    const lines = collapsed.trimEnd().split('\n');
+    for (const line of lines) assert.match(line, /^[^;\n]+(;[^;\n]+)+ \d+$/, line);
+    assert.ok(lines.includes("t1;main (fill.py:60);fill (fill.py:41);[wait lock Lock 'hist_lock' at 0x1000] 40"), collapsed);
+    assert.ok(lines.includes('t2;main (fill.py:60);fill (fill.py:40) 97'), collapsed);
+    const total = lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    assert.equal(total, 300, 'every thread of every sample once');
+  });
+
+  test('no cause above 5% of the thread time: the verdict says none stands out', () => {
+    const profile = new WaitProfile();
+    for (let i = 0; i < 50; i++) profile.add({ time: i, worldStopped: false, threads: [thread(1, 'running'), thread(2, i === 0 ? 'sleep' : 'running')] });
+    assert.equal(profile.report(1).verdict, 'no lock or wait stands out: each is under 5% of the thread time');
+  });
+
+  test('arguments: a PID or a program after --, one output, rates and durations in range', () => {
+    assert.deepEqual(parseProfileArgs(['--rate', '500', '1234']), {
+      target: { pid: 1234 },
+      durationS: undefined,
+      rateHz: 500,
+      output: 'text',
+      python: undefined,
+    });
+    assert.deepEqual(parseProfileArgs(['--collapsed', '--', 'fill.py', '--threads', '2']).target, { file: 'fill.py', args: ['--threads', '2'] });
+    const mistakes: [string[], RegExp][] = [
+      [[], /missing PID/],
+      [['12x'], /PID must be a positive integer, not "12x"/],
+      [['--rate', '0', '12'], /--rate must be a number above 0 and at most 10000, not "0"/],
+      [['--duration', 'soon', '12'], /--duration must be a number/],
+      [['--json', '--collapsed', '12'], /choose one/],
+      [['12', '--', 'fill.py'], /a PID or a program after --, not both/],
+      [['--'], /which file\?/],
+      [['--python', '/usr/bin/python3', '12'], /--python is for a program ftpy runs/],
+      [['--colour', '12'], /unknown option '--colour'/],
+    ];
+    for (const [args, message] of mistakes) assert.throws(() => parseProfileArgs(args), message, args.join(' '));
+  });
+});
+
+suite('ftpy profile on a real program', () => {
+  test("a program's own measure of its lock waits and sleeps: the profile agrees within 10 points; the lock is named and its line found", async function () {
+    this.timeout(120_000);
+    const program = path.join(fixtures, 'wait_truth.py');
+    const run = await runFtpy(['profile', '--json', '--python', testPython(), '--', program, '2']);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as ProfileReport;
+    const measured = JSON.parse(run.stderr.trim().split('\n').pop() ?? '{}') as Record<string, { acquire_s: number; sleep_s: number; total_s: number }>;
+    /** Sampling error at ~1000 samples a thread is a few points; a loaded machine stretches both sides alike. */
+    const TOLERANCE = 0.1;
+    for (const name of ['worker-1', 'worker-2']) {
+      const truth = measured[name];
+      const profiled = report.threads.find((candidate) => candidate.name === name);
+      assert.ok(truth && profiled, `${name}: ${run.stderr}`);
+      const expected = { lock: truth.acquire_s / truth.total_s, sleep: truth.sleep_s / truth.total_s };
+      assert.ok(Math.abs(profiled.states.lock - expected.lock) <= TOLERANCE, `${name} lock: profiled ${profiled.states.lock}, measured ${expected.lock}`);
+      assert.ok(Math.abs(profiled.states.sleep - expected.sleep) <= TOLERANCE, `${name} sleep: profiled ${profiled.states.sleep}, measured ${expected.sleep}`);
+    }
+    const [lock] = report.locks;
+    assert.match(lock?.label ?? '', /^Lock 'ledger_lock' at 0x/, JSON.stringify(report.locks));
+    assert.equal(lock?.sites[0]?.site, `wait_truth.py:${marker(program, 'ledger')}`);
+    assert.ok(report.samples > 100 && report.torn < report.samples / 10, `${report.samples} samples, ${report.torn} torn`);
+  });
+});
