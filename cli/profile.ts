@@ -113,8 +113,11 @@ async function profileProcess(parsed: ProfileArgs, pid: number, alive: () => boo
     return EXIT_ERROR;
   }
   try {
+    const started = process.cpuUsage();
     const { profile, labels } = await record(reader, parsed.rateHz, durationS, alive);
-    const report = profile.report(pid, labels);
+    const cpu = process.cpuUsage(started);
+    // What sampling cost: on a machine with few cores, taken from the program.
+    const report: SampledReport = { ...profile.report(pid, labels), samplerCpuS: (cpu.user + cpu.system) / 1e6 };
     if (parsed.output === 'json') process.stdout.write(`${JSON.stringify(report)}\n`);
     else if (parsed.output === 'collapsed') process.stdout.write(profile.collapsed(labels));
     else process.stdout.write(reportText(report));
@@ -185,10 +188,15 @@ function nameNewLocks(reader: ProcessReader, sample: WaitSample, naming: { label
   }
 }
 
-function reportText(report: ProfileReport): string {
+/** The report, and the CPU the profiler itself used while it sampled. */
+export type SampledReport = ProfileReport & { samplerCpuS: number };
+
+function reportText(report: SampledReport): string {
+  const share = report.durationS > 0 ? report.samplerCpuS / report.durationS : 0;
   const lines = [
     `ftpy profile: process ${report.pid}, ${report.durationS.toFixed(1)} s, ${report.samples} samples at ${Math.round(report.rateHz)} Hz` +
-      (report.torn > 0 ? ` (${report.torn} torn, left out)` : ''),
+      (report.torn > 0 ? ` (${report.torn} torn, left out)` : '') +
+      `; sampling took ${percent(share)} of a core`,
     `verdict: ${report.verdict}`,
     '',
     table(

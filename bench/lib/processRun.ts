@@ -3,7 +3,9 @@ import { BenchRecord, parseBenchLine, wallClockMs } from './dap';
 
 export interface ProcessRun {
   wallMs: number;
+  /** The BENCH lines it printed, on stdout or stderr. */
   records: BenchRecord[];
+  stdout: string;
 }
 
 /** Runs a program to its end, timing it from spawn to exit and collecting its BENCH lines. */
@@ -14,16 +16,16 @@ export function runTimed(command: string, args: readonly string[], env: NodeJS.P
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
-    child.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-2000)));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     child.once('error', reject);
     child.once('close', (code, signal) => {
       const ended = wallClockMs();
       if (code !== 0) {
-        reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit code ${code}`}): ${stderr.trim()}`));
+        reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit code ${code}`}): ${stderr.trim().slice(-2000)}`));
         return;
       }
-      const records = stdout.split('\n').flatMap((line) => parseBenchLine(line, ended) ?? []);
-      resolve({ wallMs: ended - started, records });
+      const records = `${stdout}\n${stderr}`.split('\n').flatMap((line) => parseBenchLine(line, ended) ?? []);
+      resolve({ wallMs: ended - started, records, stdout });
     });
   });
 }
