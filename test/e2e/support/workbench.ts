@@ -106,14 +106,16 @@ export class Workbench {
     await this.quickPick(path.basename(relativePath));
     await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relativePath) }).waitFor();
     // Leave the keyboard focus in the editor, as a user would: commands whose `when`
-    // clause reads editor context keys (editorLangId) only show up then.
+    // clause reads editor context keys (editorLangId) only show up then. The click goes to the
+    // editor's viewport (.overflow-guard), not to its lines: in a new workbench the editor can
+    // open scrolled past its text (1 run in 5), and the middle of the lines is then off screen.
     const editor = this.page.locator('.editor-group-container.active .monaco-editor');
-    await editor.locator('.view-lines').click();
+    await editor.locator('.overflow-guard').click();
     await this.page
       .locator('.editor-group-container.active .monaco-editor.focused')
       .waitFor()
       .catch(async (error: unknown) => {
-        // Rare in a new workbench (1 run in 5): what holds the focus, and a picture, for whoever looks next.
+        // What holds the focus, and a picture, for whoever looks next.
         const focused = await this.page.evaluate<string>(
           `(() => { const e = document.activeElement; return e ? '<' + e.tagName.toLowerCase() + ' class="' + e.className + '">' : 'nothing'; })()`,
         );
