@@ -3,12 +3,9 @@
 // (start, length, target, depth << 1 | lasti), in code units. A varint is 6-bit chunks, most
 // significant first, bit 0x40 saying another chunk follows; bit 0x80 marks an entry's first byte.
 import { tornRead } from './errors';
+import type { CodeUnitRange } from './linetable/types';
 
-export interface ExceptionTableEntry {
-  /** First code unit covered. */
-  start: number;
-  /** First code unit past the covered range. */
-  end: number;
+export interface ExceptionTableEntry extends CodeUnitRange {
   /** The handler's first code unit. */
   target: number;
   /** Value-stack items kept under the handler: live all along the covered range. */

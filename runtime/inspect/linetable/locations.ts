@@ -2,13 +2,11 @@
 // Entries: a header byte (bit 7 set, kind in bits 6..3, length-1 in code units in
 // bits 2..0) and a body whose bytes all have bit 7 clear. The only state carried
 // from entry to entry is the current line, starting at co_firstlineno.
-import { LineTableError, SourcePosition } from './types';
+import { CodeUnitRange, LineTableError, SourcePosition } from './types';
 
 /** One entry: code units [start, end) share `position`; `kind` is the entry's code (0-15). */
-export interface LocationEntry {
+export interface LocationEntry extends CodeUnitRange {
   kind: number;
-  start: number;
-  end: number;
   position: SourcePosition;
 }
 

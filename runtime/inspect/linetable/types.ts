@@ -8,6 +8,14 @@ export interface SourcePosition {
   endColumn: number | null;
 }
 
+/** Code units [start, end) of a code object's bytecode: what the location and exception tables cover. */
+export interface CodeUnitRange {
+  /** First code unit covered. */
+  start: number;
+  /** First code unit past the range. */
+  end: number;
+}
+
 /** Bytecode byte offsets [start, end) and their line, as `co_lines()` yields them. */
 export interface LineRange {
   start: number;
