@@ -13,9 +13,8 @@ import { errorMessage } from '../runtime/errors';
 import { isInspectError, ProcessReader, WaitSample } from '../runtime/inspect';
 import { openRuntime } from '../runtime/inspect/openRuntime';
 import { percent, ProfileReport, WAIT_STATES, WaitProfile } from '../runtime/profile/waitProfile';
-import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
 import { parseOptions } from './options';
-import { provisionWithProgress } from './runtimeCommand';
+import { programInterpreter } from './runtimeCommand';
 import { UsageError } from './usage';
 
 const USAGE = 'usage: ftpy profile [--duration S] [--rate HZ] [--json | --collapsed] [--python PATH] PID | -- FILE [ARGS...]';
@@ -81,7 +80,7 @@ export async function profileCommand(args: string[]): Promise<number> {
   if ('pid' in target) return profileProcess(parsed, target.pid, () => fs.existsSync(`/proc/${target.pid}`), parsed.durationS ?? DEFAULT_ATTACHED_S);
   const file = path.resolve(target.file);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`ftpy profile: ${target.file}: no such file`);
-  const python = parsed.python ? requireFreeThreaded(await describeInterpreter(parsed.python)).path : (await provisionWithProgress()).python;
+  const python = await programInterpreter(parsed.python);
   // The program's output goes to stderr: stdout is the profile's.
   const child = spawn(python, ['-X', 'gil=0', file, ...target.args], { stdio: ['inherit', 2, 'inherit'] });
   const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0))));

@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { UserFacingError } from '../runtime/errors';
 import { agentStartEnvironment, type GilMode, pythonArguments } from '../runtime/agent/agentStart';
-import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
 import { parseOptionsBeforeProgram } from './options';
-import { provisionWithProgress } from './runtimeCommand';
+import { programInterpreter } from './runtimeCommand';
 import { UsageError } from './usage';
 
 interface RunRequest {
@@ -33,7 +32,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const file = path.resolve(request.file);
   if (!fs.existsSync(file)) throw new UsageError(`ftpy run: ${request.file}: no such file`);
   if (!fs.statSync(file).isFile()) throw new UsageError(`ftpy run: ${request.file} is not a file`);
-  const python = request.python ? requireFreeThreaded(await describeInterpreter(request.python)).path : (await provisionWithProgress()).python;
+  const python = await programInterpreter(request.python);
 
   const child = spawn(python, pythonArguments(request.gil, { program: request.file }, request.args), {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],

@@ -1,3 +1,4 @@
+import { describeInterpreter, requireFreeThreaded } from '../runtime/provision/interpreters';
 import { ensureRuntime } from '../runtime/provision/runtime';
 import { parseOptions } from './options';
 import { UsageError } from './usage';
@@ -26,4 +27,9 @@ export function provisionWithProgress() {
     },
     onOutput: process.env.FTPY_VERBOSE ? (text) => process.stderr.write(text) : undefined,
   });
+}
+
+/** The interpreter a command runs a program on: `python` (--python), checked free-threaded, or the embedded runtime. */
+export async function programInterpreter(python: string | undefined): Promise<string> {
+  return python ? requireFreeThreaded(await describeInterpreter(python)).path : (await provisionWithProgress()).python;
 }
