@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage } from '../runtime/errors';
 import { isInspectError, ProcessReader, WaitSample } from '../runtime/inspect';
 import { openRuntime } from '../runtime/inspect/openRuntime';
-import { percent, ProfileReport, WAIT_STATES, WaitProfile } from '../runtime/profile/waitProfile';
+import { percent, ProfileReport, SiteShare, WAIT_STATES, WaitProfile } from '../runtime/profile/waitProfile';
 import { parseOptions } from './options';
 import { programInterpreter } from './runtimeCommand';
 import { UsageError } from './usage';
@@ -175,11 +175,10 @@ const NAMING_RETRY_MS = 1000;
  */
 function nameNewLocks(reader: ProcessReader, sample: WaitSample, naming: { labels: Map<string, string>; tried: Map<string, number> }): void {
   const now = performance.now();
-  const due = sample.threads.some(
-    (thread) => thread.lock && !naming.labels.has(thread.lock.id) && now - (naming.tried.get(thread.lock.id) ?? -Infinity) >= NAMING_RETRY_MS,
-  );
+  const seen = sample.threads.flatMap((thread) => [thread.lock?.id, thread.held?.id]).filter((id) => id !== undefined);
+  const due = seen.some((id) => !naming.labels.has(id) && now - (naming.tried.get(id) ?? -Infinity) >= NAMING_RETRY_MS);
   if (!due) return;
-  for (const thread of sample.threads) if (thread.lock) naming.tried.set(thread.lock.id, now);
+  for (const id of seen) naming.tried.set(id, now);
   try {
     for (const lock of reader.locks().report.locks) naming.labels.set(lock.id, lock.label);
   } catch (error) {
@@ -211,17 +210,16 @@ function reportText(report: SampledReport): string {
     lines.push(
       '',
       table(
-        ['lock', 'parked s', 'taking s', 'share', 'most waiters', 'waited at'],
+        ['lock', 'parked s', 'taking s', 'holding s', 'share', 'most waiters', 'waited at', 'held at'],
         report.locks.map((lock) => [
           lock.label,
           lock.waitS.toFixed(2),
           lock.acquireS.toFixed(2),
+          lock.heldS.toFixed(2),
           percent(lock.share),
           String(lock.maxWaiters),
-          lock.sites
-            .slice(0, 3)
-            .map((site) => `${site.site} ${percent(site.share)}`)
-            .join(', '),
+          topSites(lock.sites),
+          topSites(lock.heldAt),
         ]),
       ),
     );
@@ -232,9 +230,18 @@ function reportText(report: SampledReport): string {
     pauses.count === 0
       ? 'stop-the-world pauses: none seen'
       : `stop-the-world pauses: ${pauses.count} (${pauses.gc} during a collection); p50 ${pauses.p50Ms.toFixed(1)} ms, p99 ${pauses.p99Ms.toFixed(1)} ms, max ${pauses.maxMs.toFixed(1)} ms (to within ${pauses.resolutionMs.toFixed(1)} ms)`,
-    `thread time: ${report.threadTimeS.toFixed(2)} s (threads waiting in Thread.join not counted); lock: parked on a Lock or a critical section; taking: running in C at the lines where threads park on it (spinning before parking, releasing); c: in C code that let go of the interpreter`,
+    `thread time: ${report.threadTimeS.toFixed(2)} s (threads waiting in Thread.join not counted); lock: parked on a Lock or a critical section; taking: running at the lines where threads park on it or its \`with\` statements (spinning before parking, releasing); holding: inside a \`with\` block on it; c: in C code that let go of the interpreter`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+function topSites(sites: SiteShare[]): string {
+  return sites.length === 0
+    ? '-'
+    : sites
+        .slice(0, 3)
+        .map((site) => `${site.site} ${percent(site.share)}`)
+        .join(', ');
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -16,8 +16,19 @@ export interface FrameSnapshot {
 
 export interface StackSnapshot {
   frames: FrameSnapshot[];
+  /** Where each frame is in memory, index for index. */
+  locations: FrameLocation[];
   /** Why the stack is incomplete, when it is: the frames read so far are kept. */
   torn?: string;
+}
+
+export interface FrameLocation {
+  /** The _PyInterpreterFrame. */
+  frame: bigint;
+  /** Its code object. */
+  code: bigint;
+  /** The current instruction, in code units. */
+  unit: number;
 }
 
 /** 3.13 `enum _frameowner`: the C-stack shim frame pushed by each eval-loop entry. */
@@ -74,14 +85,20 @@ function lineOf(code: CodeInfo, unit: number): number | null {
   return line;
 }
 
+/** The line of code unit `unit` of the code object at `code`. */
+export function lineAt(reader: ObjectReader, code: bigint, unit: number, cache: CodeCache): number | null {
+  return lineOf(readCode(reader, code, cache), unit);
+}
+
 export function readStack(reader: ObjectReader, firstFrame: bigint, cache: CodeCache): StackSnapshot {
   const layout = reader.offsets.interpreter_frame;
   const frames: FrameSnapshot[] = [];
+  const locations: FrameLocation[] = [];
   const seen = new Set<bigint>();
   let address = firstFrame;
   while (address !== 0n) {
-    if (seen.has(address)) return { frames, torn: 'frame chain loops' };
-    if (seen.size >= MAX_FRAMES) return { frames, torn: `more than ${MAX_FRAMES} frames` };
+    if (seen.has(address)) return { frames, locations, torn: 'frame chain loops' };
+    if (seen.size >= MAX_FRAMES) return { frames, locations, torn: `more than ${MAX_FRAMES} frames` };
     seen.add(address);
     const raw = reader.memory.read(reader.checkedPointer(address, 'frame'), layout.size);
     const next = reader.checkedPointer(raw.readBigUInt64LE(layout.previous), 'frame.previous');
@@ -92,8 +109,9 @@ export function readStack(reader: ObjectReader, firstFrame: bigint, cache: CodeC
       const unit = Number(instruction - code - BigInt(reader.offsets.code_object.co_code_adaptive)) / 2;
       if (!Number.isInteger(unit) || unit < 0 || unit >= info.units) throw tornRead('an instruction pointer');
       frames.push({ function: info.qualname, file: info.file, line: lineOf(info, unit), offset: unit * 2 });
+      locations.push({ frame: address, code, unit });
     }
     address = next;
   }
-  return { frames };
+  return { frames, locations };
 }

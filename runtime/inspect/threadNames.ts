@@ -16,23 +16,35 @@ export const CACHED_KEYS_AFTER_TYPE = 58 * 8;
 
 export type ThreadNames = Map<bigint, string>;
 
-/** Names for samplers that read many times a second: re-read only when a thread not named yet shows up, at most once a second. */
+/**
+ * Names for samplers that read many times a second: re-read only when a thread not named yet shows
+ * up, at most once a second. A thread ident may be reused once its thread ended: a name holds for
+ * the native thread it was read for.
+ */
 export class SampledThreadNames {
   private names: ThreadNames = new Map();
+  /** Ident -> the native thread id it had when its name was read. */
+  private namedNative = new Map<bigint, bigint>();
   private readAt = -Infinity;
 
   constructor(private readonly reader: ObjectReader) {}
 
   /** The names, read again first when a thread of `threadStates` has none (a torn read keeps the last ones). */
   current(interpreter: bigint, threadStates: ThreadStateBytes[], time: number): ThreadNames {
-    const idAt = this.reader.offsets.thread_state.thread_id;
-    const unknown = threadStates.some((tstate) => !this.names.has(tstate.raw.readBigUInt64LE(idAt)));
+    const { thread_id: idAt, native_thread_id: nativeAt } = this.reader.offsets.thread_state;
+    const threads = threadStates.map((tstate) => ({ ident: tstate.raw.readBigUInt64LE(idAt), native: tstate.raw.readBigUInt64LE(nativeAt) }));
+    for (const { ident, native } of threads) {
+      // A new thread with an ended one's ident: that name is not its own.
+      if (this.namedNative.get(ident) !== native) this.names.delete(ident);
+    }
+    const unknown = threads.some(({ ident }) => !this.names.has(ident));
     if (unknown && time - this.readAt >= NAMES_REFRESH_MS) {
       this.readAt = time;
       this.names = retry(
         () => readThreadNames(this.reader, interpreter),
         () => this.names,
       );
+      this.namedNative = new Map(threads.filter(({ ident }) => this.names.has(ident)).map(({ ident, native }) => [ident, native]));
     }
     return this.names;
   }

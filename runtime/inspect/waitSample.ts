@@ -6,7 +6,8 @@
 // Each with its Python stack. Cheap enough for hundreds of samples a second on a few threads.
 import type { ProbeOffsets } from '../probe/offsets';
 import { isInspectError } from './errors';
-import { CodeCache, FrameSnapshot, readStack } from './frames';
+import { CodeCache, FrameLocation, FrameSnapshot, lineAt, readStack } from './frames';
+import { FrameObjects, isThreadingFunction } from './locks/frameObjects';
 import { PyObjects } from './locks/pyObjects';
 import { readWaitEntries, WaitEntry } from './locks/parkingLot';
 import { hex } from './locks/runtimeMutexes';
@@ -28,6 +29,8 @@ export interface ThreadWaitSample {
   lock?: { id: string; type: string };
   /** 'sleep', 'io', 'syscall', and a 'waiting' outside the parking lot: the system call. */
   call?: string;
+  /** The lock its innermost `with` block on one holds (in any state), and where that `with` statement is. */
+  held?: { id: string; type: string; file: string; line: number | null; name?: string };
 }
 
 export interface WaitSample {
@@ -55,6 +58,11 @@ const IO = new Set([
   'sendto',
 ]);
 const LOCK_TYPE = '_thread.lock';
+/** What a `with` block may hold: type name -> how the profile calls it. */
+const WITH_LOCKS = new Map([
+  [LOCK_TYPE, 'Lock'],
+  ['_thread.RLock', 'RLock'],
+]);
 /** Code objects stay cached this long: a freed one's address may be reused by another. */
 const CODE_CACHE_MS = 1000;
 
@@ -70,6 +78,9 @@ export class WaitSampler {
   private readonly objects: PyObjects;
   private readonly names: SampledThreadNames;
   private codes: CodeCache = new Map();
+  private frameObjects: FrameObjects;
+  /** Held locks' local names by id, read once per code cache (an id may be reused). */
+  private heldNames = new Map<string, string | undefined>();
   private codesSince = -Infinity;
 
   /** `probe`: checked for this runtime. */
@@ -80,12 +91,15 @@ export class WaitSampler {
   ) {
     this.objects = new PyObjects(reader);
     this.names = new SampledThreadNames(reader);
+    this.frameObjects = new FrameObjects(this.objects, probe);
   }
 
   /** One sample; an InspectError 'torn-read' when the threads could not be read consistently (count it, show nothing). */
   sample(time = Date.now()): WaitSample {
     if (time - this.codesSince > CODE_CACHE_MS) {
       this.codes = new Map();
+      this.frameObjects = new FrameObjects(this.objects, this.probe);
+      this.heldNames = new Map();
       this.codesSince = time;
     }
     const calls = readBlockedCalls(this.target.pid);
@@ -106,8 +120,10 @@ export class WaitSampler {
     const { thread_state: layout } = this.reader.offsets;
     const nativeId = Number(tstate.raw.readBigUInt64LE(layout.native_thread_id));
     const threadId = tstate.raw.readBigUInt64LE(layout.thread_id);
-    const frames = readStack(this.reader, tstate.raw.readBigUInt64LE(layout.current_frame), this.codes).frames;
-    const thread = { threadId: Number(threadId), nativeId, name: names.get(threadId) ?? null, frames };
+    const stack = readStack(this.reader, tstate.raw.readBigUInt64LE(layout.current_frame), this.codes);
+    const frames = stack.frames;
+    const held = this.heldLock(frames, stack.locations);
+    const thread = { threadId: Number(threadId), nativeId, name: names.get(threadId) ?? null, frames, ...(held && { held }) };
     const runState = tstate.raw.readInt32LE(this.probe.thread_state.state);
     const states = this.probe.thread_states;
     // In the world a collection stopped, the one attached thread is the collector.
@@ -115,7 +131,12 @@ export class WaitSampler {
     if (runState === states.attached) return { ...thread, state: collecting ? 'gc' : 'running' };
     const call = calls.get(nativeId);
     if (!call) return { ...thread, state: 'c' }; // detached and on a CPU: C code that let go of the interpreter
-    if (call.name === 'futex') return { ...thread, ...this.futexWait(call.firstArgument, parked) };
+    if (call.name === 'futex') {
+      const wait = this.futexWait(call.firstArgument, parked);
+      // A Condition (an Event, a Thread's start) waits for notify() by acquiring its waiter Lock: not contention.
+      if (wait.state === 'lock' && frames[0] && isThreadingFunction(frames[0], 'Condition.wait')) return { ...thread, state: 'waiting' };
+      return { ...thread, ...wait };
+    }
     if (SLEEPS.has(call.name)) return { ...thread, state: 'sleep', call: call.name };
     return { ...thread, state: IO.has(call.name) ? 'io' : 'syscall', call: call.name };
   }
@@ -136,6 +157,22 @@ export class WaitSampler {
     const type = this.objects.typeName(owner);
     if (type !== undefined) return { state: 'lock', lock: { id: hex(owner), type: `${type} (critical section)` } };
     return { state: 'waiting' };
+  }
+
+  /** The lock held by the innermost `with` block on a Lock or RLock of the frames (innermost first), if any. */
+  private heldLock(frames: FrameSnapshot[], locations: FrameLocation[]): ThreadWaitSample['held'] {
+    for (const [index, location] of locations.entries()) {
+      const found = this.frameObjects.innermostWithBlock(location.frame, location.code, location.unit);
+      const type = found && found.block.exit === 'c-method' ? WITH_LOCKS.get(this.objects.typeName(found.block.manager) ?? '') : undefined;
+      if (!found || !type) continue;
+      // The handler of a `with` block has the line of its `with` statement.
+      const id = hex(found.block.manager);
+      const line = lineAt(this.reader, location.code, found.handler, this.codes);
+      if (!this.heldNames.has(id)) this.heldNames.set(id, this.frameObjects.localNamed(location.frame, location.code, found.block.manager));
+      const name = this.heldNames.get(id);
+      return { id, type, file: frames[index]?.file ?? '?', line, ...(name && { name }) };
+    }
+    return undefined;
   }
 
   private waitEntries(): WaitEntry[] {

@@ -21,6 +21,15 @@ export interface ThreadProfile {
   states: Record<WaitState, number>;
 }
 
+/** A line of the program, and its share of what it is listed for. */
+export interface SiteShare {
+  /** 'histogram.py:47' */
+  site: string;
+  file: string;
+  line: number | null;
+  share: number;
+}
+
 export interface LockProfile {
   id: string;
   type: string;
@@ -28,16 +37,21 @@ export interface LockProfile {
   /** Thread time spent parked waiting for it (samples x the sampling interval), s. */
   waitS: number;
   /**
-   * Thread time running at the lines where threads park on it, in C called from there: taking it
-   * (spinning before parking, cache lines moving between cores) and releasing it, s.
+   * Thread time running at the lines where threads take it (where they park on it, and its `with`
+   * statements), in C called from there: taking it (spinning before parking, cache lines moving
+   * between cores) and releasing it, s.
    */
   acquireS: number;
-  /** Its share of the thread time: both of the above. */
+  /** Thread time inside `with` blocks holding it, s: the work it serializes. */
+  heldS: number;
+  /** Its share of the thread time: all three of the above. */
   share: number;
   /** The most threads seen waiting for it at once. */
   maxWaiters: number;
-  /** Where the threads waited (file:line), with their share of its waits, most first. */
-  sites: { site: string; share: number }[];
+  /** Where the threads waited, with their share of its waits, most first. */
+  sites: SiteShare[];
+  /** The `with` statements that held it, with their share of its holding, most first. */
+  heldAt: SiteShare[];
 }
 
 export interface PauseProfile {
@@ -76,9 +90,18 @@ interface ThreadTally {
 
 interface LockTally {
   type: string;
+  /** The local variable a frame holding it in a `with` block had it in. */
+  name?: string;
+  /** Parked samples. */
   samples: number;
+  /** Running samples at a line where it is taken (not in its `with` body). */
+  taking: number;
+  held: number;
   maxWaiters: number;
+  /** Parked samples by site (a site key: file:line). */
   sites: Map<string, number>;
+  /** Held samples by the site of the `with` statement. */
+  heldAt: Map<string, number>;
 }
 
 export class WaitProfile {
@@ -88,12 +111,17 @@ export class WaitProfile {
   private last: number | undefined;
   /** Thread samples counted (not waiting in a join). */
   private counted = 0;
-  private readonly threads = new Map<number, ThreadTally>();
+  /** By thread id and native id: a thread id may be reused once its thread ended. */
+  private readonly threads = new Map<string, ThreadTally>();
   private readonly locks = new Map<string, LockTally>();
   /** Other causes than locks and running: 'waiting Event.wait', 'sleep', … -> samples. */
   private readonly causes = new Map<string, number>();
   private readonly stacks = new Map<string, number>();
-  /** Running samples by the line their innermost frame is at (file:line). */
+  /** The lock last taken at each line where one was (a `with` statement, a parking): site key -> lock id. */
+  private readonly siteLock = new Map<string, string>();
+  /** The first lock taken there: it gets the running samples from before. */
+  private readonly firstSiteLock = new Map<string, string>();
+  /** Running samples at lines no lock was seen taken at yet: site key -> samples. */
   private readonly runningAt = new Map<string, number>();
   /** The stop-the-world pause the last sample saw, if it saw one. */
   private pause: { start: number; gc: boolean } | undefined;
@@ -112,12 +140,26 @@ export class WaitProfile {
       this.stacks.set(stack, (this.stacks.get(stack) ?? 0) + 1);
       if (isJoin(thread)) continue;
       this.counted++;
+      const heldAt = thread.held && siteKey(thread.held);
+      if (thread.held && heldAt) {
+        const lock = this.lockTally(thread.held);
+        lock.name ??= thread.held.name;
+        lock.held++;
+        increment(lock.heldAt, heldAt);
+        this.lockTakenAt(heldAt, thread.held.id);
+      }
       if (thread.state === 'lock' && thread.lock) {
-        waiters.set(thread.lock.id, (waiters.get(thread.lock.id) ?? 0) + 1);
-        this.tallyLock(thread.lock, thread.frames);
+        increment(waiters, thread.lock.id);
+        const lock = this.lockTally(thread.lock);
+        lock.samples++;
+        const site = waitSite(thread.frames);
+        increment(lock.sites, site);
+        this.lockTakenAt(site, thread.lock.id);
       } else if (thread.state === 'running') {
-        const line = thread.frames[0] && site(thread.frames[0]);
-        if (line) this.runningAt.set(line, (this.runningAt.get(line) ?? 0) + 1);
+        const line = thread.frames[0] && siteKey(thread.frames[0]);
+        const taken = line && line !== heldAt ? this.siteLock.get(line) : undefined;
+        if (taken) this.lockTally({ id: taken, type: '' }).taking++;
+        else if (line && line !== heldAt) increment(this.runningAt, line);
       } else if (thread.state !== 'c') {
         const cause = causeOf(thread);
         this.causes.set(cause, (this.causes.get(cause) ?? 0) + 1);
@@ -141,17 +183,21 @@ export class WaitProfile {
     const intervalS = this.samples > 1 ? durationS / (this.samples - 1) : 0;
     const share = (samples: number) => (this.counted === 0 ? 0 : samples / this.counted);
     const locks = [...this.locks.entries()]
-      .map(([id, lock]) => {
-        const acquiring = [...lock.sites.keys()].reduce((sum, line) => sum + (this.runningAt.get(line) ?? 0), 0);
+      .map(([id, lock]): LockProfile => {
+        // Running at a line before any lock was seen taken there: the first lock taken there since.
+        const earlier = [...this.firstSiteLock.entries()].filter(([, taken]) => taken === id).map(([line]) => this.runningAt.get(line) ?? 0);
+        const acquiring = lock.taking + earlier.reduce((sum, samples) => sum + samples, 0);
         return {
           id,
           type: lock.type,
-          label: labels.get(id) ?? `${lock.type} at ${id}`,
+          label: labels.get(id) ?? `${lock.type}${lock.name ? ` '${lock.name}'` : ''} at ${id}`,
           waitS: lock.samples * intervalS,
           acquireS: acquiring * intervalS,
-          share: share(lock.samples + acquiring),
+          heldS: lock.held * intervalS,
+          share: share(lock.samples + acquiring + lock.held),
           maxWaiters: lock.maxWaiters,
-          sites: [...lock.sites.entries()].sort((a, b) => b[1] - a[1]).map(([line, count]) => ({ site: line, share: count / lock.samples })),
+          sites: siteShares(lock.sites),
+          heldAt: siteShares(lock.heldAt),
         };
       })
       .sort((a, b) => b.share - a.share);
@@ -186,36 +232,40 @@ export class WaitProfile {
   }
 
   private verdict(locks: LockProfile[], share: (samples: number) => number): string {
+    if (this.counted === 0) return 'no thread time was sampled';
     const candidates = [
-      ...locks.map((lock) => ({ what: `${lock.label}${lock.sites[0] ? ` (${lock.sites[0].site})` : ''}`, share: lock.share })),
-      ...[...this.causes.entries()].map(([cause, samples]) => ({ what: cause, share: share(samples) })),
+      ...locks.map((lock) => ({ text: `thread time spent on ${lockVerdict(lock)}`, share: lock.share })),
+      ...[...this.causes.entries()].map(([cause, samples]) => ({ text: `thread time lost to ${cause}: ${percent(share(samples))}`, share: share(samples) })),
     ].sort((a, b) => b.share - a.share);
     const top = candidates[0];
-    if (this.counted === 0) return 'no thread time was sampled';
-    if (top && top.share >= VERDICT_THRESHOLD) return `thread time lost to ${top.what}: ${percent(top.share)}`;
+    if (top && top.share >= VERDICT_THRESHOLD) return top.text;
     return `no lock or wait stands out: each is under ${percent(VERDICT_THRESHOLD)} of the thread time`;
   }
 
   private tallyThread(thread: ThreadWaitSample): void {
-    let tally = this.threads.get(thread.threadId);
+    const key = `${thread.threadId}/${thread.nativeId}`;
+    let tally = this.threads.get(key);
     if (!tally) {
       tally = { threadId: thread.threadId, nativeId: thread.nativeId, name: thread.name, samples: 0, states: zeroStates() };
-      this.threads.set(thread.threadId, tally);
+      this.threads.set(key, tally);
     }
     tally.name ??= thread.name;
     tally.samples++;
     tally.states[thread.state]++;
   }
 
-  private tallyLock(waited: { id: string; type: string }, frames: FrameSnapshot[]): void {
-    let lock = this.locks.get(waited.id);
-    if (!lock) {
-      lock = { type: waited.type, samples: 0, maxWaiters: 0, sites: new Map() };
-      this.locks.set(waited.id, lock);
+  private lockTakenAt(site: string, id: string): void {
+    this.siteLock.set(site, id);
+    if (!this.firstSiteLock.has(site)) this.firstSiteLock.set(site, id);
+  }
+
+  private lockTally(lock: { id: string; type: string }): LockTally {
+    let tally = this.locks.get(lock.id);
+    if (!tally) {
+      tally = { type: lock.type, samples: 0, taking: 0, held: 0, maxWaiters: 0, sites: new Map(), heldAt: new Map() };
+      this.locks.set(lock.id, tally);
     }
-    lock.samples++;
-    const site = waitSite(frames);
-    lock.sites.set(site, (lock.sites.get(site) ?? 0) + 1);
+    return tally;
   }
 
   private stackOf(thread: ThreadWaitSample): string {
@@ -259,20 +309,62 @@ function isJoin(thread: ThreadWaitSample): boolean {
 function causeOf(thread: ThreadWaitSample): string {
   if (thread.state === 'waiting') {
     const primitive = thread.frames.find((frame) => WAITING_FILES.test(frame.file) && !frame.function.startsWith('_'));
-    const site = waitSite(thread.frames);
+    const site = siteText(waitSite(thread.frames));
     return `waiting in ${primitive?.function ?? thread.call ?? 'a wait'} (${site})`;
   }
   return thread.call && thread.state !== 'sleep' ? `${thread.state} (${thread.call})` : thread.state;
 }
 
-/** The innermost line that is not the standard library's waiting code: where the program waits. */
-function waitSite(frames: FrameSnapshot[]): string {
-  const frame = frames.find((candidate) => !WAITING_FILES.test(candidate.file) && !candidate.file.startsWith('<frozen ')) ?? frames[0];
-  return frame ? site(frame) : 'no Python frame';
+/** 'Lock 'hist_lock' at 0x… (histogram.py:47): 31% (taking it 9%, holding it 22%)' */
+function lockVerdict(lock: LockProfile): string {
+  const where = lock.heldAt[0] ?? lock.sites[0];
+  const seconds = lock.waitS + lock.acquireS + lock.heldS;
+  const parts = [
+    ['parked', lock.waitS],
+    ['taking it', lock.acquireS],
+    ['holding it', lock.heldS],
+  ] as const;
+  const breakdown = parts
+    .filter(([, partS]) => partS > 0)
+    .map(([part, partS]) => `${part} ${percent((lock.share * partS) / seconds)}`)
+    .join(', ');
+  return `${lock.label}${where ? ` (${where.site})` : ''}: ${percent(lock.share)} (${breakdown})`;
 }
 
-function site(frame: FrameSnapshot): string {
-  return `${path.basename(frame.file)}:${frame.line ?? '?'}`;
+/** The innermost line that is not the standard library's waiting code: where the program waits (a site key). */
+function waitSite(frames: FrameSnapshot[]): string {
+  const frame = frames.find((candidate) => !WAITING_FILES.test(candidate.file) && !candidate.file.startsWith('<frozen ')) ?? frames[0];
+  return frame ? siteKey(frame) : NO_FRAME;
+}
+
+const NO_FRAME = 'no Python frame';
+
+/** A line as a key: 'FILE\0LINE' (a file name may hold a colon). */
+function siteKey(at: { file: string; line: number | null }): string {
+  return `${at.file}\0${at.line ?? '?'}`;
+}
+
+/** A site key as a file and a line ('' and null for no frame). */
+function siteOf(key: string): { file: string; line: number | null } {
+  if (key === NO_FRAME) return { file: '', line: null };
+  const [file = key, line = '?'] = key.split('\0');
+  return { file, line: line === '?' ? null : Number(line) };
+}
+
+/** 'histogram.py:47' */
+function siteText(key: string): string {
+  const { file, line } = siteOf(key);
+  return key === NO_FRAME ? NO_FRAME : `${path.basename(file)}:${line ?? '?'}`;
+}
+
+/** Sites' sample counts as shares of their sum, most first. */
+function siteShares(counts: Map<string, number>): SiteShare[] {
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([key, count]) => ({ site: siteText(key), ...siteOf(key), share: count / total }));
+}
+
+function increment<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 /** The frame that says what a thread not running waits in; none for a running one. */

@@ -1,11 +1,12 @@
 // `ftpy profile`: the report added up from samples (pure, on made-up samples), and the sampler on
 // a real program that measures its own waits (test/fixtures/wait_truth.py), checked against them.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseProfileArgs } from '../../cli/profile';
 import type { ThreadWaitSample, WaitSample } from '../../runtime/inspect/waitSample';
 import { ProfileReport, WaitProfile } from '../../runtime/profile/waitProfile';
-import { fixtures, runFtpy } from '../support/cli';
+import { fixtures, repoRoot, runFtpy } from '../support/cli';
 import { marker } from '../support/markers';
 import { testPython } from '../support/runtime';
 
@@ -40,11 +41,11 @@ suite('ftpy profile: the report from samples', () => {
 
   test('the verdict names the lock most thread time is lost to, with where it is waited for; a join is no loss', () => {
     const report: ProfileReport = profiled().report(42, new Map([['0x1000', "Lock 'hist_lock' at 0x1000"]]));
-    assert.equal(report.verdict, "thread time lost to Lock 'hist_lock' at 0x1000 (fill.py:41): 20%");
+    assert.equal(report.verdict, "thread time spent on Lock 'hist_lock' at 0x1000 (fill.py:41): 20% (parked 20%)");
     assert.equal(report.samples, 100);
     assert.equal(report.torn, 1);
     const [lock] = report.locks;
-    assert.deepEqual(lock?.sites, [{ site: 'fill.py:41', share: 1 }]);
+    assert.deepEqual(lock?.sites, [{ site: 'fill.py:41', file: APP, line: 41, share: 1 }]);
     assert.equal(lock?.maxWaiters, 1);
     assert.equal(report.threads.find((t) => t.threadId === 1)?.states.lock, 0.4);
     assert.equal(report.threads.find((t) => t.threadId === 3)?.states.waiting, 1);
@@ -61,6 +62,49 @@ suite('ftpy profile: the report from samples', () => {
     assert.ok(lines.includes('t2;main (fill.py:60);fill (fill.py:40) 97'), collapsed);
     const total = lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
     assert.equal(total, 300, 'every thread of every sample once');
+  });
+
+  test('a lock no thread parks on: named by the `with` blocks that hold it; running at their `with` line is taking it', () => {
+    const profile = new WaitProfile();
+    const first = { id: '0x1000', type: 'Lock', file: APP, line: 41, name: 'hist_lock' };
+    const second = { ...first, id: '0x2000' };
+    const atWith = { frames: [frame('fill', APP, 41), frame('main', APP, 60)] };
+    const inBody = { frames: [frame('fill', APP, 42), frame('main', APP, 60)] };
+    // 100 samples: t2 at the `with` line throughout; t1 in the body holding the first lock from
+    // sample 10 on (t2's first 10 samples there are counted once the lock taken there is known),
+    // then the second lock (a new one, at the same line) from sample 60 on.
+    for (let i = 0; i < 100; i++) {
+      const held = i < 10 ? undefined : i < 60 ? first : second;
+      profile.add({ time: i, worldStopped: false, threads: [thread(1, 'running', held ? { ...inBody, held } : atWith), thread(2, 'running', atWith)] });
+    }
+    const report = profile.report(1);
+    assert.equal(report.verdict, "thread time spent on Lock 'hist_lock' at 0x1000 (fill.py:41): 60% (taking it 35%, holding it 25%)");
+    const [one, two] = report.locks;
+    assert.deepEqual(
+      [one, two].map((lock) => ({ id: lock?.id, held: lock?.heldAt.map((site) => site.site), waited: lock?.sites.length })),
+      [
+        { id: '0x1000', held: ['fill.py:41'], waited: 0 },
+        { id: '0x2000', held: ['fill.py:41'], waited: 0 },
+      ],
+    );
+    assert.deepEqual(
+      [one?.share, two?.share],
+      [(10 + 10 + 50 + 50) / 200, (40 + 40) / 200],
+      't1 at the line before holding, t2 at the line, t1 holding: each lock its own share',
+    );
+  });
+
+  test('a thread whose ident was reused by a new thread is another thread', () => {
+    const profile = new WaitProfile();
+    profile.add({ time: 0, worldStopped: false, threads: [thread(1, 'running', { nativeId: 7, name: 'first' })] });
+    profile.add({ time: 1, worldStopped: false, threads: [thread(1, 'running', { nativeId: 8, name: 'second' })] });
+    assert.deepEqual(
+      profile.report(1).threads.map((t) => [t.name, t.samples]),
+      [
+        ['first', 1],
+        ['second', 1],
+      ],
+    );
   });
 
   test('no cause above 5% of the thread time: the verdict says none stands out', () => {
@@ -115,5 +159,27 @@ suite('ftpy profile on a real program', () => {
     assert.match(lock?.label ?? '', /^Lock 'ledger_lock' at 0x/, JSON.stringify(report.locks));
     assert.equal(lock?.sites[0]?.site, `wait_truth.py:${marker(program, 'ledger')}`);
     assert.ok(report.samples > 100 && report.torn < report.samples / 10, `${report.samples} samples, ${report.torn} torn`);
+  });
+
+  test('examples/histogram.py: the shared lock is the verdict, at its `with` line, and is absent with per-thread histograms', async function () {
+    this.timeout(120_000);
+    const program = path.join(repoRoot, 'examples', 'histogram.py');
+    const withLine =
+      fs
+        .readFileSync(program, 'utf8')
+        .split('\n')
+        .findIndex((line) => line.trim() === 'with lock:') + 1;
+    const profiled = async (strategy: string) => {
+      const run = await runFtpy(['profile', '--json', '--python', testPython(), '--', program, '--strategy', strategy, '--threads', '2', '--events', '100000']);
+      assert.equal(run.code, 0, run.stderr);
+      return JSON.parse(run.stdout) as ProfileReport;
+    };
+    const shared = await profiled('shared');
+    assert.match(shared.verdict, new RegExp(`^thread time spent on Lock 'lock' at 0x[0-9a-f]+ \\(histogram\\.py:${withLine}\\)`), shared.verdict);
+    assert.equal(shared.locks[0]?.heldAt[0]?.site, `histogram.py:${withLine}`);
+    const perThread = await profiled('per-thread');
+    const inProgram = perThread.locks.filter((lock) => [...lock.sites, ...lock.heldAt].some((site) => site.file === program));
+    assert.deepEqual(inProgram, [], 'no lock of the program');
+    assert.doesNotMatch(perThread.verdict, /Lock/, perThread.verdict);
   });
 });

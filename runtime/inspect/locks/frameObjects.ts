@@ -99,7 +99,7 @@ export class FrameObjects {
             locals: this.locals(localsplus, code.localNames.length),
             localNames: code.localNames,
             globals: raw.readBigUInt64LE(this.probe.interpreter_frame.globals),
-            withBlocks: this.withBlocks(code, codeAddress, raw.readBigUInt64LE(layout.instr_ptr), localsplus),
+            withBlocks: this.withBlocks(code, codeAddress, raw.readBigUInt64LE(layout.instr_ptr), address),
           });
         }
         address = this.reader.checkedPointer(raw.readBigUInt64LE(layout.previous), 'frame.previous');
@@ -108,6 +108,37 @@ export class FrameObjects {
       if (!isInspectError(error, 'torn-read')) throw error;
     }
     return views;
+  }
+
+  /**
+   * The `with` block whose body the instruction `unit` of the frame at `frame` (running the code
+   * at `code`) is in, when the innermost block there is one, with the code unit of its handler
+   * (its line is the `with` statement's). A frame that reads torn has none.
+   */
+  innermostWithBlock(frame: bigint, code: bigint, unit: number): { block: WithBlock; handler: number } | undefined {
+    try {
+      const view = this.code(code);
+      const entry = this.liveEntry(view, unit);
+      if (!entry) return undefined;
+      // A `with` body's entry keeps the block's __exit__ on top of the items it keeps.
+      const block = this.withBlock(this.reader.pointer(this.stackSlot(frame, view, entry.depth - 1)));
+      return block && { block, handler: entry.target };
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read')) throw error;
+      return undefined;
+    }
+  }
+
+  /** The name of a fast local of the frame at `frame` (running the code at `code`) that is `value`, if one is. */
+  localNamed(frame: bigint, code: bigint, value: bigint): string | undefined {
+    try {
+      const view = this.code(code);
+      const index = this.locals(frame + BigInt(this.reader.offsets.interpreter_frame.localsplus), view.localNames.length).indexOf(value);
+      return index < 0 ? undefined : view.localNames[index];
+    } catch (error) {
+      if (!isInspectError(error, 'torn-read')) throw error;
+      return undefined;
+    }
   }
 
   private code(address: bigint): CodeView {
@@ -153,16 +184,14 @@ export class FrameObjects {
    * slots its exception-table entry keeps. A frame that reads torn here has none (the frame
    * itself, its function and locals, are still good).
    */
-  private withBlocks(code: CodeView, codeAddress: bigint, instruction: bigint, localsplus: bigint): WithBlock[] {
+  private withBlocks(code: CodeView, codeAddress: bigint, instruction: bigint, frame: bigint): WithBlock[] {
     try {
       // The instruction being executed, in code units, as the line-table reading computes it.
       const unit = Number(instruction - codeAddress - BigInt(this.reader.offsets.code_object.co_code_adaptive)) / 2;
       if (!Number.isInteger(unit) || unit < 0 || unit >= code.units) throw tornRead('an instruction pointer');
-      code.handlers ??= parseExceptionTable(this.reader.bytes(code.exceptionTable));
-      const depth = handlerAt(code.handlers, unit)?.depth ?? 0;
-      if (depth > code.stackSize) throw tornRead('an exception-table depth');
-      if (depth === 0) return [];
-      const slots = this.reader.memory.read(localsplus + BigInt(8 * code.stackBase), 8 * Math.min(depth, MAX_STACK_SLOTS));
+      const entry = this.liveEntry(code, unit);
+      if (!entry) return [];
+      const slots = this.reader.memory.read(this.stackSlot(frame, code, 0), 8 * Math.min(entry.depth, MAX_STACK_SLOTS));
       const blocks: WithBlock[] = [];
       for (let at = 0; at < slots.length; at += 8) {
         const block = this.withBlock(slots.readBigUInt64LE(at));
@@ -173,6 +202,19 @@ export class FrameObjects {
       if (!isInspectError(error, 'torn-read')) throw error;
       return [];
     }
+  }
+
+  /** The exception-table entry covering `unit` when it keeps value-stack items (the slots live there). */
+  private liveEntry(code: CodeView, unit: number): ExceptionTableEntry | undefined {
+    code.handlers ??= parseExceptionTable(this.reader.bytes(code.exceptionTable));
+    const entry = handlerAt(code.handlers, unit);
+    if (entry && entry.depth > code.stackSize) throw tornRead('an exception-table depth');
+    return entry && entry.depth > 0 ? entry : undefined;
+  }
+
+  /** The address of value-stack slot `index` (from the bottom) of the frame at `frame`. */
+  private stackSlot(frame: bigint, code: CodeView, index: number): bigint {
+    return frame + BigInt(this.reader.offsets.interpreter_frame.localsplus + 8 * (code.stackBase + index));
   }
 
   /** The block whose bound __exit__ `slot` is, if it is one (a slot may also hold a loop's iterator…). */
