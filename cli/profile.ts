@@ -10,9 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage } from '../runtime/errors';
-import { isInspectError, ProcessReader, WaitSample } from '../runtime/inspect';
+import { isInspectError, ProcessReader } from '../runtime/inspect';
 import { openRuntime } from '../runtime/inspect/openRuntime';
-import { percent, ProfileReport, SiteShare, WAIT_STATES, WaitProfile } from '../runtime/profile/waitProfile';
+import { ProfileRecorder } from '../runtime/profile/recorder';
+import { percent, ProfileReport, SiteShare, WAIT_STATES } from '../runtime/profile/waitProfile';
 import { parseOptions } from './options';
 import { programInterpreter } from './runtimeCommand';
 import { UsageError } from './usage';
@@ -113,12 +114,12 @@ async function profileProcess(parsed: ProfileArgs, pid: number, alive: () => boo
   }
   try {
     const started = process.cpuUsage();
-    const { profile, labels } = await record(reader, parsed.rateHz, durationS, alive);
+    const recorder = await record(reader, parsed.rateHz, durationS, alive);
     const cpu = process.cpuUsage(started);
     // What sampling cost: on a machine with few cores, taken from the program.
-    const report: SampledReport = { ...profile.report(pid, labels), samplerCpuS: (cpu.user + cpu.system) / 1e6 };
+    const report: SampledReport = { ...recorder.report(), samplerCpuS: (cpu.user + cpu.system) / 1e6 };
     if (parsed.output === 'json') process.stdout.write(`${JSON.stringify(report)}\n`);
-    else if (parsed.output === 'collapsed') process.stdout.write(profile.collapsed(labels));
+    else if (parsed.output === 'collapsed') process.stdout.write(recorder.collapsed());
     else process.stdout.write(reportText(report));
     return 0;
   } catch (error) {
@@ -131,59 +132,17 @@ async function profileProcess(parsed: ProfileArgs, pid: number, alive: () => boo
 }
 
 /** Samples `rateHz` times a second (as near as timers allow) for `durationS` or until the process ends. */
-async function record(
-  reader: ProcessReader,
-  rateHz: number,
-  durationS: number,
-  alive: () => boolean,
-): Promise<{ profile: WaitProfile; labels: Map<string, string> }> {
-  const sampler = reader.waitSampler();
-  const profile = new WaitProfile();
-  const naming = { labels: new Map<string, string>(), tried: new Map<string, number>() };
+async function record(reader: ProcessReader, rateHz: number, durationS: number, alive: () => boolean): Promise<ProfileRecorder> {
+  const recorder = new ProfileRecorder(reader);
   const intervalMs = 1000 / rateHz;
   const end = performance.now() + durationS * 1000;
-  let started = false;
-  for (let next = performance.now(); performance.now() < end && alive();) {
-    try {
-      const sample = sampler.sample();
-      started = true;
-      profile.add(sample);
-      nameNewLocks(reader, sample, naming);
-    } catch (error) {
-      if (!isInspectError(error)) throw error;
-      // Before the interpreter is up (a program ftpy started), or as the process ends: no sample.
-      if (!started && isInspectError(error, 'not-python')) continue;
-      if (!alive() || isInspectError(error, 'no-such-process')) break;
-      if (!isInspectError(error, 'torn-read')) throw error;
-      profile.addTorn();
-    }
+  for (let next = performance.now(); performance.now() < end && recorder.take(alive);) {
     next += intervalMs;
     const wait = next - performance.now();
     if (wait > 0) await delay(wait);
     else next = performance.now(); // behind: no catching up in a burst
   }
-  return { profile, labels: naming.labels };
-}
-
-/** How often a lock not yet named may cost another read of the whole process to name it. */
-const NAMING_RETRY_MS = 1000;
-
-/**
- * A lock seen for the first time is named by the lock reader (a read of the whole process); it
- * names only locks held or waited for as it reads, so one not named is tried again, at most once
- * a second. The report names the others by type and address.
- */
-function nameNewLocks(reader: ProcessReader, sample: WaitSample, naming: { labels: Map<string, string>; tried: Map<string, number> }): void {
-  const now = performance.now();
-  const seen = sample.threads.flatMap((thread) => [thread.lock?.id, thread.held?.id]).filter((id) => id !== undefined);
-  const due = seen.some((id) => !naming.labels.has(id) && now - (naming.tried.get(id) ?? -Infinity) >= NAMING_RETRY_MS);
-  if (!due) return;
-  for (const id of seen) naming.tried.set(id, now);
-  try {
-    for (const lock of reader.locks().report.locks) naming.labels.set(lock.id, lock.label);
-  } catch (error) {
-    if (!isInspectError(error)) throw error; // a torn read: tried again later
-  }
+  return recorder;
 }
 
 /** The report, and the CPU the profiler itself used while it sampled. */

@@ -13,6 +13,7 @@ import { DebuggeeMemory } from './debuggeeMemory';
 import { cycleThread, DEADLOCK_POLL_MS, DeadlockWatch, locksResponse } from './locks';
 import { FTPY_EVENTS, FTPY_REQUESTS, type LocksResponseBody, type RefcountArguments } from './protocol';
 import { RuntimeSampling } from './runtimeSampling';
+import { ScalingRecording } from './scalingRecording';
 
 /** What needs the program's memory: said once when it cannot be read (breakpoints, stepping, stacks and variables work without it). */
 const MEMORY_VIEWS_OFF =
@@ -35,6 +36,8 @@ export class LaunchedProgram {
   private readonly deadlocks: DeadlockWatch;
   /** The runtime panels' data. */
   private readonly runtime: RuntimeSampling;
+  /** The Scaling tab's recording. */
+  private readonly scaling: ScalingRecording;
   /** Threads started from C that the agent does not know, shown from memory at a stop. */
   private readonly outside: OutsideThreads;
   private readonly stackTraces = new StackTraceBatcher(async (requests) => (await this.agent('stackTraces', { requests })).answers);
@@ -59,6 +62,7 @@ export class LaunchedProgram {
     this.deadlocks = this.watchForDeadlocks(launch.spec.options.trackLocks);
     const toConsole = (message: string) => host.sendEvent(new OutputEvent(`ftpy: ${message}\n`, 'console'));
     this.runtime = new RuntimeSampling(this.memory, launch.runtimeSampling, (event) => host.sendEvent(event), toConsole);
+    this.scaling = new ScalingRecording(this.memory, (event) => host.sendEvent(event));
     void this.memory.memory().then((memory) => {
       if (this.replaced) return;
       if (typeof memory === 'string') toConsole(`${memory}: ${MEMORY_VIEWS_OFF}`);
@@ -99,6 +103,7 @@ export class LaunchedProgram {
   resuming(): void {
     this.allStopped = false;
     this.outside.forget();
+    this.scaling.pause(false);
   }
 
   async threads(): Promise<DebugProtocol.ThreadsResponse['body']> {
@@ -119,6 +124,11 @@ export class LaunchedProgram {
   /** Samples the program's memory for the runtime panels while `on` (the client shows them). */
   showSamples(on: boolean): void {
     this.runtime.sampling(on);
+  }
+
+  /** Starts or stops the Scaling tab's recording. */
+  recordScaling(wish: { record: boolean; rateHz: number }): Promise<void> {
+    return this.scaling.record(wish);
   }
 
   /** The runtime panels' requests: a snapshot, or the refcount anatomy of an object. */
@@ -180,11 +190,15 @@ export class LaunchedProgram {
   private endWatches(): void {
     this.deadlocks.dispose();
     this.runtime.close();
+    this.scaling.close();
     this.memory.close();
   }
 
   private onAgentEvent(event: AgentEvent): void {
-    if (event.event === 'stopped' && event.body.allThreadsStopped) this.allStopped = true;
+    if (event.event === 'stopped') {
+      if (event.body.allThreadsStopped) this.allStopped = true;
+      this.scaling.pause(true);
+    }
     if (event.event === 'thread') {
       if (event.body.reason === 'started') this.startedThreads.add(event.body.threadId);
       else this.startedThreads.delete(event.body.threadId);

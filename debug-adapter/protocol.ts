@@ -5,9 +5,11 @@
 import type { LockCycle, LockInfo, LockThreadInfo } from '../runtime/model/locks';
 import type { CensusEntry, GcCollection, GilChange, RefcountAnatomy, RuntimeSample, ThreadHeaps } from '../runtime/model/samples';
 import type { FixAction } from '../runtime/errors';
+import type { ProfileReport, Timeline } from '../runtime/profile/waitProfile';
 
 export type * from '../runtime/model/locks';
 export type * from '../runtime/model/samples';
+export type { ProfileReport, Timeline } from '../runtime/profile/waitProfile';
 
 // ---------------------------------------------------------------------------------------------
 // Error responses: the id of DAP's Message says what kind of failure it is.
@@ -85,7 +87,29 @@ export const FTPY_REQUESTS = {
   runtimeSnapshot: 'ftpy/runtimeSnapshot',
   refcount: 'ftpy/refcount',
   runtimeSampling: 'ftpy/runtimeSampling',
+  scaling: 'ftpy/scaling',
 } as const;
+
+/**
+ * 'ftpy/scaling': starts (record) or stops a recording of what every program thread does, for the
+ * Scaling tab; while it records, 'ftpy/scaling' events carry the report so far.
+ */
+export interface ScalingArguments {
+  record: boolean;
+  /** Samples a second (default 1000): fewer when a sample takes longer than the interval. */
+  rateHz?: number;
+}
+
+/** 'ftpy/scaling', about twice a second while recording, and once when it ends. */
+export interface ScalingEventBody {
+  recording: boolean;
+  /** The program is stopped by the debugger: no samples until it runs. */
+  paused: boolean;
+  report: ProfileReport | null;
+  timeline: Timeline | null;
+  /** Why there is no recording (no memory, no probe), or why it ended early. */
+  error?: string;
+}
 
 /**
  * 'ftpy/runtimeSampling': whether the client shows the runtime samples (the runtime panel is
@@ -97,6 +121,7 @@ export interface RuntimeSamplingArguments {
 
 export const FTPY_EVENTS = {
   runtimeSample: 'ftpy/runtimeSample',
+  scaling: 'ftpy/scaling',
   deadlock: 'ftpy/deadlock',
   sessionInfo: 'ftpy/sessionInfo',
 } as const;
@@ -116,11 +141,13 @@ export interface FtpyRequests {
   'ftpy/runtimeSnapshot': [Record<string, never>, RuntimeSnapshotResponseBody];
   'ftpy/refcount': [RefcountArguments, RefcountResponseBody];
   'ftpy/runtimeSampling': [RuntimeSamplingArguments, undefined];
+  'ftpy/scaling': [ScalingArguments, undefined];
 }
 
 export interface FtpyEvents {
   'ftpy/runtimeSample': RuntimeSampleEventBody;
   'ftpy/deadlock': DeadlockEventBody;
+  'ftpy/scaling': ScalingEventBody;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import { memoryStackTrace } from './memoryFrames';
 import { FTPY_EVENTS, FTPY_REQUESTS, LocksArguments, LocksResponseBody, type SessionInfoEventBody } from './protocol';
 import { DebuggeeMemory } from './debuggeeMemory';
 import { RuntimeSampling } from './runtimeSampling';
-import { samplesShown } from './requestArguments';
+import { samplesShown, scalingWish } from './requestArguments';
+import { ScalingRecording } from './scalingRecording';
 
 const READ_ONLY = 'read-only attach';
 
@@ -61,7 +62,7 @@ export class ReadOnlyAttach {
     private readonly reader: ProcessReader,
     private readonly send: (event: DebugProtocol.Event) => void,
     /** The runtime panels' data (sampled at the default rate), when the interpreter is known. */
-    private readonly runtime: { memory: DebuggeeMemory; sampling: RuntimeSampling } | undefined,
+    private readonly runtime: { memory: DebuggeeMemory; sampling: RuntimeSampling; scaling: ScalingRecording } | undefined,
   ) {}
 
   /** Attaches to the configured process, or throws a UserFacingError saying why it cannot. */
@@ -88,7 +89,11 @@ export class ReadOnlyAttach {
     const memory = DebuggeeMemory.ofReader(reader);
     const runtime =
       python && typeof reader.probe !== 'string'
-        ? { memory, sampling: new RuntimeSampling(memory, launchAttributes.runtimeSampling.default, send, toConsole) }
+        ? {
+            memory,
+            sampling: new RuntimeSampling(memory, launchAttributes.runtimeSampling.default, send, toConsole),
+            scaling: new ScalingRecording(memory, send),
+          }
         : undefined;
     return new ReadOnlyAttach(reader, send, runtime);
   }
@@ -97,8 +102,7 @@ export class ReadOnlyAttach {
   request(command: string, args: unknown): Body | Promise<Body> {
     switch (command) {
       case FTPY_REQUESTS.runtimeSnapshot:
-        if (!this.runtime) throw new UserFacingError(`${READ_ONLY}: the runtime of process ${this.reader.pid} cannot be read (see the Debug Console).`);
-        return this.runtime.memory.runtimeSnapshot();
+        return this.readableRuntime().memory.runtimeSnapshot();
       case 'configurationDone':
       case 'setExceptionBreakpoints':
         return undefined;
@@ -122,8 +126,11 @@ export class ReadOnlyAttach {
       case FTPY_REQUESTS.runtimeSampling:
         this.runtime?.sampling.sampling(samplesShown(args));
         return undefined;
+      case FTPY_REQUESTS.scaling:
+        return this.readableRuntime().scaling.record(scalingWish(args));
       case 'disconnect':
         this.runtime?.sampling.close();
+        this.runtime?.scaling.close();
         this.reader.close(); // the process is never ended or signalled, whatever terminateDebuggee says
         return undefined;
       case 'terminate':
@@ -136,6 +143,12 @@ export class ReadOnlyAttach {
       default:
         throw new UserFacingError(`${READ_ONLY}: "${command}" needs the agent (launch the program with ftpy to control it).`);
     }
+  }
+
+  /** The runtime's readers, or a clear refusal when the runtime cannot be read. */
+  private readableRuntime(): NonNullable<ReadOnlyAttach['runtime']> {
+    if (!this.runtime) throw new UserFacingError(`${READ_ONLY}: the runtime of process ${this.reader.pid} cannot be read (see the Debug Console).`);
+    return this.runtime;
   }
 
   private pause(): Body {

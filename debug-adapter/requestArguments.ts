@@ -42,3 +42,17 @@ export function samplesShown(args: unknown): boolean {
     throw new UserFacingError(`Malformed "ftpy/runtimeSampling" request: it takes { "on": true | false }, not ${JSON.stringify(args)?.slice(0, 80)}.`);
   return on;
 }
+
+/** The most samples a second a Scaling recording takes (as `ftpy profile --rate`). */
+export const MAX_SCALING_HZ = 10_000;
+const DEFAULT_SCALING_HZ = 1000;
+
+/** What 'ftpy/scaling' asks: { record: boolean, rateHz?: number from 1 to MAX_SCALING_HZ }. */
+export function scalingWish(args: unknown): { record: boolean; rateHz: number } {
+  const { record, rateHz = DEFAULT_SCALING_HZ } = (args ?? {}) as { record?: unknown; rateHz?: unknown };
+  if (typeof record !== 'boolean' || typeof rateHz !== 'number' || !(rateHz >= 1 && rateHz <= MAX_SCALING_HZ))
+    throw new UserFacingError(
+      `Malformed "ftpy/scaling" request: it takes { "record": true | false, "rateHz": 1 to ${MAX_SCALING_HZ} (optional) }, not ${JSON.stringify(args)?.slice(0, 80)}.`,
+    );
+  return { record, rateHz };
+}

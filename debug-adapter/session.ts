@@ -17,7 +17,7 @@ import { LaunchedProgram, type ProgramHost } from './launchedProgram';
 import { isMemoryFrame, OutsideThreads } from './outsideThreads';
 import { ErrorId, FIX_ACTION_COMMANDS, FTPY_REQUESTS, type LocksArguments } from './protocol';
 import { ReadOnlyAttach } from './readOnlyAttach';
-import { checkArguments, samplesShown } from './requestArguments';
+import { checkArguments, samplesShown, scalingWish } from './requestArguments';
 
 export const capabilities: DebugProtocol.Capabilities = {
   supportsConfigurationDoneRequest: true,
@@ -194,6 +194,7 @@ export class FtpyDebugSession extends LoggingDebugSession {
         this.program?.showSamples(this.samplesShown);
         return undefined;
       });
+    else if (command === FTPY_REQUESTS.scaling) void this.answer(response, () => this.launched().recordScaling(scalingWish(args)));
     else if (command === FTPY_REQUESTS.runtimeSnapshot || command === FTPY_REQUESTS.refcount)
       void this.answer(response, () => this.launched().runtimeRequest(command, args));
     else super.customRequest(command, response, args);

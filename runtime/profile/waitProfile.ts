@@ -11,6 +11,8 @@ export const WAIT_STATES: readonly WaitState[] = ['running', 'lock', 'waiting', 
 const VERDICT_THRESHOLD = 0.05;
 /** The standard library's waiting primitives: a wait is attributed to the caller of these. */
 const WAITING_FILES = /[\\/](threading|queue)\.py$/;
+/** The timeline counts states in slices this long, merged into fewer columns for long recordings. */
+const TIMELINE_SLICE_MS = 100;
 
 export interface ThreadProfile {
   threadId: number;
@@ -65,6 +67,14 @@ export interface PauseProfile {
   resolutionMs: number;
 }
 
+/** What each thread did over time: per column, the state most of its samples there were in. */
+export interface Timeline {
+  /** ms since the epoch */
+  start: number;
+  columnMs: number;
+  threads: { threadId: number; nativeId: number; name: string | null; columns: (WaitState | null)[] }[];
+}
+
 export interface ProfileReport {
   pid: number;
   durationS: number;
@@ -86,6 +96,8 @@ interface ThreadTally {
   name: string | null;
   samples: number;
   states: Record<WaitState, number>;
+  /** Its states' samples by timeline slice. */
+  slices: Map<number, Record<WaitState, number>>;
 }
 
 interface LockTally {
@@ -109,12 +121,17 @@ export class WaitProfile {
   private torn = 0;
   private first: number | undefined;
   private last: number | undefined;
+  /** Time between samples, and their number, but across interruptions. */
+  private spanMs = 0;
+  private intervals = 0;
+  /** The next sample follows an interruption: the time since the last one was not sampled. */
+  private interrupted = false;
   /** Thread samples counted (not waiting in a join). */
   private counted = 0;
   /** By thread id and native id: a thread id may be reused once its thread ended. */
   private readonly threads = new Map<string, ThreadTally>();
   private readonly locks = new Map<string, LockTally>();
-  /** Other causes than locks and running: 'waiting Event.wait', 'sleep', … -> samples. */
+  /** Other causes than locks and running: 'waiting in Event.wait (fill.py:41)', 'sleep at fill.py:50', … -> samples. */
   private readonly causes = new Map<string, number>();
   private readonly stacks = new Map<string, number>();
   /** The lock last taken at each line where one was (a `with` statement, a parking): site key -> lock id. */
@@ -130,11 +147,17 @@ export class WaitProfile {
   add(sample: WaitSample): void {
     this.samples++;
     this.first ??= sample.time;
+    if (this.last !== undefined && !this.interrupted) {
+      this.spanMs += sample.time - this.last;
+      this.intervals++;
+    }
+    this.interrupted = false;
     this.last = sample.time;
     this.notePause(sample);
     const waiters = new Map<string, number>();
+    const slice = Math.floor((sample.time - this.first) / TIMELINE_SLICE_MS);
     for (const thread of sample.threads) {
-      this.tallyThread(thread);
+      this.tallyThread(thread, slice);
       const wait = stateFrame(thread);
       const stack = wait ? `${this.stackOf(thread)};${wait}` : this.stackOf(thread);
       this.stacks.set(stack, (this.stacks.get(stack) ?? 0) + 1);
@@ -171,6 +194,12 @@ export class WaitProfile {
     }
   }
 
+  /** Sampling stops for a while (the debugger stopped the program): that time is not the program's. */
+  interrupt(): void {
+    this.endPause(this.last);
+    this.interrupted = true;
+  }
+
   /** A sample that could not be read consistently: counted, never shown as data. */
   addTorn(): void {
     this.torn++;
@@ -178,9 +207,8 @@ export class WaitProfile {
 
   /** The report; `labels`: lock ids -> what the lock reader calls them ("Lock 'hist_lock' at 0x…"). */
   report(pid: number, labels: ReadonlyMap<string, string> = new Map()): ProfileReport {
-    this.endPause(this.last);
-    const durationS = this.first === undefined || this.last === undefined ? 0 : (this.last - this.first) / 1000;
-    const intervalS = this.samples > 1 ? durationS / (this.samples - 1) : 0;
+    const durationS = this.spanMs / 1000;
+    const intervalS = this.intervals > 0 ? durationS / this.intervals : 0;
     const share = (samples: number) => (this.counted === 0 ? 0 : samples / this.counted);
     const locks = [...this.locks.entries()]
       .map(([id, lock]): LockProfile => {
@@ -201,7 +229,7 @@ export class WaitProfile {
         };
       })
       .sort((a, b) => b.share - a.share);
-    const threads = [...this.threads.values()].map((thread) => ({
+    const threads = [...this.threads.values()].map(({ slices: _slices, ...thread }) => ({
       ...thread,
       states: Object.fromEntries(WAIT_STATES.map((state) => [state, thread.samples === 0 ? 0 : thread.states[state] / thread.samples])) as Record<
         WaitState,
@@ -213,7 +241,7 @@ export class WaitProfile {
       durationS,
       samples: this.samples,
       torn: this.torn,
-      rateHz: durationS > 0 ? (this.samples - 1) / durationS : 0,
+      rateHz: durationS > 0 ? this.intervals / durationS : 0,
       verdict: this.verdict(locks, share),
       threadTimeS: this.counted * intervalS,
       threads,
@@ -242,16 +270,47 @@ export class WaitProfile {
     return `no lock or wait stands out: each is under ${percent(VERDICT_THRESHOLD)} of the thread time`;
   }
 
-  private tallyThread(thread: ThreadWaitSample): void {
+  /** The timeline in at most `maxColumns` columns (slices merged). */
+  timeline(maxColumns = 120): Timeline {
+    const slices = this.first === undefined || this.last === undefined ? 0 : Math.floor((this.last - this.first) / TIMELINE_SLICE_MS) + 1;
+    const merged = Math.max(1, Math.ceil(slices / maxColumns));
+    const columns = Math.ceil(slices / merged);
+    return {
+      start: this.first ?? 0,
+      columnMs: merged * TIMELINE_SLICE_MS,
+      threads: [...this.threads.values()].map(({ threadId, nativeId, name, slices: counted }) => ({
+        threadId,
+        nativeId,
+        name,
+        columns: Array.from({ length: columns }, (_, column) => {
+          const sum = zeroStates();
+          for (let slice = column * merged; slice < (column + 1) * merged; slice++) {
+            const counts = counted.get(slice);
+            if (counts) for (const state of WAIT_STATES) sum[state] += counts[state];
+          }
+          const top = WAIT_STATES.reduce((best, state) => (sum[state] > sum[best] ? state : best));
+          return sum[top] > 0 ? top : null;
+        }),
+      })),
+    };
+  }
+
+  private tallyThread(thread: ThreadWaitSample, slice: number): void {
     const key = `${thread.threadId}/${thread.nativeId}`;
     let tally = this.threads.get(key);
     if (!tally) {
-      tally = { threadId: thread.threadId, nativeId: thread.nativeId, name: thread.name, samples: 0, states: zeroStates() };
+      tally = { threadId: thread.threadId, nativeId: thread.nativeId, name: thread.name, samples: 0, states: zeroStates(), slices: new Map() };
       this.threads.set(key, tally);
     }
     tally.name ??= thread.name;
     tally.samples++;
     tally.states[thread.state]++;
+    let counts = tally.slices.get(slice);
+    if (!counts) {
+      counts = zeroStates();
+      tally.slices.set(slice, counts);
+    }
+    counts[thread.state]++;
   }
 
   private lockTakenAt(site: string, id: string): void {
@@ -287,11 +346,14 @@ export class WaitProfile {
   }
 
   private pauseProfile(resolutionMs: number): PauseProfile {
-    const lengths = this.pauseLengths.map((pause) => pause.ms).sort((a, b) => a - b);
+    // A pause still open counts as far as it was seen.
+    const open = this.pause && this.last !== undefined ? [{ ms: this.last - this.pause.start, gc: this.pause.gc }] : [];
+    const pauses = [...this.pauseLengths, ...open];
+    const lengths = pauses.map((pause) => pause.ms).sort((a, b) => a - b);
     const at = (q: number) => lengths[Math.min(lengths.length - 1, Math.floor(q * lengths.length))] ?? 0;
     return {
       count: lengths.length,
-      gc: this.pauseLengths.filter((pause) => pause.gc).length,
+      gc: pauses.filter((pause) => pause.gc).length,
       p50Ms: at(0.5),
       p99Ms: at(0.99),
       maxMs: lengths[lengths.length - 1] ?? 0,
@@ -305,14 +367,14 @@ function isJoin(thread: ThreadWaitSample): boolean {
   return thread.state === 'waiting' && thread.frames.some((frame) => frame.function === 'Thread.join' && WAITING_FILES.test(frame.file));
 }
 
-/** 'waiting Event.wait', 'waiting Queue.get', 'sleep', 'io read', … */
+/** 'waiting in Event.wait (fill.py:41)', 'sleep at fill.py:50', 'io read at server.py:12', … */
 function causeOf(thread: ThreadWaitSample): string {
+  const site = siteText(waitSite(thread.frames));
   if (thread.state === 'waiting') {
     const primitive = thread.frames.find((frame) => WAITING_FILES.test(frame.file) && !frame.function.startsWith('_'));
-    const site = siteText(waitSite(thread.frames));
     return `waiting in ${primitive?.function ?? thread.call ?? 'a wait'} (${site})`;
   }
-  return thread.call && thread.state !== 'sleep' ? `${thread.state} (${thread.call})` : thread.state;
+  return `${thread.state}${thread.call && thread.state !== 'sleep' ? ` ${thread.call}` : ''} at ${site}`;
 }
 
 /** 'Lock 'hist_lock' at 0x… (histogram.py:47): 31% (taking it 9%, holding it 22%)' */
