@@ -5,11 +5,11 @@
 import type { LockCycle, LockInfo, LockThreadInfo } from '../runtime/model/locks';
 import type { CensusEntry, GcCollection, GilChange, RefcountAnatomy, RuntimeSample, ThreadHeaps } from '../runtime/model/samples';
 import type { FixAction } from '../runtime/errors';
-import type { ProfileReport, Timeline } from '../runtime/profile/waitProfile';
+import type { ProfileReport, Timeline } from '../runtime/model/profile';
 
 export type * from '../runtime/model/locks';
 export type * from '../runtime/model/samples';
-export type { ProfileReport, Timeline } from '../runtime/profile/waitProfile';
+export type * from '../runtime/model/profile';
 
 // ---------------------------------------------------------------------------------------------
 // Error responses: the id of DAP's Message says what kind of failure it is.

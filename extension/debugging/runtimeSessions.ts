@@ -3,7 +3,7 @@
 // active session.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../runtime/errors';
-import { FTPY_EVENTS, FTPY_REQUESTS, type RuntimeSampleEventBody, type SessionInfoEventBody } from '../../debug-adapter/protocol';
+import { FTPY_EVENTS, FTPY_REQUESTS, type RuntimeSampleEventBody, type ScalingEventBody, type SessionInfoEventBody } from '../../debug-adapter/protocol';
 import { ftpyRequest } from './ftpyRequest';
 import { addBatch, emptyHistory } from '../model/runtimeHistory';
 import type { RefcountView, SessionView, SnapshotView } from '../webview/messages';
@@ -15,6 +15,7 @@ export type RuntimeChange =
   | { kind: 'phase' }
   | { kind: 'snapshot' }
   | { kind: 'refcount' }
+  | { kind: 'scaling' }
   /** A thread stopped, or a deadlock was found: who holds and waits for what may have changed. */
   | { kind: 'threads' };
 
@@ -25,6 +26,9 @@ export interface SessionRuntime extends SessionView {
   /** Every thread is stopped (a stop-all stop, until the program resumes). */
   allStopped: boolean;
 }
+
+/** Samples a second of a Scaling recording unless the setting says otherwise. */
+const DEFAULT_SCALING_HZ = 1000;
 
 /** DAP requests after which the program runs again. */
 const RESUMING_REQUESTS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'reverseContinue', 'stepBack', 'goto']);
@@ -109,6 +113,19 @@ export class RuntimeSessions implements vscode.Disposable {
     this.fire(model, { kind: 'snapshot' });
   }
 
+  /** Starts or stops the active session's Scaling recording (its reports come as events); a refusal is shown in the tab. */
+  async recordScaling(on: boolean): Promise<void> {
+    const model = this.active;
+    if (!model) return;
+    const rateHz = vscode.workspace.getConfiguration('ftpy', model.session.workspaceFolder).get<number>('scaling.rate', DEFAULT_SCALING_HZ);
+    try {
+      await ftpyRequest(model.session, FTPY_REQUESTS.scaling, { record: on, rateHz });
+    } catch (error) {
+      model.scaling = { ...model.scaling, error: errorMessage(error) };
+      this.fire(model, { kind: 'scaling' });
+    }
+  }
+
   /** Reads the refcount anatomy of `expression` in a frame of the active session. */
   async inspectRefcount(session: vscode.DebugSession, expression: string, frameId: number): Promise<RefcountView> {
     let refcount: RefcountView;
@@ -132,7 +149,7 @@ export class RuntimeSessions implements vscode.Disposable {
   private modelOf(session: vscode.DebugSession): SessionRuntime {
     let model = this.models.get(session.id);
     if (!model) {
-      model = { session, name: session.name, phase: 'running', history: emptyHistory(), snapshot: null, refcount: null, allStopped: false };
+      model = { session, name: session.name, phase: 'running', history: emptyHistory(), snapshot: null, refcount: null, scaling: null, allStopped: false };
       this.models.set(session.id, model);
       this.fire(model, { kind: 'session' });
     }
@@ -156,6 +173,9 @@ export class RuntimeSessions implements vscode.Disposable {
       if (model === this.active) void this.refreshSnapshot();
     } else if (event === 'continued') {
       this.setPhase(model, 'running');
+    } else if (event === FTPY_EVENTS.scaling) {
+      model.scaling = { body: body as ScalingEventBody };
+      this.fire(model, { kind: 'scaling' });
     } else if (event === FTPY_EVENTS.deadlock) {
       this.fire(model, { kind: 'threads' });
     }

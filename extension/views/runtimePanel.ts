@@ -3,6 +3,7 @@
 // (dist/webview/runtime.js); this side only hands it messages.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { errorMessage } from '../../runtime/errors';
 import type { RuntimeChange, RuntimeSessions } from '../debugging/runtimeSessions';
 import type { FromWebview, PanelTab, SessionView, ToWebview } from '../webview/messages';
 
@@ -39,6 +40,10 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
         this.pendingTab = undefined;
       } else if (message.type === 'refreshSnapshot') {
         void this.sessions.refreshSnapshot();
+      } else if (message.type === 'record') {
+        void this.sessions.recordScaling(message.on);
+      } else if (message.type === 'openSite') {
+        void openSite(message.file, message.line);
       } else if (message.type === 'tab') {
         this.shownTab = message.tab;
         if (message.tab === 'heaps') void this.sessions.refreshSnapshot();
@@ -77,14 +82,15 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
     else if (change.kind === 'phase') this.post({ type: 'phase', phase: model.phase });
     else if (change.kind === 'snapshot' && model.snapshot) this.post({ type: 'snapshot', snapshot: model.snapshot });
     else if (change.kind === 'refcount' && model.refcount) this.post({ type: 'refcount', refcount: model.refcount });
+    else if (change.kind === 'scaling' && model.scaling) this.post({ type: 'scaling', scaling: model.scaling });
     this.updateSnapshotTimer();
   }
 
   private sessionView(): SessionView | null {
     const model = this.sessions.active;
     if (!model) return null;
-    const { name, phase, history, snapshot, refcount } = model;
-    return { name, phase, history, snapshot, refcount };
+    const { name, phase, history, snapshot, refcount, scaling } = model;
+    return { name, phase, history, snapshot, refcount, scaling };
   }
 
   private updateSnapshotTimer(): void {
@@ -99,6 +105,16 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
 
   private post(message: ToWebview): void {
     void this.view?.webview.postMessage(message);
+  }
+}
+
+/** Opens `file` at `line` (1-based) beside the panel. */
+async function openSite(file: string, line: number): Promise<void> {
+  const position = new vscode.Position(Math.max(0, line - 1), 0);
+  try {
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position), preview: true });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Cannot open ${file}: ${errorMessage(error)}`);
   }
 }
 

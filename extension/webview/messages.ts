@@ -1,9 +1,9 @@
 // The messages between the extension host and the runtime panel's webview, typed once.
 // Type-only: imported by both the node bundle and the browser bundle.
-import type { RefcountAnatomy, RuntimeSampleEventBody, RuntimeSnapshotResponseBody } from '../../debug-adapter/protocol';
+import type { RefcountAnatomy, RuntimeSampleEventBody, RuntimeSnapshotResponseBody, ScalingEventBody } from '../../debug-adapter/protocol';
 import type { RuntimeHistory } from '../model/runtimeHistory';
 
-export type PanelTab = 'gc' | 'refcounts' | 'evalBreaker' | 'heaps';
+export type PanelTab = 'gc' | 'refcounts' | 'evalBreaker' | 'heaps' | 'scaling';
 
 /** Running: the view is live. Stopped: it is frozen at the stop and shows the snapshot with the census. */
 export type SessionPhase = 'running' | 'stopped';
@@ -21,12 +21,19 @@ export interface RefcountView {
   error?: string;
 }
 
+/** The Scaling tab: the last report of the session's recording, or why it could not record. */
+export interface ScalingView {
+  body?: ScalingEventBody;
+  error?: string;
+}
+
 export interface SessionView {
   name: string;
   phase: SessionPhase;
   history: RuntimeHistory;
   snapshot: SnapshotView | null;
   refcount: RefcountView | null;
+  scaling: ScalingView | null;
 }
 
 export type ToWebview =
@@ -37,10 +44,15 @@ export type ToWebview =
   | { type: 'phase'; phase: SessionPhase }
   | { type: 'snapshot'; snapshot: SnapshotView }
   | { type: 'refcount'; refcount: RefcountView }
+  | { type: 'scaling'; scaling: ScalingView }
   | { type: 'showTab'; tab: PanelTab };
 
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'refreshSnapshot' }
   /** The tab the user looks at (heaps are read only while it is 'heaps'). */
-  | { type: 'tab'; tab: PanelTab };
+  | { type: 'tab'; tab: PanelTab }
+  /** Record or Stop on the Scaling tab. */
+  | { type: 'record'; on: boolean }
+  /** A line of the program clicked in the Scaling tab. */
+  | { type: 'openSite'; file: string; line: number };

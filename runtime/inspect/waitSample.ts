@@ -15,8 +15,9 @@ import { ObjectReader } from './objects';
 import { SampledThreadNames, ThreadNames } from './threadNames';
 import { BlockedCall, readBlockedCalls } from './threadWaits';
 import { liveThreadStates, mainInterpreter, ThreadStateBytes, walkThreadStates } from './walk';
+import type { WaitState } from '../model/profile';
 
-export type WaitState = 'running' | 'lock' | 'waiting' | 'sleep' | 'io' | 'syscall' | 'c' | 'stop-the-world' | 'gc';
+export type { WaitState } from '../model/profile';
 
 export interface ThreadWaitSample {
   threadId: number;

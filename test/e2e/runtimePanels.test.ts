@@ -42,10 +42,14 @@ async function leaveWebview(page: Page): Promise<void> {
   await page.locator('.part.panel .composite.title').click({ position: { x: 5, y: 5 } });
 }
 
-/** Starts debugging examples/`file` and waits for the panel to go live with it. */
-async function debugExample(workbench: Workbench, file: string): Promise<FrameLocator> {
+/** Starts debugging examples/`file` (or `start`s it otherwise) and waits for the panel to go live with it. */
+async function debugExample(
+  workbench: Workbench,
+  file: string,
+  start = () => workbench.runCommand('Free-Threaded Python: Debug Python File'),
+): Promise<FrameLocator> {
   await workbench.openFile(file);
-  await workbench.runCommand('Free-Threaded Python: Debug Python File');
+  await start();
   await workbench.page.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
   await workbench.page.locator('.statusbar-item', { hasText: '3.13t · GIL off' }).waitFor({ timeout: 30_000 });
   await workbench.runCommand('Free-Threaded Runtime: Focus on Runtime View');
@@ -142,6 +146,51 @@ suite('e2e: runtime panels', () => {
     assert.equal(await sampleCount(panel), frozen, 'the view stays frozen while stopped');
     await leaveWebview(page);
     await workbench.runCommand('View: Toggle Maximized Panel');
+    await stopDebugging(workbench, panel);
+  });
+
+  test('Scaling tab: a recording of examples/histogram.py names its shared lock at its `with` line; a click opens the line', async function () {
+    this.timeout(240_000);
+    const example = 'histogram.py';
+    const workbench = await sharedWorkbench();
+    const page = workbench.page;
+    const panel = await debugExample(workbench, example, () => workbench.startDebugging('histogram.py: why the shared lock does not scale'));
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    await panel.locator('vscode-tab-header[data-tab="scaling"]').click();
+    const tab = panel.locator('vscode-tab-panel[data-tab="scaling"]');
+    const record = tab.locator('vscode-button', { hasText: 'Record' });
+    await record.click();
+    await tab.locator('vscode-button[data-recording="true"]').waitFor({ timeout: 30_000 });
+    const withLine = exampleLine(example, 'with lock:');
+    // Recorded until the verdict names the lock and its `with` line, with both workers seen.
+    const verdict = await waitForText(
+      () => tab.locator('.verdict').innerText(),
+      (text) => new RegExp(`Lock 'lock' at 0x[0-9a-f]+ \\(histogram\\.py:${withLine}\\)`).test(text),
+      `the verdict naming the shared lock at histogram.py:${withLine}`,
+      60_000,
+    );
+    assert.match(verdict, /^thread time spent on Lock 'lock'/);
+    await waitForText(
+      () => tab.locator('table.timeline').innerText(),
+      (text) => (text.match(/fill_shared/g) ?? []).length >= 2,
+      'two workers in the timeline',
+      60_000,
+    );
+    await tab.locator('vscode-button', { hasText: 'Stop' }).click();
+    await tab.locator('vscode-button[data-recording="false"]').waitFor({ timeout: 15_000 });
+    assert.match(await tab.locator('.toolbar').innerText(), /recorded: \d+ samples in [\d.]+ s/);
+    assert.match(await tab.locator('table.locks tbody tr').first().innerText(), new RegExp(`histogram\\.py:${withLine}`));
+    assert.ok((await tab.locator('table.timeline .strip .cell.state-running').count()) > 0, 'the timeline shows threads running');
+    await workbench.screenshot('runtime-scaling');
+
+    // A line in the table opens it in the editor.
+    await leaveWebview(page);
+    await workbench.runCommand('View: Toggle Maximized Panel');
+    await tab
+      .locator('table.locks a.site', { hasText: `histogram.py:${withLine}` })
+      .first()
+      .click();
+    await page.locator('.statusbar-item', { hasText: `Ln ${withLine}, Col 1` }).waitFor({ timeout: 15_000 });
     await stopDebugging(workbench, panel);
   });
 });

@@ -1,4 +1,4 @@
-// The runtime panel's webview: four tabs over the active session's runtime model. The extension
+// The runtime panel's webview: five tabs over the active session's runtime model. The extension
 // host sends the model once, then batches; this side applies them with the same pure functions.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -14,6 +14,7 @@ import { EvalBreakerTab } from './evalBreakerTab';
 import { GcTab } from './gcTab';
 import { HeapsTab } from './heapsTab';
 import { RefcountsTab } from './refcountsTab';
+import { ScalingTab } from './scalingTab';
 import { onThemeChange } from './theme';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void };
@@ -28,11 +29,17 @@ const gc = new GcTab(tabPanel('gc'));
 const refcounts = new RefcountsTab(tabPanel('refcounts'));
 const evalBreaker = new EvalBreakerTab(tabPanel('evalBreaker'));
 const heaps = new HeapsTab(tabPanel('heaps'), () => vscode.postMessage({ type: 'refreshSnapshot' }));
+const scaling = new ScalingTab(
+  tabPanel('scaling'),
+  (on) => vscode.postMessage({ type: 'record', on }),
+  (file, line) => vscode.postMessage({ type: 'openSite', file, line }),
+);
 const TABS: { id: PanelTab; title: string; root: HTMLElement }[] = [
   { id: 'gc', title: 'GC', root: gc.root },
   { id: 'refcounts', title: 'Refcount merges', root: refcounts.root },
   { id: 'evalBreaker', title: 'Eval-breaker', root: evalBreaker.root },
   { id: 'heaps', title: 'Heaps', root: heaps.root },
+  { id: 'scaling', title: 'Scaling', root: scaling.root },
 ];
 
 const header = el('div', { class: 'session' });
@@ -42,7 +49,7 @@ tabs.addEventListener('vsc-tabs-select', (event) => vscode.postMessage({ type: '
 const empty = el(
   'p',
   { class: 'muted empty' },
-  'Debug a program with Free-Threaded Python to see its runtime here: GC, refcount merges, eval-breaker signals and heaps.',
+  'Debug a program with Free-Threaded Python to see its runtime here: GC, refcount merges, eval-breaker signals, heaps, and why its threads do not scale.',
 );
 document.body.append(header, tabs, empty);
 
@@ -76,6 +83,7 @@ function renderAll(): void {
   refcounts.render(session);
   evalBreaker.render(session);
   heaps.render(session);
+  scaling.render(session.scaling);
 }
 
 /** Batches come up to 10 a second: draw once per animation frame at most. */
@@ -108,6 +116,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       if (!session) break;
       session.snapshot = message.snapshot;
       heaps.renderSnapshot(session, message.snapshot);
+      break;
+    case 'scaling':
+      if (session) session.scaling = message.scaling;
+      scaling.render(message.scaling);
       break;
     case 'refcount':
       if (session) session.refcount = message.refcount;

@@ -135,6 +135,12 @@ export class Workbench {
     return callStack;
   }
 
+  /** Starts the launch configuration named `name` (examples/.vscode/launch.json), as Run and Debug's picker does. */
+  async startDebugging(name: string): Promise<void> {
+    await this.runCommand('Debug: Select and Start Debugging');
+    await this.quickPick(name);
+  }
+
   /** Puts the cursor on `line` of the active editor and toggles a breakpoint there (F9). */
   async toggleBreakpointAt(line: number): Promise<void> {
     await this.page.keyboard.press('Control+G');
