@@ -63,10 +63,16 @@ export function readBlockedCalls(pid: number, arch: NodeJS.Architecture = proces
     return calls; // the process is gone: the memory reads say so
   }
   for (const task of tasks) {
-    const text = readOrEmpty(`/proc/${pid}/task/${task}/syscall`);
-    if (text) calls.set(Number(task), blockedCall(text, arch));
+    const call = readBlockedCall(pid, Number(task), arch);
+    if (call !== undefined) calls.set(Number(task), call);
   }
   return calls;
+}
+
+/** The system call thread `tid` of `pid` is blocked in, null when it runs on a CPU, undefined when it is gone. */
+export function readBlockedCall(pid: number, tid: number, arch: NodeJS.Architecture = process.arch): BlockedCall | null | undefined {
+  const text = readOrEmpty(`/proc/${pid}/task/${tid}/syscall`);
+  return text ? blockedCall(text, arch) : undefined;
 }
 
 /** "202 0x55… 0x189 …": the number, then the arguments; "running" for a thread on a CPU. */

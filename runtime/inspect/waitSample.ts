@@ -9,11 +9,11 @@ import { isInspectError } from './errors';
 import { CodeCache, FrameLocation, FrameSnapshot, lineAt, readStack } from './frames';
 import { FrameObjects, isThreadingFunction } from './locks/frameObjects';
 import { PyObjects } from './locks/pyObjects';
-import { readWaitEntries, WaitEntry } from './locks/parkingLot';
+import { readWaitEntries, WaitEntry, waitEntryAt } from './locks/parkingLot';
 import { hex } from './locks/runtimeMutexes';
 import { ObjectReader } from './objects';
 import { SampledThreadNames, ThreadNames } from './threadNames';
-import { BlockedCall, readBlockedCalls } from './threadWaits';
+import { readBlockedCall } from './threadWaits';
 import { liveThreadStates, mainInterpreter, ThreadStateBytes, walkThreadStates } from './walk';
 import type { WaitState } from '../model/profile';
 
@@ -103,20 +103,20 @@ export class WaitSampler {
       this.heldNames = new Map();
       this.codesSince = time;
     }
-    const calls = readBlockedCalls(this.target.pid);
     const walk = walkThreadStates(this.reader, this.target.runtime);
     const main = mainInterpreter(walk);
     const { worldStopped, collecting } = this.readInterpreter(main);
     const threadStates = liveThreadStates(this.reader, walk);
     const names = this.names.current(main, threadStates, time);
-    const parked = [...calls.values()].some((call) => call?.name === 'futex') ? this.waitEntries() : [];
-    const situation = { calls, parked, names, collecting: worldStopped && collecting };
+    let parked: WaitEntry[] | undefined;
+    // The whole parking lot is read only when a wait entry cannot be found where its futex word puts it.
+    const situation = { names, collecting: worldStopped && collecting, parked: () => (parked ??= this.waitEntries()) };
     return { time, worldStopped, threads: threadStates.map((tstate) => this.readThread(tstate, situation)) };
   }
 
   private readThread(
     tstate: ThreadStateBytes,
-    { calls, parked, names, collecting }: { calls: Map<number, BlockedCall | null>; parked: WaitEntry[]; names: ThreadNames; collecting: boolean },
+    { parked, names, collecting }: { parked: () => WaitEntry[]; names: ThreadNames; collecting: boolean },
   ): ThreadWaitSample {
     const { thread_state: layout } = this.reader.offsets;
     const nativeId = Number(tstate.raw.readBigUInt64LE(layout.native_thread_id));
@@ -130,8 +130,9 @@ export class WaitSampler {
     // In the world a collection stopped, the one attached thread is the collector.
     if (runState === states.suspended) return { ...thread, state: 'stop-the-world' };
     if (runState === states.attached) return { ...thread, state: collecting ? 'gc' : 'running' };
-    const call = calls.get(nativeId);
-    if (!call) return { ...thread, state: 'c' }; // detached and on a CPU: C code that let go of the interpreter
+    // Detached: what it is blocked in, if anything (a thread attached to the interpreter runs).
+    const call = readBlockedCall(this.target.pid, nativeId);
+    if (!call) return { ...thread, state: 'c' }; // on a CPU: C code that let go of the interpreter (or just exited)
     if (call.name === 'futex') {
       const wait = this.futexWait(call.firstArgument, parked);
       // A Condition (an Event, a Thread's start) waits for notify() by acquiring its waiter Lock: not contention.
@@ -148,9 +149,10 @@ export class WaitSampler {
    * (an Event, a thread handle, a runtime mutex): 'waiting'. Outside the parking lot (an RLock's
    * semaphore, a PyThread lock): 'waiting' too.
    */
-  private futexWait(word: bigint, parked: WaitEntry[]): Pick<ThreadWaitSample, 'state' | 'lock' | 'call'> {
+  private futexWait(word: bigint, parked: () => WaitEntry[]): Pick<ThreadWaitSample, 'state' | 'lock' | 'call'> {
     const size = BigInt(this.probe.parking_lot.wait_entry.size);
-    const entry = parked.find((candidate) => candidate.entry <= word && word < candidate.entry + size);
+    const entry =
+      waitEntryAt(this.reader.memory, word, this.probe.parking_lot) ?? parked().find((candidate) => candidate.entry <= word && word < candidate.entry + size);
     if (!entry) return { state: 'waiting', call: 'futex' };
     const lock = entry.address - BigInt(this.probe.locks.lock_object.lock);
     if (this.objects.typeName(lock) === LOCK_TYPE) return { state: 'lock', lock: { id: hex(lock), type: 'Lock' } };

@@ -49,6 +49,31 @@ export function readWaitEntries(memory: Memory, buckets: bigint, layout: ProbeOf
   return { entries, torn };
 }
 
+/**
+ * The wait entry whose semaphore is the futex word `word` (a thread parked in the parking lot
+ * sleeps on it), read directly: the entry is where that word puts it, if it is linked into a
+ * bucket there (its neighbours point back at it). Undefined when it is not one (a semaphore of
+ * another kind, or an entry unlinked meanwhile): then only a scan of the buckets can tell.
+ */
+export function waitEntryAt(memory: Memory, word: bigint, layout: ProbeOffsets['parking_lot']): WaitEntry | undefined {
+  const { wait_entry: waitEntry, llist_node: node } = layout;
+  // glibc's sem_t sleeps on its first word (little-endian), the first field of _PySemaphore.
+  const entry = word - BigInt(waitEntry.sema);
+  const linked = entry + BigInt(waitEntry.node);
+  try {
+    const raw = memory.read(entry, waitEntry.size);
+    const previous = raw.readBigUInt64LE(waitEntry.node + node.prev);
+    const next = raw.readBigUInt64LE(waitEntry.node + node.next);
+    if (!isPointerLike(previous) || !isPointerLike(next)) return undefined;
+    if (memory.read(previous + BigInt(node.next), 8).readBigUInt64LE(0) !== linked) return undefined;
+    if (memory.read(next + BigInt(node.prev), 8).readBigUInt64LE(0) !== linked) return undefined;
+    return { entry, address: raw.readBigUInt64LE(waitEntry.addr) };
+  } catch (error) {
+    if (!isInspectError(error, 'torn-read')) throw error;
+    return undefined;
+  }
+}
+
 function walkBucket(memory: Memory, root: bigint, first: bigint, layout: ProbeOffsets['parking_lot']): WaitEntry[] {
   const { wait_entry: waitEntry, llist_node: node } = layout;
   const found: WaitEntry[] = [];
