@@ -161,6 +161,20 @@ suite('ftpy profile on a real program', () => {
     assert.ok(report.samples > 100 && report.torn < report.samples / 10, `${report.samples} samples, ${report.torn} torn`);
   });
 
+  test('--collapsed on a real program: every line parses as the collapsed-stack format; lock waits are frames of their own', async function () {
+    this.timeout(120_000);
+    const program = path.join(fixtures, 'wait_truth.py');
+    const run = await runFtpy(['profile', '--collapsed', '--python', testPython(), '--', program, '1']);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    for (const line of lines) assert.match(line, /^[^;\n]+(;[^;\n]+)* [1-9]\d*$/, line);
+    const waits = lines.filter((line) => /;\[wait lock Lock 'ledger_lock' at 0x[0-9a-f]+\] \d+$/.test(line));
+    assert.ok(
+      waits.some((line) => line.startsWith('worker-1;')),
+      run.stdout,
+    );
+  });
+
   test('examples/histogram.py: the shared lock is the verdict, at its `with` line, and is absent with per-thread histograms', async function () {
     this.timeout(120_000);
     const program = path.join(repoRoot, 'examples', 'histogram.py');
