@@ -188,10 +188,15 @@ function reportText(report: SampledReport): string {
     '',
     pauses.count === 0
       ? 'stop-the-world pauses: none seen'
-      : `stop-the-world pauses: ${pauses.count} (${pauses.gc} during a collection); p50 ${pauses.p50Ms.toFixed(1)} ms, p99 ${pauses.p99Ms.toFixed(1)} ms, max ${pauses.maxMs.toFixed(1)} ms (to within ${pauses.resolutionMs.toFixed(1)} ms)`,
+      : `stop-the-world pauses: ${pauses.count} (${pauses.gc} during a collection); p50 ${pauses.p50Ms.toFixed(1)} ms, p99 ${pauses.p99Ms.toFixed(1)} ms, max ${pauses.maxMs.toFixed(1)} ms (to within ${pauses.resolutionMs.toFixed(1)} ms); asked for by ${pauseTriggers(pauses)}`,
     `thread time: ${report.threadTimeS.toFixed(2)} s (threads waiting in Thread.join not counted); lock: parked on a Lock or a critical section; taking: running at the lines where threads park on it or its \`with\` statements (spinning before parking, releasing); holding: inside a \`with\` block on it; c: in C code that let go of the interpreter`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** 'a collection 3, sys._current_frames (app.py:12) 1' */
+export function pauseTriggers(pauses: ProfileReport['pauses']): string {
+  return pauses.triggers.map(({ trigger, count }) => `${trigger} ${count}`).join(', ');
 }
 
 function topSites(sites: SiteShare[]): string {

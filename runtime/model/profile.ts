@@ -50,6 +50,11 @@ export interface PauseProfile {
   count: number;
   /** Pauses during which a collection ran. */
   gc: number;
+  /**
+   * What asked for them, most first: 'a collection', or the Python function the thread that stopped
+   * the world was in (sys._current_frames, a fork, a change of monitoring…), or 'no Python frame seen'.
+   */
+  triggers: { trigger: string; count: number }[];
   p50Ms: number;
   p99Ms: number;
   maxMs: number;

@@ -17,6 +17,15 @@ const WAITING_FILES = /[\\/](threading|queue)\.py$/;
 /** The timeline counts states in slices this long, merged into fewer columns for long recordings. */
 const TIMELINE_SLICE_MS = 100;
 
+interface Pause {
+  start: number;
+  gc: boolean;
+  trigger: string;
+}
+
+/** A pause whose requester was not seen running Python (C code, or a thread left out). */
+const NO_TRIGGER = 'no Python frame seen';
+
 interface ThreadTally {
   threadId: number;
   nativeId: number;
@@ -68,8 +77,8 @@ export class WaitProfile {
   /** Running samples at lines no lock was seen taken at yet: site key -> samples. */
   private readonly runningAt = new Map<string, number>();
   /** The stop-the-world pause the last sample saw, if it saw one. */
-  private pause: { start: number; gc: boolean } | undefined;
-  private readonly pauseLengths: { ms: number; gc: boolean }[] = [];
+  private pause: Pause | undefined;
+  private readonly pauseLengths: (Pause & { ms: number })[] = [];
 
   add(sample: WaitSample): void {
     this.samples++;
@@ -194,7 +203,9 @@ export class WaitProfile {
     ].sort((a, b) => b.share - a.share);
     const top = candidates[0];
     if (top && top.share >= VERDICT_THRESHOLD) return top.text;
-    return `no lock or wait stands out: each is under ${percent(VERDICT_THRESHOLD)} of the thread time`;
+    const none = `no lock or wait stands out: each is under ${percent(VERDICT_THRESHOLD)} of the thread time`;
+    // The largest still says where to look first (on a loaded machine, threads that rarely run at once rarely contend).
+    return top && top.share > 0 ? `${none}; the most: ${top.text}` : none;
   }
 
   /** The timeline in at most `maxColumns` columns (slices merged). */
@@ -261,26 +272,31 @@ export class WaitProfile {
 
   private notePause(sample: WaitSample): void {
     const collecting = sample.threads.some((thread) => thread.state === 'gc');
-    if (!sample.worldStopped) this.endPause(sample.time);
-    else if (this.pause) this.pause.gc ||= collecting;
-    else this.pause = { start: sample.time, gc: collecting };
+    if (!sample.worldStopped) return this.endPause(sample.time);
+    if (!this.pause) this.pause = { start: sample.time, gc: false, trigger: NO_TRIGGER };
+    this.pause.gc ||= collecting;
+    // In a stopped world the one thread still attached is the one that stopped it.
+    const requester = sample.threads.find((thread) => thread.state === 'running' || thread.state === 'gc')?.frames[0];
+    if (collecting) this.pause.trigger = 'a collection';
+    else if (requester && this.pause.trigger === NO_TRIGGER) this.pause.trigger = `${requester.function} (${siteText(siteKey(requester))})`;
   }
 
   /** The open pause ends at `time`: from the first sample that saw it to the first that did not. */
   private endPause(time: number | undefined): void {
-    if (this.pause && time !== undefined) this.pauseLengths.push({ ms: time - this.pause.start, gc: this.pause.gc });
+    if (this.pause && time !== undefined) this.pauseLengths.push({ ...this.pause, ms: time - this.pause.start });
     this.pause = undefined;
   }
 
   private pauseProfile(resolutionMs: number): PauseProfile {
     // A pause still open counts as far as it was seen.
-    const open = this.pause && this.last !== undefined ? [{ ms: this.last - this.pause.start, gc: this.pause.gc }] : [];
+    const open = this.pause && this.last !== undefined ? [{ ...this.pause, ms: this.last - this.pause.start }] : [];
     const pauses = [...this.pauseLengths, ...open];
     const lengths = pauses.map((pause) => pause.ms).sort((a, b) => a - b);
     const at = (q: number) => lengths[Math.min(lengths.length - 1, Math.floor(q * lengths.length))] ?? 0;
     return {
       count: lengths.length,
       gc: pauses.filter((pause) => pause.gc).length,
+      triggers: [...countBy(pauses.map((pause) => pause.trigger)).entries()].sort((a, b) => b[1] - a[1]).map(([trigger, count]) => ({ trigger, count })),
       p50Ms: at(0.5),
       p99Ms: at(0.99),
       maxMs: lengths[lengths.length - 1] ?? 0,
@@ -350,6 +366,12 @@ function siteText(key: string): string {
 function siteShares(counts: Map<string, number>): SiteShare[] {
   const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([key, count]) => ({ site: siteText(key), ...siteOf(key), share: count / total }));
+}
+
+function countBy<K>(keys: K[]): Map<K, number> {
+  const counts = new Map<K, number>();
+  for (const key of keys) increment(counts, key);
+  return counts;
 }
 
 function increment<K>(counts: Map<K, number>, key: K): void {

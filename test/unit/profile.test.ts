@@ -51,7 +51,24 @@ suite('ftpy profile: the report from samples', () => {
     assert.equal(report.threads.find((t) => t.threadId === 3)?.states.waiting, 1);
     // Thread time: t1 and t2 only (the main thread joins), 200 samples of 99/99 ms.
     assert.ok(Math.abs(report.threadTimeS - 0.2) < 1e-9, String(report.threadTimeS));
-    assert.deepEqual({ count: report.pauses.count, gc: report.pauses.gc, maxMs: report.pauses.maxMs }, { count: 1, gc: 1, maxMs: 3 });
+    assert.deepEqual(
+      { count: report.pauses.count, gc: report.pauses.gc, maxMs: report.pauses.maxMs, triggers: report.pauses.triggers },
+      { count: 1, gc: 1, maxMs: 3, triggers: [{ trigger: 'a collection', count: 1 }] },
+    );
+  });
+
+  test('a pause no collection ran in: asked for by the function the one attached thread runs', () => {
+    const profile = new WaitProfile();
+    const frames = [frame('sys._current_frames', APP, 12), frame('main', APP, 60)];
+    for (let i = 0; i < 10; i++) {
+      const stopped = i >= 3 && i < 5;
+      profile.add({
+        time: i,
+        worldStopped: stopped,
+        threads: [thread(1, stopped ? 'stop-the-world' : 'running'), thread(2, 'running', stopped ? { frames } : {})],
+      });
+    }
+    assert.deepEqual(profile.report(1).pauses.triggers, [{ trigger: 'sys._current_frames (fill.py:12)', count: 1 }]);
   });
 
   test('the collapsed stacks: thread first, outermost to innermost, the wait as a frame, a count', () => {
@@ -110,7 +127,13 @@ suite('ftpy profile: the report from samples', () => {
   test('no cause above 5% of the thread time: the verdict says none stands out', () => {
     const profile = new WaitProfile();
     for (let i = 0; i < 50; i++) profile.add({ time: i, worldStopped: false, threads: [thread(1, 'running'), thread(2, i === 0 ? 'sleep' : 'running')] });
-    assert.equal(profile.report(1).verdict, 'no lock or wait stands out: each is under 5% of the thread time');
+    assert.equal(
+      profile.report(1).verdict,
+      'no lock or wait stands out: each is under 5% of the thread time; the most: thread time lost to sleep at fill.py:40: 1%',
+    );
+    const idle = new WaitProfile();
+    idle.add({ time: 0, worldStopped: false, threads: [thread(1, 'running')] });
+    assert.equal(idle.report(1).verdict, 'no lock or wait stands out: each is under 5% of the thread time');
   });
 
   test('arguments: a PID or a program after --, one output, rates and durations in range', () => {
@@ -189,11 +212,13 @@ suite('ftpy profile on a real program', () => {
       return JSON.parse(run.stdout) as ProfileReport;
     };
     const shared = await profiled('shared');
-    assert.match(shared.verdict, new RegExp(`^thread time spent on Lock 'lock' at 0x[0-9a-f]+ \\(histogram\\.py:${withLine}\\)`), shared.verdict);
+    // Above 5% of the thread time on a quiet machine (9 to 19% seen); on a loaded one the two workers
+    // rarely run at once and rarely contend: the verdict then names it as the largest cause still.
+    assert.match(shared.verdict, new RegExp(`thread time spent on Lock 'lock' at 0x[0-9a-f]+ \\(histogram\\.py:${withLine}\\)`), shared.verdict);
     assert.equal(shared.locks[0]?.heldAt[0]?.site, `histogram.py:${withLine}`);
     const perThread = await profiled('per-thread');
     const inProgram = perThread.locks.filter((lock) => [...lock.sites, ...lock.heldAt].some((site) => site.file === program));
     assert.deepEqual(inProgram, [], 'no lock of the program');
-    assert.doesNotMatch(perThread.verdict, /Lock/, perThread.verdict);
+    assert.doesNotMatch(perThread.verdict, /Lock .*histogram\.py/, perThread.verdict);
   });
 });

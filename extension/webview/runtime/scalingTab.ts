@@ -159,7 +159,7 @@ function pauses(report: ProfileReport): HTMLElement {
   const text =
     count === 0
       ? 'Stop-the-world pauses: none seen.'
-      : `Stop-the-world pauses: ${count} (${gc} during a collection); p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms, max ${maxMs.toFixed(1)} ms (to within ${resolutionMs.toFixed(1)} ms).`;
+      : `Stop-the-world pauses: ${count} (${gc} during a collection); p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms, max ${maxMs.toFixed(1)} ms (to within ${resolutionMs.toFixed(1)} ms); asked for by ${report.pauses.triggers.map(({ trigger, count: times }) => `${trigger} ${times}`).join(', ')}.`;
   return el('p', { class: 'pauses' }, text);
 }
 
