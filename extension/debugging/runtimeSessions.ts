@@ -37,12 +37,14 @@ export class RuntimeSessions implements vscode.Disposable {
   private readonly models = new Map<string, SessionRuntime>();
   private readonly changed = new vscode.EventEmitter<RuntimeChange>();
   private readonly subscriptions: vscode.Disposable[];
-  /** Fires for changes of the active session only. */
+  /** Fires for changes of the shown session only (the active one, or the last ended with a recording). */
   readonly onDidChange = this.changed.event;
   /** The runtime panel is visible: the active session samples its program's memory. */
   private samplesWanted = false;
   /** The session told to sample (the active one, once its program runs, while the panel is visible). */
   private sampling: SessionRuntime | undefined;
+  /** The last session that ended with a Scaling recording: shown until another session starts. */
+  private ended: SessionRuntime | undefined;
 
   constructor() {
     this.subscriptions = [
@@ -62,7 +64,15 @@ export class RuntimeSessions implements vscode.Disposable {
       }),
       vscode.debug.onDidTerminateDebugSession((session) => {
         if (this.sampling?.session.id === session.id) this.sampling = undefined;
-        if (this.models.delete(session.id)) this.changed.fire({ kind: 'session' });
+        const model = this.models.get(session.id);
+        if (!model) return;
+        this.models.delete(session.id);
+        // A recording is the answer the user waited for: it outlives the program.
+        if (model.scaling?.body?.report) {
+          model.phase = 'ended';
+          this.ended = model;
+        }
+        this.changed.fire({ kind: 'session' });
       }),
       vscode.debug.onDidChangeActiveDebugSession(() => {
         this.followSampling();
@@ -97,6 +107,11 @@ export class RuntimeSessions implements vscode.Disposable {
   get active(): SessionRuntime | undefined {
     const session = vscode.debug.activeDebugSession;
     return session ? this.models.get(session.id) : undefined;
+  }
+
+  /** What the runtime panel shows: the active session, else the last one that ended with a Scaling recording. */
+  get shown(): SessionRuntime | undefined {
+    return this.active ?? this.ended;
   }
 
   /** Asks the active session for a snapshot (heaps; the census while stopped). */
@@ -151,6 +166,7 @@ export class RuntimeSessions implements vscode.Disposable {
     if (!model) {
       model = { session, name: session.name, phase: 'running', history: emptyHistory(), snapshot: null, refcount: null, scaling: null, allStopped: false };
       this.models.set(session.id, model);
+      this.ended = undefined;
       this.fire(model, { kind: 'session' });
     }
     return model;
@@ -190,6 +206,6 @@ export class RuntimeSessions implements vscode.Disposable {
   }
 
   private fire(model: SessionRuntime, change: RuntimeChange): void {
-    if (model === this.active) this.changed.fire(change);
+    if (model === this.shown) this.changed.fire(change);
   }
 }

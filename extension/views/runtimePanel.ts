@@ -76,7 +76,7 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
   }
 
   private onChange(change: RuntimeChange): void {
-    const model = this.sessions.active;
+    const model = this.sessions.shown;
     if (change.kind === 'samples') this.post({ type: 'samples', batch: change.batch });
     else if (change.kind === 'session' || !model) this.post({ type: 'session', session: this.sessionView() });
     else if (change.kind === 'phase') this.post({ type: 'phase', phase: model.phase });
@@ -87,7 +87,7 @@ export class RuntimePanel implements vscode.WebviewViewProvider, vscode.Disposab
   }
 
   private sessionView(): SessionView | null {
-    const model = this.sessions.active;
+    const model = this.sessions.shown;
     if (!model) return null;
     const { name, phase, history, snapshot, refcount, scaling } = model;
     return { name, phase, history, snapshot, refcount, scaling };

@@ -5,8 +5,11 @@ import type { RuntimeHistory } from '../model/runtimeHistory';
 
 export type PanelTab = 'gc' | 'refcounts' | 'evalBreaker' | 'heaps' | 'scaling';
 
-/** Running: the view is live. Stopped: it is frozen at the stop and shows the snapshot with the census. */
-export type SessionPhase = 'running' | 'stopped';
+/**
+ * Running: the view is live. Stopped: it is frozen at the stop and shows the snapshot with the
+ * census. Ended: the session is over, and its Scaling recording stays shown until another starts.
+ */
+export type SessionPhase = 'running' | 'stopped' | 'ended';
 
 export interface SnapshotView {
   /** When it was taken, ms since the epoch. */

@@ -169,7 +169,7 @@ suite('e2e: runtime panels', () => {
       `the verdict naming the shared lock at histogram.py:${withLine}`,
       60_000,
     );
-    assert.match(verdict, /^thread time spent on Lock 'lock'/);
+    assert.match(verdict, /thread time spent on Lock 'lock'/);
     await waitForText(
       () => tab.locator('table.timeline').innerText(),
       (text) => (text.match(/fill_shared/g) ?? []).length >= 2,
@@ -191,6 +191,12 @@ suite('e2e: runtime panels', () => {
       .first()
       .click();
     await page.locator('.statusbar-item', { hasText: `Ln ${withLine}, Col 1` }).waitFor({ timeout: 15_000 });
-    await stopDebugging(workbench, panel);
+
+    // The recording outlives the session (the program may have ended already): shown until another starts.
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    await panel.locator('vscode-badge[data-phase="ended"]').waitFor({ timeout: 15_000 });
+    assert.match(await tab.locator('.verdict').innerText(), new RegExp(`histogram\\.py:${withLine}`));
+    assert.equal(await tab.locator('vscode-button[disabled]', { hasText: 'Record' }).count(), 1, 'no recording once the session ended');
   });
 });

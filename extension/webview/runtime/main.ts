@@ -60,16 +60,17 @@ function renderHeader(): void {
   tabs.hidden = !session;
   empty.hidden = !!session;
   if (!session) return header.replaceChildren();
-  const live = session.phase === 'running';
+  const badge = { running: 'live', stopped: 'stopped · frozen', ended: 'ended' }[session.phase];
+  const meaning = {
+    running: 'updating from samples',
+    stopped: 'the program is stopped: the view is frozen at the stop',
+    ended: 'the session has ended: its last data stay shown until another session starts',
+  }[session.phase];
   const gil = session.history.latest ? (session.history.latest.gilEnabled ? 'GIL on' : 'GIL off') : '';
   header.replaceChildren(
     el('strong', {}, session.name),
     ' ',
-    el(
-      'vscode-badge',
-      { 'data-phase': session.phase, title: live ? 'updating from samples' : 'the program is stopped: the view is frozen at the stop' },
-      live ? 'live' : 'stopped · frozen',
-    ),
+    el('vscode-badge', { 'data-phase': session.phase, title: meaning }, badge),
     ` ${session.history.sampleCount} samples ${gil ? `· ${gil}` : ''}`,
     // Above every tab: why they stay empty.
     ...(session.history.unavailable ? [el('p', { class: 'error unavailable' }, session.history.unavailable)] : []),
@@ -83,7 +84,7 @@ function renderAll(): void {
   refcounts.render(session);
   evalBreaker.render(session);
   heaps.render(session);
-  scaling.render(session.scaling);
+  scaling.render(session.scaling, session.phase !== 'ended');
 }
 
 /** Batches come up to 10 a second: draw once per animation frame at most. */
@@ -119,7 +120,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
     case 'scaling':
       if (session) session.scaling = message.scaling;
-      scaling.render(message.scaling);
+      scaling.render(message.scaling, session?.phase !== 'ended');
       break;
     case 'refcount':
       if (session) session.refcount = message.refcount;

@@ -34,10 +34,12 @@ export class ScalingTab {
     this.render(null);
   }
 
-  render(view: ScalingView | null): void {
+  /** `live`: the session runs (a recording can start); an ended one keeps its last report. */
+  render(view: ScalingView | null, live = true): void {
     const body = view?.body;
     this.recording = body?.recording === true;
     this.button.textContent = this.recording ? 'Stop' : 'Record';
+    this.button.toggleAttribute('disabled', !live);
     this.button.setAttribute('data-recording', String(this.recording));
     this.status.textContent = status(body);
     const error = view?.error ?? body?.error;
