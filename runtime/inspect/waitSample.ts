@@ -78,6 +78,8 @@ export interface WaitTarget {
 export class WaitSampler {
   private readonly objects: PyObjects;
   private readonly names: SampledThreadNames;
+  /** The threads the last sample saw parked on a lock (native id -> the lock, and the frame that waited). */
+  private parkedOn = new Map<number, { lock: NonNullable<ThreadWaitSample['lock']>; at: FrameSnapshot | undefined }>();
   private codes: CodeCache = new Map();
   private frameObjects: FrameObjects;
   /** Held locks' local names by id, read once per code cache (an id may be reused). */
@@ -111,7 +113,9 @@ export class WaitSampler {
     let parked: WaitEntry[] | undefined;
     // The whole parking lot is read only when a wait entry cannot be found where its futex word puts it.
     const situation = { names, collecting: worldStopped && collecting, parked: () => (parked ??= this.waitEntries()) };
-    return { time, worldStopped, threads: threadStates.map((tstate) => this.readThread(tstate, situation)) };
+    const threads = threadStates.map((tstate) => this.readThread(tstate, situation));
+    this.parkedOn = new Map(threads.flatMap(({ nativeId, lock, frames }) => (lock ? [[nativeId, { lock, at: frames[0] }] as const] : [])));
+    return { time, worldStopped, threads };
   }
 
   private readThread(
@@ -132,7 +136,13 @@ export class WaitSampler {
     if (runState === states.attached) return { ...thread, state: collecting ? 'gc' : 'running' };
     // Detached: what it is blocked in, if anything (a thread attached to the interpreter runs).
     const call = readBlockedCall(this.target.pid, nativeId);
-    if (!call) return { ...thread, state: 'c' }; // on a CPU: C code that let go of the interpreter (or just exited)
+    if (!call) {
+      // Woken from a lock's park, a thread stays detached until it has the interpreter again: on a
+      // busy machine it waits for a CPU there, still paying for the lock.
+      const woken = this.parkedOn.get(nativeId);
+      if (woken && sameFrame(woken.at, frames[0])) return { ...thread, state: 'lock', lock: woken.lock };
+      return { ...thread, state: 'c' }; // on a CPU: C code that let go of the interpreter (or just exited)
+    }
     if (call.name === 'futex') {
       const wait = this.futexWait(call.firstArgument, parked);
       // A Condition (an Event, a Thread's start) waits for notify() by acquiring its waiter Lock: not contention.
@@ -197,4 +207,8 @@ export class WaitSampler {
       collecting: this.reader.memory.read(interpreter + BigInt(layout.gc + gc.collecting), 4).readInt32LE(0) !== 0,
     };
   }
+}
+
+function sameFrame(a: FrameSnapshot | undefined, b: FrameSnapshot | undefined): boolean {
+  return a !== undefined && b !== undefined && a.file === b.file && a.function === b.function && a.offset === b.offset;
 }

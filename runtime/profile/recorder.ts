@@ -36,7 +36,9 @@ export class ProfileRecorder {
       this.nameNewLocks(kept);
     } catch (error) {
       if (!isInspectError(error)) throw error;
-      if (!this.started && isInspectError(error, 'not-python')) return true;
+      // Before the interpreter is up (a program just started) nothing is sampled; once it is
+      // gone (finalized: the process is exiting), the recording ends.
+      if (isInspectError(error, 'not-python')) return !this.started;
       if (!alive() || isInspectError(error, 'no-such-process')) return false;
       if (!isInspectError(error, 'torn-read')) throw error;
       this.profile.addTorn();
