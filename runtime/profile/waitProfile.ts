@@ -96,11 +96,12 @@ export class WaitProfile {
       this.tallyThread(thread, slice);
       const wait = stateFrame(thread);
       const stack = wait ? `${this.stackOf(thread)};${wait}` : this.stackOf(thread);
-      this.stacks.set(stack, (this.stacks.get(stack) ?? 0) + 1);
+      increment(this.stacks, stack);
       if (isJoin(thread)) continue;
       this.counted++;
-      const heldAt = thread.held && siteKey(thread.held);
-      if (thread.held && heldAt) {
+      let heldAt: string | undefined;
+      if (thread.held) {
+        heldAt = siteKey(thread.held);
         const lock = this.lockTally(thread.held);
         lock.name ??= thread.held.name;
         lock.held++;
@@ -116,12 +117,13 @@ export class WaitProfile {
         this.lockTakenAt(site, thread.lock.id);
       } else if (thread.state === 'running') {
         const line = thread.frames[0] && siteKey(thread.frames[0]);
-        const taken = line && line !== heldAt ? this.siteLock.get(line) : undefined;
-        if (taken) this.lockTally({ id: taken, type: '' }).taking++;
-        else if (line && line !== heldAt) increment(this.runningAt, line);
+        if (line && line !== heldAt) {
+          const taken = this.siteLock.get(line);
+          if (taken === undefined) increment(this.runningAt, line);
+          else this.lockTallied(taken).taking++;
+        }
       } else if (thread.state !== 'c') {
-        const cause = causeOf(thread);
-        this.causes.set(cause, (this.causes.get(cause) ?? 0) + 1);
+        increment(this.causes, causeOf(thread));
       }
     }
     for (const [id, count] of waiters) {
@@ -249,6 +251,13 @@ export class WaitProfile {
       tally.slices.set(slice, counts);
     }
     counts[thread.state]++;
+  }
+
+  /** A lock already counted (every lock taken at a line is). */
+  private lockTallied(id: string): LockTally {
+    const lock = this.locks.get(id);
+    if (!lock) throw new Error(`lock ${id} was never counted`);
+    return lock;
   }
 
   private lockTakenAt(site: string, id: string): void {
