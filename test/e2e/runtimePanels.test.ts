@@ -191,6 +191,9 @@ suite('e2e: runtime panels', () => {
       .first()
       .click();
     await page.locator('.statusbar-item', { hasText: `Ln ${withLine}, Col 1` }).waitFor({ timeout: 15_000 });
+    // Back to the top: VS Code reopens a file where it was left, and the next tests expect histogram.py at its top.
+    await page.keyboard.press('Control+Home');
+    await page.locator('.statusbar-item', { hasText: 'Ln 1, Col 1' }).waitFor({ timeout: 15_000 });
 
     // The recording outlives the session (the program may have ended already): shown until another starts.
     await page.keyboard.press('Shift+F5');
