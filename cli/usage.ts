@@ -5,8 +5,12 @@ Usage:
       Run FILE on the embedded free-threaded runtime (or PATH) with the GIL off
       (--gil default: the interpreter decides; on: GIL on). Extension modules that
       need the GIL are named at exit.
-  ftpy runtime [--json]
+  ftpy runtime [--json] [--source auto|debian|python.org] [--version 3.13|3.13.5]
+               [--mirror URL] [--install-build-tools]
       Provision the embedded runtime if needed; print its interpreter and version.
+      auto: Debian's source package, else python.org's release tarball (checked
+      against its pinned SHA-256; --mirror or FTPY_PYTHON_MIRROR for a mirror).
+      --install-build-tools: as root, install the compiler and headers it lacks.
   ftpy dump [--json] [--locks] [--offsets PROBE_JSON] PID
       Print every thread's Python stack of a running free-threaded process, read
       from its memory without stopping it (--locks: and its locks: holders,

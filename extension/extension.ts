@@ -16,7 +16,7 @@ import { runPythonFile } from './interpreters/runFile';
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Free-Threaded Python', { log: true });
   const runtimes = new RuntimeService(log);
-  const interpreters = new InterpreterSelection(context.workspaceState, log);
+  const interpreters = new InterpreterSelection(context.workspaceState, log, runtimes);
   context.subscriptions.push(
     log,
     interpreters,

@@ -15,6 +15,7 @@ import { ensureCodeServer } from './lib/code-server.mjs';
 import { installExtension } from './lib/extension.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
 import { packageExtension } from './package.mjs';
+import { ensureDebianPackages } from './lib/apt.mjs';
 import { checkoutCache, repoRoot } from './lib/paths.mjs';
 import { run } from './lib/run.mjs';
 import { provisionRuntime } from './lib/runtime.mjs';
@@ -32,6 +33,14 @@ async function bootstrap(mode) {
   const vsix = await step('package the extension', () => packageExtension({ logFile: packageLog }));
   // The development build (with source maps) is what the CLI and the tests run.
   await step('build', () => run(process.execPath, ['esbuild.js'], { cwd: repoRoot }));
+  // The tests build CPython again (from python.org's tarball): with ccache that build compiles from the first one's cache.
+  if (mode !== 'start') {
+    await step('ccache', () =>
+      ensureDebianPackages(['ccache'], 'rebuilding CPython quickly in the provisioning test').catch((error) =>
+        note(`going on without ccache: ${error.message}`),
+      ),
+    );
+  }
   const runtime = await step('embedded runtime', provisionRuntime);
   note(`runtime: ${runtime.python} (${runtime.version ?? 'unknown version'})`);
   const codeServer = await step('code-server', ensureCodeServer);

@@ -61,7 +61,7 @@ export function registerConfigurationProvider(interpreters: InterpreterSelection
       return resolved && trusted(resolved.request === 'attach' ? 'attach to processes' : 'start programs') ? resolved : undefined;
     },
     resolveDebugConfigurationWithSubstitutedVariables(_folder, config) {
-      if (config.request === 'launch' && config.python === undefined && interpreters.python) config.python = interpreters.python;
+      if (config.request === 'launch' && config.python === undefined && interpreters.launchPython) config.python = interpreters.launchPython;
       return config;
     },
   });

@@ -2,7 +2,6 @@
 // imports, bytecode hover) and the "Show Bytecode" documents.
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, TransportKind } from 'vscode-languageclient/node';
-import { readyRuntime } from '../../runtime/provision/runtime';
 import { registerBytecodeDocuments } from './bytecodeDocument';
 import type { InterpreterSelection } from '../interpreters/interpreters';
 import { RuntimeService } from '../interpreters/runtimeService';
@@ -21,7 +20,7 @@ export function activateLanguageFeatures(
  * embedded runtime when none is, which the server also falls back to) whenever it changes, and
  * Workspace Trust: untrusted, it imports nothing from the workspace. */
 function startLanguageClient(context: vscode.ExtensionContext, interpreters: InterpreterSelection, log: vscode.LogOutputChannel): void {
-  const python = () => interpreters.python ?? readyRuntime()?.python;
+  const python = () => interpreters.launchPython;
   const module = context.asAbsolutePath('dist/language-server.js');
   const server = { module, transport: TransportKind.ipc };
   const client = new LanguageClient(

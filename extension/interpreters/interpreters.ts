@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { UserFacingError } from '../../runtime/errors';
 import { type InterpreterSource, processPlaces } from '../../runtime/provision/discovery';
 import { describeInterpreter, type FoundInterpreter, type InterpreterInfo, listInterpreters, requireFreeThreaded } from '../../runtime/provision/interpreters';
-import { readyRuntime } from '../../runtime/provision/runtime';
 import { showFailure } from '../debugging/failures';
 import { trusted } from '../trust';
+import { RuntimeService } from './runtimeService';
 
 /** The interpreter chosen for this workspace; none means ftpy's embedded runtime. */
 interface Chosen {
@@ -30,6 +30,7 @@ export class InterpreterSelection implements vscode.Disposable {
   constructor(
     private readonly state: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
+    private readonly runtimes: RuntimeService,
   ) {
     this.statusBar.name = 'Free-Threaded Python Interpreter';
     this.statusBar.command = SELECT_COMMAND;
@@ -48,6 +49,12 @@ export class InterpreterSelection implements vscode.Disposable {
   /** The chosen interpreter's path, undefined for the embedded runtime. */
   get python(): string | undefined {
     return this.chosen?.python;
+  }
+
+  /** The interpreter a launch that names none runs: the chosen one, else the embedded runtime
+   * the settings ask for once it is built (before that, the adapter says how to install it). */
+  get launchPython(): string | undefined {
+    return this.chosen?.python ?? this.runtimes.ready()?.python;
   }
 
   private get chosen(): Chosen | undefined {
@@ -89,7 +96,7 @@ export class InterpreterSelection implements vscode.Disposable {
 
   /** The embedded runtime first, then what was found, grouped by where it came from; refused ones say why when picked. */
   private items(found: FoundInterpreter[]): Item[] {
-    const embedded = readyRuntime();
+    const embedded = this.runtimes.ready();
     const groups = new Map<string, Item[]>();
     for (const interpreter of found) {
       const { info, refused } = interpreter;
@@ -138,7 +145,7 @@ export class InterpreterSelection implements vscode.Disposable {
 
   private updateStatusBar(): void {
     const chosen = this.chosen;
-    const embedded = chosen ? undefined : readyRuntime();
+    const embedded = chosen ? undefined : this.runtimes.ready();
     const version = chosen?.version ?? embedded?.version;
     this.statusBar.text = `$(python) ${version ? `${version}t` : '3.13t'}${chosen ? '' : ' (embedded)'}`;
     this.statusBar.tooltip = `Free-Threaded Python: ${this.label()}. Click to select another interpreter.`;

@@ -26,13 +26,15 @@ export async function runPythonFile(
     return;
   }
   if (document.isDirty) await document.save();
+  let interpreter: string;
   try {
-    if (!python) await runtimes.get(); // a chosen interpreter is checked by `ftpy run --python`
+    // A chosen interpreter is checked by `ftpy run --python`; the embedded one is the settings' (ftpy.runtime.*).
+    interpreter = python ?? (await runtimes.get()).python;
   } catch (error) {
     await runtimes.showFailure(error);
     return;
   }
-  const args = [path.join(__dirname, 'cli.js'), 'run', ...(python ? ['--python', python] : []), document.fileName];
+  const args = [path.join(__dirname, 'cli.js'), 'run', '--python', interpreter, document.fileName];
   log.info(`run: ${JSON.stringify([process.execPath, ...args])}`);
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
   // In desktop VS Code the extension host's executable is Electron: make it behave as node.

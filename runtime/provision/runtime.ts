@@ -1,13 +1,14 @@
-// The embedded runtime: a free-threaded CPython that ftpy builds from Debian's source package
-// of python3.13 into its per-user cache, once, and reuses from then on.
+// The embedded runtime: a free-threaded CPython that ftpy builds from CPython's source (Debian's
+// source package, or python.org's release tarball) into its per-user cache, once, and reuses
+// from then on.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { errorMessage, UserFacingError } from '../errors';
 import { buildProbe } from '../probe/build';
-import { ensureBuildPackages } from './buildPackages';
+import { ensureBuildTools } from './buildPackages';
 import { CommandOutput, runCommand } from './commands';
-import { downloadCPythonSource, SourceRequest, sourceRequest } from './cpythonSource';
+import { describeSource, downloadCPythonSource, DownloadedSource, RuntimeSource, runtimeSources, sourceKey } from './cpythonSource';
 import { ftpyHome } from './home';
 import { openPrivateLog } from '../privateLog';
 import { describeInterpreter } from './interpreters';
@@ -17,7 +18,7 @@ export interface EmbeddedRuntime {
   python: string;
   version: string;
   prefix: string;
-  source: SourceRequest;
+  source: RuntimeSource;
   /** The full log of the provisioning that built it. */
   log: string;
   /** gdb's py-bt support from the same source tree (a peer for stack dumps). */
@@ -38,20 +39,29 @@ export interface ProvisionObserver {
 const MARKER = 'ftpy-runtime.json';
 const RUNTIME_FIELDS = ['python', 'version', 'prefix', 'log', 'gdbSupport', 'offsets'] as const;
 
-function sourceKey(source: SourceRequest): string {
-  return `${source.suite}/${source.spec}`;
-}
-
 function indexFile(home: string): string {
   return path.join(home, 'runtimes', 'index.json');
 }
 
-/** The embedded runtime if it is built and verified; never builds. Fast: reads two small files. */
-export function readyRuntime(source: SourceRequest = sourceRequest(), home = ftpyHome()): EmbeddedRuntime | undefined {
+/** The embedded runtime of the first of `sources` that is built and verified; never builds.
+ * Fast: reads two small files. */
+export function readyRuntime(sources: RuntimeSource[] = runtimeSources(), home = ftpyHome()): EmbeddedRuntime | undefined {
+  let index: Record<string, string>;
   try {
-    const index = JSON.parse(fs.readFileSync(indexFile(home), 'utf8')) as Record<string, string>;
-    const prefix = index[sourceKey(source)];
-    if (!prefix) return undefined;
+    index = JSON.parse(fs.readFileSync(indexFile(home), 'utf8')) as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+  for (const source of sources) {
+    const runtime = verifiedRuntime(index[sourceKey(source)]);
+    if (runtime) return runtime;
+  }
+  return undefined;
+}
+
+function verifiedRuntime(prefix: string | undefined): EmbeddedRuntime | undefined {
+  if (!prefix) return undefined;
+  try {
     const runtime = JSON.parse(fs.readFileSync(path.join(prefix, MARKER), 'utf8')) as Partial<EmbeddedRuntime>;
     // A marker written by an older ftpy lacks fields: that runtime is provisioned again.
     const complete = RUNTIME_FIELDS.every((field) => typeof runtime[field] === 'string');
@@ -61,21 +71,40 @@ export function readyRuntime(source: SourceRequest = sourceRequest(), home = ftp
   }
 }
 
+/** The embedded runtime (of any source or version) whose interpreter `python` is, by its prefix's marker. */
+export function embeddedRuntimeOf(python: string): EmbeddedRuntime | undefined {
+  const real = fs.realpathSync(python);
+  const runtime = verifiedRuntime(path.dirname(path.dirname(real)));
+  return runtime && fs.realpathSync(runtime.python) === real ? runtime : undefined;
+}
+
+export interface ProvisionOptions {
+  /** Install missing build tools with the machine's package manager (only as root). */
+  installBuildTools?: boolean;
+}
+
 /** Returns the embedded runtime, building it first if needed. Safe to call from several
  * processes at once: one builds, the others wait for it and reuse its result. */
-export async function ensureRuntime(observer: ProvisionObserver = {}, source: SourceRequest = sourceRequest(), home = ftpyHome()): Promise<EmbeddedRuntime> {
-  const ready = readyRuntime(source, home);
+export async function ensureRuntime(
+  observer: ProvisionObserver = {},
+  sources: RuntimeSource[] = runtimeSources(),
+  home = ftpyHome(),
+  options: ProvisionOptions = {},
+): Promise<EmbeddedRuntime> {
+  const ready = readyRuntime(sources, home);
   if (ready) return ready;
   const lockDir = path.join(home, 'locks', 'runtime');
   return withLock(
     lockDir,
     () => observer.onOutput?.('Another process is provisioning the embedded runtime; waiting for it.\n'),
-    async () => readyRuntime(source, home) ?? (await provision(source, home, observer)),
+    async () => readyRuntime(sources, home) ?? (await provision(sources, home, observer, options)),
   );
 }
 
-async function provision(source: SourceRequest, home: string, observer: ProvisionObserver): Promise<EmbeddedRuntime> {
-  const { path: log, fd: logFd } = openPrivateLog(path.join(home, 'logs'), `provision-${source.suite}-${source.spec.replace(/[^\w.+-]/g, '_')}.log`);
+async function provision(sources: RuntimeSource[], home: string, observer: ProvisionObserver, options: ProvisionOptions): Promise<EmbeddedRuntime> {
+  const first = sources[0];
+  const name = first.kind === 'debian' ? `${first.suite}-${first.spec}` : `python.org-${first.version}`;
+  const { path: log, fd: logFd } = openPrivateLog(path.join(home, 'logs'), `provision-${name.replace(/[^\w.+-]/g, '_')}.log`);
   const output: CommandOutput = {
     write(text) {
       fs.writeSync(logFd, text);
@@ -88,12 +117,12 @@ async function provision(source: SourceRequest, home: string, observer: Provisio
   };
   let buildDir: string | undefined;
   try {
-    phase('download', `CPython source from Debian ${source.suite} (${source.spec})`);
-    const downloaded = await downloadCPythonSource(home, source, output);
-    const prefix = path.join(home, 'runtimes', `cpython-${downloaded.upstreamVersion}t`);
+    const { source, downloaded } = await downloadFirst(sources, home, output, phase);
+    // Debian's and python.org's builds of one release live apart: rebuilding one never pulls the other from under a session.
+    const prefix = path.join(home, 'runtimes', `cpython-${downloaded.upstreamVersion}t${source.kind === 'python.org' ? '-python.org' : ''}`);
 
-    phase('dependencies', 'checking the Debian packages the build needs');
-    await ensureBuildPackages(output);
+    phase('dependencies', 'checking the tools and libraries the build needs');
+    await ensureBuildTools(output, options.installBuildTools ?? false);
 
     phase('configure', `CPython ${downloaded.upstreamVersion} with --disable-gil`);
     buildDir = fs.mkdtempSync(path.join(home, 'build-'));
@@ -101,10 +130,11 @@ async function provision(source: SourceRequest, home: string, observer: Provisio
     // Never leave a half-installed runtime where a ready one is expected: clear it first,
     // and write the marker only after verification.
     fs.rmSync(prefix, { recursive: true, force: true });
-    await runCommand('./configure', ['--disable-gil', `--prefix=${prefix}`, '--with-ensurepip=no'], { cwd: buildDir, output });
+    const env = compilerEnvironment(buildDir, output);
+    await runCommand('./configure', ['--disable-gil', `--prefix=${prefix}`, '--with-ensurepip=no'], { cwd: buildDir, output, env });
 
     phase('build', `make -j${os.availableParallelism()} (a few minutes)`);
-    await runCommand('make', [`-j${os.availableParallelism()}`], { cwd: buildDir, output });
+    await runCommand('make', [`-j${os.availableParallelism()}`], { cwd: buildDir, output, env });
 
     phase('install', prefix);
     await runCommand('make', ['install'], { cwd: buildDir, output });
@@ -127,7 +157,7 @@ async function provision(source: SourceRequest, home: string, observer: Provisio
 
     const runtime: EmbeddedRuntime = { python, version: downloaded.upstreamVersion, prefix, source, log, gdbSupport, offsets };
     fs.writeFileSync(path.join(prefix, MARKER), JSON.stringify(runtime, null, 2));
-    recordInIndex(home, source, prefix);
+    recordInIndex(home, sourceKey(source), prefix);
     output.write(`\nReady: ${python}\n`);
     return runtime;
   } catch (error) {
@@ -140,6 +170,37 @@ async function provision(source: SourceRequest, home: string, observer: Provisio
   }
 }
 
+/** With ccache installed, its compiler links (Debian's /usr/lib/ccache, Fedora's /usr/lib64/ccache)
+ * go first on PATH: a rebuild of the same source compiles from the cache, and the runtime still
+ * records the plain compiler's name for the extensions it builds later. Each build has a folder
+ * of its own, so paths are hashed relative to it. */
+function compilerEnvironment(buildDir: string, output: CommandOutput): NodeJS.ProcessEnv {
+  const links = ['/usr/lib/ccache', '/usr/lib64/ccache'].find((dir) => fs.existsSync(path.join(dir, 'gcc')));
+  if (!links) return process.env;
+  output.write(`Compiling through ccache (${links})\n`);
+  return { ...process.env, PATH: `${links}${path.delimiter}${process.env.PATH ?? ''}`, CCACHE_BASEDIR: buildDir, CCACHE_NOHASHDIR: 'true' };
+}
+
+/** The first source that can be had, in order: each one that cannot says why in the log
+ * before the next is tried; the last one's failure is the provisioning's. */
+async function downloadFirst(
+  sources: RuntimeSource[],
+  home: string,
+  output: CommandOutput,
+  phase: (name: ProvisionPhase, detail: string) => void,
+): Promise<{ source: RuntimeSource; downloaded: DownloadedSource }> {
+  for (const [position, source] of sources.entries()) {
+    phase('download', `CPython source from ${describeSource(source)}`);
+    try {
+      return { source, downloaded: await downloadCPythonSource(home, source, output) };
+    } catch (error) {
+      if (position === sources.length - 1) throw error;
+      output.write(`\n${describeSource(source)} is unavailable here; trying the next source. Why:\n${errorMessage(error)}\n`);
+    }
+  }
+  throw new Error('no CPython source to provision from');
+}
+
 async function verify(python: string, output: CommandOutput): Promise<void> {
   const info = await describeInterpreter(python);
   const gilOff = (await runCommand(python, ['-X', 'gil=0', '-c', 'import sys; print(sys._is_gil_enabled())'], { output })).trim();
@@ -149,14 +210,14 @@ async function verify(python: string, output: CommandOutput): Promise<void> {
   }
 }
 
-function recordInIndex(home: string, source: SourceRequest, prefix: string): void {
+function recordInIndex(home: string, key: string, prefix: string): void {
   let index: Record<string, string> = {};
   try {
     index = JSON.parse(fs.readFileSync(indexFile(home), 'utf8'));
   } catch {
     // first runtime
   }
-  index[sourceKey(source)] = prefix;
+  index[key] = prefix;
   const temporary = `${indexFile(home)}.${process.pid}`;
   fs.writeFileSync(temporary, JSON.stringify(index, null, 2));
   fs.renameSync(temporary, indexFile(home));

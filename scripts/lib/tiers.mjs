@@ -24,6 +24,8 @@ export const tiers = [
   { name: 'e2e', script: 'test:e2e', limitS: 900 },
   // Load, faults, hostile input and fuzzing with their figures (a minute).
   { name: 'stress', script: 'stress', limitS: 600 },
+  // The runtime built from python.org's tarball through a mirror on 127.0.0.1 (a CPython build: minutes cold, less with ccache).
+  { name: 'provision', script: 'test:provision', limitS: 1500 },
 ];
 
 /**

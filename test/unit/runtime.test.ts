@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { missingPackages } from '../../runtime/provision/buildPackages';
+import { missingPackages, PACKAGE_MANAGERS } from '../../runtime/provision/buildPackages';
 import { readyRuntime } from '../../runtime/provision/runtime';
 import { runFtpy } from '../support/cli';
 
@@ -45,12 +45,12 @@ suite('the embedded runtime', () => {
     teardown(() => fs.rmSync(home, { recursive: true, force: true }));
 
     test('nothing is ready, and a prefix without its verification marker never counts as ready', () => {
-      const source = { suite: 'trixie', spec: 'python3.13' };
-      assert.equal(readyRuntime(source, home), undefined);
+      const sources = [{ kind: 'debian' as const, suite: 'trixie', spec: 'python3.13' }];
+      assert.equal(readyRuntime(sources, home), undefined);
       const prefix = path.join(home, 'runtimes', 'cpython-3.13.5t');
       fs.mkdirSync(path.join(prefix, 'bin'), { recursive: true });
       fs.writeFileSync(path.join(home, 'runtimes', 'index.json'), JSON.stringify({ 'trixie/python3.13': prefix }));
-      assert.equal(readyRuntime(source, home), undefined);
+      assert.equal(readyRuntime(sources, home), undefined);
     });
 
     test('a source that cannot be had fails with a clear message and marks nothing ready', async function () {
@@ -60,12 +60,12 @@ suite('the embedded runtime', () => {
       assert.equal(result.code, 1);
       assert.match(result.stderr, /^ftpy: Provisioning the embedded runtime failed: .*apt-get .*source/m);
       assert.match(result.stderr, /Full log: .*provision-trixie-python3\.13_0\.0\.0-no-such-version\.log/);
-      assert.equal(readyRuntime({ suite: 'trixie', spec: 'python3.13=0.0.0-no-such-version' }, home), undefined);
+      assert.equal(readyRuntime([{ kind: 'debian', suite: 'trixie', spec: 'python3.13=0.0.0-no-such-version' }], home), undefined);
       assert.ok(!fs.existsSync(path.join(home, 'runtimes')), 'no runtime folder was made');
     });
   });
 
   test('missing build packages are named (checked with dpkg)', () => {
-    assert.deepEqual(missingPackages(['dpkg', 'ftpy-no-such-package']), ['ftpy-no-such-package']);
+    assert.deepEqual(missingPackages(PACKAGE_MANAGERS.apt, ['dpkg', 'ftpy-no-such-package']), ['ftpy-no-such-package']);
   });
 });
