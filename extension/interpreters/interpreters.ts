@@ -4,6 +4,7 @@ import { type InterpreterSource, processPlaces } from '../../runtime/provision/d
 import { describeInterpreter, type FoundInterpreter, type InterpreterInfo, listInterpreters, requireFreeThreaded } from '../../runtime/provision/interpreters';
 import { showFailure } from '../debugging/failures';
 import { trusted } from '../trust';
+import { pythonExtensionInterpreters } from './pythonExtension';
 import { RuntimeService } from './runtimeService';
 
 /** The interpreter chosen for this workspace; none means ftpy's embedded runtime. */
@@ -74,11 +75,13 @@ export class InterpreterSelection implements vscode.Disposable {
     });
     picker.show();
     // The embedded runtime and "Enter path…" can be picked while the machine is searched.
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
-    void listInterpreters(processPlaces(folders)).then((found) => {
-      picker.items = this.items(found);
-      picker.busy = false;
-    });
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    void pythonExtensionInterpreters(folders[0]?.uri, this.log)
+      .then((pythonExtension) => listInterpreters({ ...processPlaces(folders.map((folder) => folder.uri.fsPath)), pythonExtension }))
+      .then((found) => {
+        picker.items = this.items(found);
+        picker.busy = false;
+      });
     const picked = await accepted;
     picker.dispose();
     if (!picked) return;

@@ -1,7 +1,8 @@
 // Where free-threaded interpreters live on a user's machine, found without running anything:
 // ftpy's embedded runtime, uv's managed installs, pyenv's versions, conda/mamba environments,
-// the workspace's virtual environments and every folder on PATH (Debian/Fedora python3.13t,
-// deadsnakes' python3.13-nogil). Describing each (which runs it) is left to the caller.
+// the workspace's virtual environments, every folder on PATH (Debian/Fedora python3.13t,
+// deadsnakes' python3.13-nogil) and, in VS Code, the environments of the Python extension.
+// Describing each (which runs it) is left to the caller.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +21,8 @@ export interface Places {
   workspaceFolders: readonly string[];
   /** The embedded runtime's interpreter, when it is installed. */
   embedded?: string;
+  /** The interpreters VS Code's Python extension knows (its selection first), when it is installed. */
+  pythonExtension?: readonly string[];
 }
 
 /** The names free-threaded builds install: python3.13t, python3t, and deadsnakes' python3.13-nogil. */
@@ -65,6 +68,8 @@ export function findCandidates(places: Places): Candidate[] {
     'conda',
   );
   fromBinDirs((env.PATH ?? '').split(path.delimiter).filter(Boolean), 'PATH');
+  // Last: an interpreter found above keeps the source that says more about it.
+  for (const file of places.pythonExtension ?? []) add(file, 'python-extension');
   return found;
 }
 

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findCandidates } from '../../runtime/provision/discovery';
 import { ftpyHome } from '../../runtime/provision/home';
 import { describeInterpreter, requireFreeThreaded } from '../../runtime/provision/interpreters';
 import { runFtpy } from '../support/cli';
@@ -55,6 +56,31 @@ suite('interpreters', () => {
         }
       }
       assert.equal(listed.length, expected.length + 1, 'nothing else: the real HOME and PATH are not searched');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  test("the Python extension's interpreters: listed under it unless found otherwise; its environment folders without an interpreter left out", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpy-home-'));
+    try {
+      const python = testPython();
+      const onPath = path.join(home, 'bin', 'python3.13t');
+      const elsewhere = path.join(home, 'opt', 'ft', 'bin', 'python3');
+      for (const file of [onPath, elsewhere]) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.symlinkSync(python, file);
+      }
+      const found = findCandidates({
+        env: { PATH: path.join(home, 'bin') },
+        home,
+        workspaceFolders: [],
+        pythonExtension: [elsewhere, onPath, path.join(home, 'opt', 'ft'), path.join(home, 'missing', 'python')],
+      });
+      assert.deepEqual(found, [
+        { source: 'PATH', path: onPath },
+        { source: 'python-extension', path: elsewhere },
+      ]);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
