@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { FrameSnapshot } from '../inspect/frames';
 import type { ThreadWaitSample, WaitSample } from '../inspect/waitSample';
+import { clean, StackTree } from './stackTree';
 import type { LockProfile, PauseProfile, ProfileReport, SiteShare, Timeline, WaitState } from '../model/profile';
 
 export type { LockProfile, PauseProfile, ProfileReport, SiteShare, ThreadProfile, Timeline, WaitState } from '../model/profile';
@@ -69,7 +70,7 @@ export class WaitProfile {
   private readonly locks = new Map<string, LockTally>();
   /** Other causes than locks and running: 'waiting in Event.wait (fill.py:41)', 'sleep at fill.py:50', … -> samples. */
   private readonly causes = new Map<string, number>();
-  private readonly stacks = new Map<string, number>();
+  private readonly stacks = new StackTree();
   /** The lock last taken at each line where one was (a `with` statement, a parking): site key -> lock id. */
   private readonly siteLock = new Map<string, string>();
   /** The first lock taken there: it gets the running samples from before. */
@@ -94,9 +95,7 @@ export class WaitProfile {
     const slice = Math.floor((sample.time - this.first) / TIMELINE_SLICE_MS);
     for (const thread of sample.threads) {
       this.tallyThread(thread, slice);
-      const wait = stateFrame(thread);
-      const stack = wait ? `${this.stackOf(thread)};${wait}` : this.stackOf(thread);
-      increment(this.stacks, stack);
+      this.stacks.add(thread.name ?? `thread ${thread.nativeId}`, thread.frames, stateFrame(thread));
       if (isJoin(thread)) continue;
       this.counted++;
       let heldAt: string | undefined;
@@ -194,7 +193,7 @@ export class WaitProfile {
    */
   collapsed(labels: ReadonlyMap<string, string> = new Map()): string {
     const named = (stack: string) => stack.replace(/\[wait lock (0x[0-9a-f]+)\]$/, (_frame, id: string) => clean(`[wait lock ${labels.get(id) ?? id}]`));
-    return [...this.stacks.entries()].map(([stack, count]) => `${named(stack)} ${count}\n`).join('');
+    return [...this.stacks.stacks()].map(([stack, count]) => `${named(stack)} ${count}\n`).join('');
   }
 
   private verdict(locks: LockProfile[], share: (samples: number) => number): string {
@@ -272,11 +271,6 @@ export class WaitProfile {
       this.locks.set(lock.id, tally);
     }
     return tally;
-  }
-
-  private stackOf(thread: ThreadWaitSample): string {
-    const name = clean(thread.name ?? `thread ${thread.nativeId}`);
-    return [name, ...[...thread.frames].reverse().map((frame) => clean(`${frame.function} (${path.basename(frame.file)}:${frame.line ?? '?'})`))].join(';');
   }
 
   private notePause(sample: WaitSample): void {
@@ -391,12 +385,7 @@ function increment<K>(counts: Map<K, number>, key: K): void {
 function stateFrame(thread: ThreadWaitSample): string | undefined {
   if (thread.state === 'running') return undefined;
   if (thread.state === 'lock') return `[wait lock ${thread.lock?.id ?? '?'}]`;
-  return clean(`[${thread.state}${thread.call ? ` ${thread.call}` : ''}]`);
-}
-
-/** A frame of the collapsed format: no ';' (the separator) and no line break. */
-function clean(text: string): string {
-  return text.replace(/[;\r\n]/g, '_');
+  return `[${thread.state}${thread.call ? ` ${thread.call}` : ''}]`;
 }
 
 function zeroStates(): Record<WaitState, number> {
