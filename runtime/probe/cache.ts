@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ftpyHome } from '../provision/home';
-import { embeddedRuntimeOf } from '../provision/runtime';
+import { readyRuntime } from '../provision/runtime';
 import { ElfFile } from '../inspect/elf';
 import { errorMessage } from '../errors';
 import { buildProbe, ProbeBuildError } from './build';
@@ -29,8 +29,8 @@ export function knownOffsets(python: string): ProbeOffsets | undefined {
 
 function offsetsFile(python: string): string {
   const real = fs.realpathSync(python);
-  const embedded = embeddedRuntimeOf(real);
-  if (embedded) return embedded.offsets;
+  const embedded = readyRuntime();
+  if (embedded && fs.realpathSync(embedded.python) === real) return embedded.offsets;
   const key = createHash('sha256').update(buildIdentity(real)).digest('hex').slice(0, 16);
   return path.join(ftpyHome(), 'offsets', `${key}.json`);
 }

@@ -71,13 +71,6 @@ function verifiedRuntime(prefix: string | undefined): EmbeddedRuntime | undefine
   }
 }
 
-/** The embedded runtime (of any source or version) whose interpreter `python` is, by its prefix's marker. */
-export function embeddedRuntimeOf(python: string): EmbeddedRuntime | undefined {
-  const real = fs.realpathSync(python);
-  const runtime = verifiedRuntime(path.dirname(path.dirname(real)));
-  return runtime && fs.realpathSync(runtime.python) === real ? runtime : undefined;
-}
-
 export interface ProvisionOptions {
   /** Install missing build tools with the machine's package manager (only as root). */
   installBuildTools?: boolean;
