@@ -7,7 +7,7 @@ import { readProcMaps } from './procMaps';
 import { locateRuntime, RuntimeLocation } from './runtimeLocation';
 import { matchingProbe, RuntimeSnapshot, snapshotOf } from './snapshot';
 import { LocksReport, readLocks } from './locks/readLocks';
-import { readFutexWaits } from './threadWaits';
+import { readFutexWaits, SyscallFiles } from './threadWaits';
 import type { ProbeOffsets } from '../probe/offsets';
 import { RuntimeSampler } from './runtimeSample';
 import { WaitSampler } from './waitSample';
@@ -48,6 +48,8 @@ export type ClosableMemory = Memory & { close(): void };
 export class ProcessReader {
   private readonly objects: ObjectReader;
   private checkedProbe: ProbeOffsets | string;
+  /** Kept open for the samplers of this process, closed with it. */
+  private readonly syscalls: SyscallFiles;
 
   private constructor(
     readonly pid: number,
@@ -57,6 +59,7 @@ export class ProcessReader {
   ) {
     this.objects = new ObjectReader(memory, offsets);
     this.checkedProbe = matchingProbe<ProbeOffsets>(undefined, offsets);
+    this.syscalls = new SyscallFiles(pid);
   }
 
   /**
@@ -118,7 +121,7 @@ export class ProcessReader {
   /** What every thread is doing now, many times a second (`ftpy profile`). */
   waitSampler(): WaitSampler {
     const probe = this.needProbe();
-    return new WaitSampler(this.objects, { pid: this.pid, runtime: this.location.address, parkingLot: this.parkingLot(probe) }, probe);
+    return new WaitSampler(this.objects, { runtime: this.location.address, parkingLot: this.parkingLot(probe), syscalls: this.syscalls }, probe);
   }
 
   /** Who holds and who waits for which lock, now, with the snapshot of the same walk (where each waiter waits). */
@@ -163,6 +166,7 @@ export class ProcessReader {
   }
 
   close(): void {
+    this.syscalls.close();
     this.memory.close();
   }
 

@@ -75,6 +75,52 @@ export function readBlockedCall(pid: number, tid: number, arch: NodeJS.Architect
   return text ? blockedCall(text, arch) : undefined;
 }
 
+/**
+ * The syscall files of a process's threads, each kept open once read: a sampler reads a thread's
+ * many times a second, and a read of an open file is one system call where opening is three.
+ */
+export class SyscallFiles {
+  private readonly descriptors = new Map<number, number>();
+
+  constructor(
+    private readonly pid: number,
+    private readonly arch: NodeJS.Architecture = process.arch,
+  ) {}
+
+  /** As readBlockedCall. A descriptor that fails (its thread ended; the id may be another's now) is opened again once. */
+  blockedCall(tid: number): BlockedCall | null | undefined {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        let descriptor = this.descriptors.get(tid);
+        if (descriptor === undefined) {
+          descriptor = fs.openSync(`/proc/${this.pid}/task/${tid}/syscall`, 'r');
+          this.descriptors.set(tid, descriptor);
+        }
+        const text = line.toString('latin1', 0, fs.readSync(descriptor, line, 0, line.length, 0));
+        return text ? blockedCall(text, this.arch) : undefined;
+      } catch {
+        this.forget(tid);
+      }
+    }
+    return undefined; // the thread is gone
+  }
+
+  /** Closes the files of the threads not in `tids` (they ended). */
+  keepOnly(tids: ReadonlySet<number>): void {
+    for (const tid of this.descriptors.keys()) if (!tids.has(tid)) this.forget(tid);
+  }
+
+  close(): void {
+    for (const tid of this.descriptors.keys()) this.forget(tid);
+  }
+
+  private forget(tid: number): void {
+    const descriptor = this.descriptors.get(tid);
+    this.descriptors.delete(tid);
+    if (descriptor !== undefined) fs.closeSync(descriptor);
+  }
+}
+
 /** "202 0x55… 0x189 …": the number, then the arguments; "running" for a thread on a CPU. */
 export function blockedCall(syscall: string, arch: NodeJS.Architecture = process.arch): BlockedCall | null {
   const [number, first] = syscall.trim().split(/\s+/);

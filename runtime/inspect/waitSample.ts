@@ -5,15 +5,17 @@
 // call, in C code that let go of the interpreter, paused for a stop-the-world, or collecting.
 // Each with its Python stack. Cheap enough for hundreds of samples a second on a few threads.
 import type { ProbeOffsets } from '../probe/offsets';
+import { prefetchDataStack } from './dataStack';
 import { isInspectError } from './errors';
 import { CodeCache, FrameLocation, FrameSnapshot, lineAt, readStack } from './frames';
 import { FrameObjects, isThreadingFunction } from './locks/frameObjects';
 import { PyObjects } from './locks/pyObjects';
 import { readWaitEntries, WaitEntry, waitEntryAt } from './locks/parkingLot';
 import { hex } from './locks/runtimeMutexes';
-import { ObjectReader } from './objects';
+import { Memory, MemorySegment, PrefetchedMemory } from './memory';
+import { isPointerLike, ObjectReader } from './objects';
 import { SampledThreadNames, ThreadNames } from './threadNames';
-import { readBlockedCall } from './threadWaits';
+import type { SyscallFiles } from './threadWaits';
 import { liveThreadStates, mainInterpreter, ThreadStateBytes, walkThreadStates } from './walk';
 import type { WaitState } from '../model/profile';
 
@@ -69,10 +71,11 @@ const CODE_CACHE_MS = 1000;
 
 /** Where the sampler reads besides the memory. */
 export interface WaitTarget {
-  pid: number;
   runtime: bigint;
   /** The parking lot's bucket array (a static symbol of the runtime's binary). */
   parkingLot: bigint;
+  /** The threads' system calls, read through files kept open. */
+  syscalls: SyscallFiles;
 }
 
 export class WaitSampler {
@@ -105,15 +108,17 @@ export class WaitSampler {
       this.heldNames = new Map();
       this.codesSince = time;
     }
-    const walk = walkThreadStates(this.reader, this.target.runtime);
+    const reader = this.interpreterFieldsRead();
+    const walk = walkThreadStates(reader, this.target.runtime);
     const main = mainInterpreter(walk);
-    const { worldStopped, collecting } = this.readInterpreter(main);
+    const { worldStopped, collecting } = this.readInterpreter(reader.memory, main);
     const threadStates = liveThreadStates(this.reader, walk);
     const names = this.names.current(main, threadStates, time);
     let parked: WaitEntry[] | undefined;
     // The whole parking lot is read only when a wait entry cannot be found where its futex word puts it.
     const situation = { names, collecting: worldStopped && collecting, parked: () => (parked ??= this.waitEntries()) };
     const threads = threadStates.map((tstate) => this.readThread(tstate, situation));
+    this.target.syscalls.keepOnly(new Set(threads.map((thread) => thread.nativeId)));
     this.parkedOn = new Map(threads.flatMap(({ nativeId, lock, frames }) => (lock ? [[nativeId, { lock, at: frames[0] }] as const] : [])));
     return { time, worldStopped, threads };
   }
@@ -125,7 +130,9 @@ export class WaitSampler {
     const { thread_state: layout } = this.reader.offsets;
     const nativeId = Number(tstate.raw.readBigUInt64LE(layout.native_thread_id));
     const threadId = tstate.raw.readBigUInt64LE(layout.thread_id);
-    const stack = readStack(this.reader, tstate.raw.readBigUInt64LE(layout.current_frame), this.codes);
+    const currentFrame = tstate.raw.readBigUInt64LE(layout.current_frame);
+    const stackMemory = prefetchDataStack(this.reader, tstate.raw.readBigUInt64LE(layout.datastack_chunk), currentFrame);
+    const stack = readStack(new ObjectReader(stackMemory, this.reader.offsets), currentFrame, this.codes);
     const frames = stack.frames;
     const held = this.heldLock(frames, stack.locations);
     const thread = { threadId: Number(threadId), nativeId, name: names.get(threadId) ?? null, frames, ...(held && { held }) };
@@ -135,7 +142,7 @@ export class WaitSampler {
     if (runState === states.suspended) return { ...thread, state: 'stop-the-world' };
     if (runState === states.attached) return { ...thread, state: collecting ? 'gc' : 'running' };
     // Detached: what it is blocked in, if anything (a thread attached to the interpreter runs).
-    const call = readBlockedCall(this.target.pid, nativeId);
+    const call = this.target.syscalls.blockedCall(nativeId);
     if (!call) {
       // Woken from a lock's park, a thread stays detached until it has the interpreter again: on a
       // busy machine it waits for a CPU there, still paying for the lock.
@@ -197,16 +204,49 @@ export class WaitSampler {
     }
   }
 
+  /**
+   * A reader that has the fields a sample reads of the runtime and of its newest interpreter (the
+   * main one, unless subinterpreters run) in one read each, a few KB: the interpreter list, the
+   * thread list's head, whether the world is stopped and whether a collection runs.
+   */
+  private interpreterFieldsRead(): ObjectReader {
+    const { runtime_state: runtimeLayout, interpreter_state: interpreterLayout } = this.reader.offsets;
+    const { interpreter_state: probeInterpreter, stop_the_world: stw, runtime_state: probeRuntime, gc } = this.probe;
+    const memory = new PrefetchedMemory(this.reader.memory);
+    const runtime = this.target.runtime;
+    const runtimeFields = readSpan(this.reader.memory, runtime, [runtimeLayout.interpreters_head, probeRuntime.stoptheworld + stw.world_stopped]);
+    memory.add(runtimeFields.address, runtimeFields.bytes);
+    const newest = runtimeFields.bytes.readBigUInt64LE(Number(runtime + BigInt(runtimeLayout.interpreters_head) - runtimeFields.address));
+    if (isPointerLike(newest)) {
+      const fields = [
+        interpreterLayout.next,
+        interpreterLayout.threads_head,
+        probeInterpreter.gc + gc.collecting,
+        probeInterpreter.stoptheworld + stw.world_stopped,
+      ];
+      const interpreterFields = readSpan(this.reader.memory, newest, fields);
+      memory.add(interpreterFields.address, interpreterFields.bytes);
+    }
+    return new ObjectReader(memory, this.reader.offsets);
+  }
+
   /** Whether the world is stopped (by the interpreter, or the whole runtime), and whether a collection runs. */
-  private readInterpreter(interpreter: bigint): { worldStopped: boolean; collecting: boolean } {
+  private readInterpreter(memory: Memory, interpreter: bigint): { worldStopped: boolean; collecting: boolean } {
     const { interpreter_state: layout, stop_the_world: stw, runtime_state: runtime, gc } = this.probe;
-    const byte = (address: bigint) => this.reader.memory.read(address, 1)[0] !== 0;
+    const byte = (address: bigint) => memory.read(address, 1)[0] !== 0;
     return {
       worldStopped:
         byte(interpreter + BigInt(layout.stoptheworld + stw.world_stopped)) || byte(this.target.runtime + BigInt(runtime.stoptheworld + stw.world_stopped)),
-      collecting: this.reader.memory.read(interpreter + BigInt(layout.gc + gc.collecting), 4).readInt32LE(0) !== 0,
+      collecting: memory.read(interpreter + BigInt(layout.gc + gc.collecting), 4).readInt32LE(0) !== 0,
     };
   }
+}
+
+/** The bytes of a struct at `base` from the first of `offsets` to 8 bytes past the last (a pointer's worth). */
+function readSpan(memory: Memory, base: bigint, offsets: number[]): MemorySegment {
+  const first = Math.min(...offsets);
+  const address = base + BigInt(first);
+  return { address, bytes: memory.read(address, Math.max(...offsets) + 8 - first) };
 }
 
 function sameFrame(a: FrameSnapshot | undefined, b: FrameSnapshot | undefined): boolean {
