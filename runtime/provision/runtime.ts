@@ -109,10 +109,11 @@ async function provision(sources: RuntimeSource[], home: string, observer: Provi
     observer.onPhase?.(name, detail);
   };
   let buildDir: string | undefined;
+  let prefix: string | undefined;
   try {
     const { source, downloaded } = await downloadFirst(sources, home, output, phase);
     // Debian's and python.org's builds of one release live apart: rebuilding one never pulls the other from under a session.
-    const prefix = path.join(home, 'runtimes', `cpython-${downloaded.upstreamVersion}t${source.kind === 'python.org' ? '-python.org' : ''}`);
+    prefix = path.join(home, 'runtimes', `cpython-${downloaded.upstreamVersion}t${source.kind === 'python.org' ? '-python.org' : ''}`);
 
     phase('dependencies', 'checking the tools and libraries the build needs');
     await ensureBuildTools(output, options.installBuildTools ?? false);
@@ -155,6 +156,8 @@ async function provision(sources: RuntimeSource[], home: string, observer: Provi
     return runtime;
   } catch (error) {
     output.write(`\nFAILED: ${errorMessage(error)}\n`);
+    // A prefix without its marker is a half-installed runtime: it goes too.
+    if (prefix && !fs.existsSync(path.join(prefix, MARKER))) fs.rmSync(prefix, { recursive: true, force: true });
     if (error instanceof UserFacingError) throw error;
     throw new UserFacingError(`Provisioning the embedded runtime failed: ${errorMessage(error)}\nFull log: ${log}`, 'openLog');
   } finally {
