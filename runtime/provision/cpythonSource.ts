@@ -46,6 +46,12 @@ export function runtimeSources(wish: RuntimeWish = {}, env: NodeJS.ProcessEnv = 
   } catch (error) {
     throw new UserFacingError((error as Error).message);
   }
+  if (from === 'debian') {
+    const debian = debianSource(version, env);
+    if (!debian)
+      throw new UserFacingError(`Debian's source package decides the release: ask for a series (--version ${version.series}), or for --source python.org`);
+    return [debian];
+  }
   const pythonOrg: RuntimeSource = { kind: 'python.org', version: version.release ?? version.series, mirror };
   const pinned = pinnedReleases(version).length > 0;
   if (!pinned && (from === 'python.org' || version.release)) {
@@ -54,13 +60,7 @@ export function runtimeSources(wish: RuntimeWish = {}, env: NodeJS.ProcessEnv = 
     );
   }
   if (from === 'python.org') return [pythonOrg];
-  const debian = debianSource(version, env);
-  if (from === 'debian') {
-    if (!debian)
-      throw new UserFacingError(`Debian's source package decides the release: ask for a series (--version ${version.series}), or for --source python.org`);
-    return [debian];
-  }
-  return [debian, pinned ? pythonOrg : undefined].filter((source) => source !== undefined);
+  return [debianSource(version, env), pinned ? pythonOrg : undefined].filter((source) => source !== undefined);
 }
 
 function debianSource(version: VersionWish, env: NodeJS.ProcessEnv): RuntimeSource | undefined {

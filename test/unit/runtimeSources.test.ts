@@ -24,6 +24,7 @@ suite('the runtime source', () => {
     assert.deepEqual(runtimeSources({ version: '3.13.5' }, {}), [{ kind: 'python.org', version: '3.13.5', mirror: DEFAULT_MIRROR }]);
     assert.deepEqual(runtimeSources({ version: '3.14' }, {})[0], { kind: 'debian', suite: 'trixie', spec: 'python3.14' });
     assert.throws(() => runtimeSources({ from: 'debian', version: '3.13.5' }, {}), /Debian's source package decides the release/);
+    assert.throws(() => runtimeSources({ from: 'debian', version: '3.13.99' }, {}), /Debian's source package decides the release/);
   });
 
   test('the environment: FTPY_RUNTIME_SOURCE asks for Debian alone, FTPY_PYTHON_MIRROR moves the mirror; an option wins', () => {
