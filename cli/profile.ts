@@ -169,7 +169,7 @@ function reportText(report: SampledReport): string {
     lines.push(
       '',
       table(
-        ['lock', 'parked s', 'taking s', 'holding s', 'share', 'most waiters', 'waited at', 'held at'],
+        ['lock', 'parked s', 'taking s', 'holding s', 'share', 'most waiters', 'waited at', 'taken at', 'held at'],
         report.locks.map((lock) => [
           lock.label,
           lock.waitS.toFixed(2),
@@ -178,6 +178,7 @@ function reportText(report: SampledReport): string {
           percent(lock.share),
           String(lock.maxWaiters),
           topSites(lock.sites),
+          topSites(lock.takenAt),
           topSites(lock.heldAt),
         ]),
       ),

@@ -134,7 +134,7 @@ export class WaitSampler {
     const stackMemory = prefetchDataStack(this.reader, tstate.raw.readBigUInt64LE(layout.datastack_chunk), currentFrame);
     const stack = readStack(new ObjectReader(stackMemory, this.reader.offsets), currentFrame, this.codes);
     const frames = stack.frames;
-    const held = this.heldLock(frames, stack.locations);
+    const held = this.heldLock(frames, stack.locations, stackMemory);
     const thread = { threadId: Number(threadId), nativeId, name: names.get(threadId) ?? null, frames, ...(held && { held }) };
     const runState = tstate.raw.readInt32LE(this.probe.thread_state.state);
     const states = this.probe.thread_states;
@@ -180,9 +180,9 @@ export class WaitSampler {
   }
 
   /** The lock held by the innermost `with` block on a Lock or RLock of the frames (innermost first), if any. */
-  private heldLock(frames: FrameSnapshot[], locations: FrameLocation[]): ThreadWaitSample['held'] {
+  private heldLock(frames: FrameSnapshot[], locations: FrameLocation[], stack: Memory): ThreadWaitSample['held'] {
     for (const [index, location] of locations.entries()) {
-      const found = this.frameObjects.innermostWithBlock(location.frame, location.code, location.unit);
+      const found = this.frameObjects.innermostWithBlock(location.frame, location.code, location.unit, stack);
       const type = found && found.block.exit === 'c-method' ? WITH_LOCKS.get(this.objects.typeName(found.block.manager) ?? '') : undefined;
       if (!found || !type) continue;
       // The handler of a `with` block has the line of its `with` statement.

@@ -44,6 +44,8 @@ export interface LockProfile {
   sites: SiteShare[];
   /** The `with` statements that held it, with their share of its holding, most first. */
   heldAt: SiteShare[];
+  /** The lines it was taken at, with their share of its taking, most first. */
+  takenAt: SiteShare[];
 }
 
 export interface PauseProfile {

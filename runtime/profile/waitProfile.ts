@@ -45,6 +45,8 @@ interface LockTally {
   samples: number;
   /** Running samples at a line where it is taken (not in its `with` body). */
   taking: number;
+  /** Those samples by site. */
+  takenAt: Map<string, number>;
   held: number;
   maxWaiters: number;
   /** Parked samples by site (a site key: file:line). */
@@ -119,7 +121,11 @@ export class WaitProfile {
         if (line && line !== heldAt) {
           const taken = this.siteLock.get(line);
           if (taken === undefined) increment(this.runningAt, line);
-          else this.lockTallied(taken).taking++;
+          else {
+            const lock = this.lockTallied(taken);
+            lock.taking++;
+            increment(lock.takenAt, line);
+          }
         }
       } else if (thread.state !== 'c') {
         increment(this.causes, causeOf(thread));
@@ -150,8 +156,12 @@ export class WaitProfile {
     const locks = [...this.locks.entries()]
       .map(([id, lock]): LockProfile => {
         // Running at a line before any lock was seen taken there: the first lock taken there since.
-        const earlier = [...this.firstSiteLock.entries()].filter(([, taken]) => taken === id).map(([line]) => this.runningAt.get(line) ?? 0);
-        const acquiring = lock.taking + earlier.reduce((sum, samples) => sum + samples, 0);
+        const takenAt = new Map(lock.takenAt);
+        for (const [line, taken] of this.firstSiteLock) {
+          const samples = this.runningAt.get(line) ?? 0;
+          if (taken === id && samples > 0) takenAt.set(line, (takenAt.get(line) ?? 0) + samples);
+        }
+        const acquiring = [...takenAt.values()].reduce((sum, samples) => sum + samples, 0);
         return {
           id,
           type: lock.type,
@@ -163,6 +173,7 @@ export class WaitProfile {
           maxWaiters: lock.maxWaiters,
           sites: siteShares(lock.sites),
           heldAt: siteShares(lock.heldAt),
+          takenAt: siteShares(takenAt),
         };
       })
       .sort((a, b) => b.share - a.share);
@@ -267,7 +278,7 @@ export class WaitProfile {
   private lockTally(lock: { id: string; type: string }): LockTally {
     let tally = this.locks.get(lock.id);
     if (!tally) {
-      tally = { type: lock.type, samples: 0, taking: 0, held: 0, maxWaiters: 0, sites: new Map(), heldAt: new Map() };
+      tally = { type: lock.type, samples: 0, taking: 0, takenAt: new Map(), held: 0, maxWaiters: 0, sites: new Map(), heldAt: new Map() };
       this.locks.set(lock.id, tally);
     }
     return tally;
@@ -325,7 +336,14 @@ function causeOf(thread: ThreadWaitSample): string {
 
 /** 'Lock 'hist_lock' at 0x… (histogram.py:47): 31% (taking it 9%, holding it 22%)' */
 function lockVerdict(lock: LockProfile): string {
-  const where = lock.heldAt[0] ?? lock.sites[0];
+  // The line most of its time went to: its top `with` statement, place it is waited for, or line it is taken at.
+  const where = (
+    [
+      [lock.heldAt[0], lock.heldS * (lock.heldAt[0]?.share ?? 0)],
+      [lock.sites[0], lock.waitS * (lock.sites[0]?.share ?? 0)],
+      [lock.takenAt[0], lock.acquireS * (lock.takenAt[0]?.share ?? 0)],
+    ] as const
+  ).reduce((best, candidate) => (candidate[0] && (!best[0] || candidate[1] > best[1]) ? candidate : best))[0];
   const seconds = lock.waitS + lock.acquireS + lock.heldS;
   const parts = [
     ['parked', lock.waitS],

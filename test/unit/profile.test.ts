@@ -111,6 +111,29 @@ suite('ftpy profile: the report from samples', () => {
     );
   });
 
+  test("the verdict names the line most of the lock's time went to: a line it is taken at over a place it was parked at briefly", () => {
+    const profile = new WaitProfile();
+    const lock = { id: '0x1000', type: 'Lock' };
+    const atWith = { frames: [frame('fill', APP, 47), frame('main', APP, 60)] };
+    // A thread parks on the lock at fill.py:41 in 5 samples (then the lock is known to be taken
+    // there); t2 runs at the `with` line fill.py:47, where t1 parked once, in all 100.
+    for (let i = 0; i < 100; i++) {
+      const t1 =
+        i < 5
+          ? thread(1, 'lock', { lock, frames: [frame('fill', APP, 41), frame('main', APP, 60)] })
+          : i === 5
+            ? thread(1, 'lock', { lock, ...atWith })
+            : thread(1, 'waiting', { frames: [frame('Event.wait', THREADING, 600), frame('main', APP, 80)] });
+      profile.add({ time: i, worldStopped: false, threads: [t1, thread(2, 'running', atWith)] });
+    }
+    const [report] = profile.report(1).locks;
+    assert.deepEqual(
+      report?.takenAt.map((site) => site.site),
+      ['fill.py:47'],
+    );
+    assert.match(profile.report(1).verdict, /^thread time spent on Lock at 0x1000 \(fill\.py:47\): \d+% \(parked \d+%, taking it \d+%\)$/);
+  });
+
   test('a thread whose ident was reused by a new thread is another thread', () => {
     const profile = new WaitProfile();
     profile.add({ time: 0, worldStopped: false, threads: [thread(1, 'running', { nativeId: 7, name: 'first' })] });
@@ -214,8 +237,13 @@ suite('ftpy profile on a real program', () => {
     const shared = await profiled('shared');
     // Above 5% of the thread time on a quiet machine (9 to 19% seen); on a loaded one the two workers
     // rarely run at once and rarely contend: the verdict then names it as the largest cause still.
-    assert.match(shared.verdict, new RegExp(`thread time spent on Lock 'lock' at 0x[0-9a-f]+ \\(histogram\\.py:${withLine}\\)`), shared.verdict);
-    assert.equal(shared.locks[0]?.heldAt[0]?.site, `histogram.py:${withLine}`);
+    // Named by its holder's local when a sample caught it held (a short run on a loaded machine may not).
+    assert.match(shared.verdict, new RegExp(`thread time spent on Lock( 'lock')? at 0x[0-9a-f]+ \\(histogram\\.py:${withLine}\\)`), shared.verdict);
+    const [top] = shared.locks;
+    assert.ok(
+      [...(top?.heldAt ?? []), ...(top?.takenAt ?? [])].some((site) => site.site === `histogram.py:${withLine}`),
+      JSON.stringify(top),
+    );
     const perThread = await profiled('per-thread');
     const inProgram = perThread.locks.filter((lock) => [...lock.sites, ...lock.heldAt].some((site) => site.file === program));
     assert.deepEqual(inProgram, [], 'no lock of the program');

@@ -118,6 +118,7 @@ export class ScalingTab {
       { text: 'Holding s', title: 'Thread time inside `with` blocks on it: the work it serializes' },
       { text: 'Most waiters' },
       { text: 'Waited at' },
+      { text: 'Taken at' },
       { text: 'Held at' },
     ];
     const rows = report.locks.map((lock) => [
@@ -128,6 +129,7 @@ export class ScalingTab {
       lock.heldS.toFixed(2),
       lock.maxWaiters,
       this.sites(lock.sites),
+      this.sites(lock.takenAt),
       this.sites(lock.heldAt),
     ]);
     return el('div', {}, el('h3', {}, 'Locks'), table(headers, rows, 'grid locks'));

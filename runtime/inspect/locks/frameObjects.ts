@@ -11,6 +11,7 @@
 import type { ProbeOffsets } from '../../probe/offsets';
 import { isInspectError, tornRead } from '../errors';
 import { ExceptionTableEntry, handlerAt, parseExceptionTable } from '../exceptionTable';
+import type { Memory } from '../memory';
 import { ObjectReader } from '../objects';
 import type { PyObjects } from './pyObjects';
 
@@ -113,15 +114,17 @@ export class FrameObjects {
   /**
    * The `with` block whose body the instruction `unit` of the frame at `frame` (running the code
    * at `code`) is in, when the innermost block there is one, with the code unit of its handler
-   * (its line is the `with` statement's). A frame that reads torn has none.
+   * (its line is the `with` statement's). A frame that reads torn has none. `stack`: where the
+   * frame's value stack is read, e.g. the same read of its data-stack chunk that gave `code` and
+   * `unit` (a thread that moved on since would otherwise show another frame's slot).
    */
-  innermostWithBlock(frame: bigint, code: bigint, unit: number): { block: WithBlock; handler: number } | undefined {
+  innermostWithBlock(frame: bigint, code: bigint, unit: number, stack: Memory = this.reader.memory): { block: WithBlock; handler: number } | undefined {
     try {
       const view = this.code(code);
       const entry = this.liveEntry(view, unit);
       if (!entry) return undefined;
       // A `with` body's entry keeps the block's __exit__ on top of the items it keeps.
-      const block = this.withBlock(this.reader.pointer(this.stackSlot(frame, view, entry.depth - 1)));
+      const block = this.withBlock(stack.read(this.stackSlot(frame, view, entry.depth - 1), 8).readBigUInt64LE(0));
       return block && { block, handler: entry.target };
     } catch (error) {
       if (!isInspectError(error, 'torn-read')) throw error;
