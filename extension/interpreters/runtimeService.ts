@@ -13,7 +13,8 @@ export class RuntimeService {
 
   /** The ready runtime, or one provisioned now (with progress). */
   async get(): Promise<EmbeddedRuntime> {
-    return readyRuntime(this.sources()) ?? this.provision();
+    const sources = this.sources();
+    return readyRuntime(sources) ?? this.provision(sources);
   }
 
   /** The runtime if it is built; undefined also while a setting is wrong (provisioning says why). */
@@ -33,7 +34,7 @@ export class RuntimeService {
       return;
     }
     try {
-      const runtime = await this.provision();
+      const runtime = await this.provision(this.sources());
       void vscode.window.showInformationMessage(`Embedded runtime ready: Python ${runtime.version} (free-threaded) at ${runtime.python}.`);
     } catch (error) {
       await this.showFailure(error);
@@ -55,28 +56,25 @@ export class RuntimeService {
     return runtimeSources(wish);
   }
 
-  private provision(): Promise<EmbeddedRuntime> {
-    this.pending ??= Promise.resolve()
-      .then(() => this.sources())
-      .then((sources) =>
-        vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'Free-Threaded Python: installing the embedded runtime' },
-          (progress) =>
-            ensureRuntime(
-              {
-                onPhase: (phase, detail) => {
-                  this.log.info(`${phase}: ${detail}`);
-                  progress.report({ message: `${phase}: ${detail}` });
-                },
-                onOutput: (text) => this.log.append(text),
+  private provision(sources: RuntimeSource[]): Promise<EmbeddedRuntime> {
+    this.pending ??= Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Free-Threaded Python: installing the embedded runtime' },
+        (progress) =>
+          ensureRuntime(
+            {
+              onPhase: (phase, detail) => {
+                this.log.info(`${phase}: ${detail}`);
+                progress.report({ message: `${phase}: ${detail}` });
               },
-              sources,
-            ),
-        ),
-      )
-      .finally(() => {
-        this.pending = undefined;
-      });
+              onOutput: (text) => this.log.append(text),
+            },
+            sources,
+          ),
+      ),
+    ).finally(() => {
+      this.pending = undefined;
+    });
     return this.pending.catch((error: unknown) => {
       throw error instanceof UserFacingError ? error : new UserFacingError(errorMessage(error), 'openLog');
     });

@@ -71,8 +71,15 @@ export function readBlockedCalls(pid: number, arch: NodeJS.Architecture = proces
 
 /** The system call thread `tid` of `pid` is blocked in, null when it runs on a CPU, undefined when it is gone. */
 export function readBlockedCall(pid: number, tid: number, arch: NodeJS.Architecture = process.arch): BlockedCall | null | undefined {
-  const text = readOrEmpty(`/proc/${pid}/task/${tid}/syscall`);
-  return text ? blockedCall(text, arch) : undefined;
+  let descriptor: number | undefined;
+  try {
+    descriptor = fs.openSync(syscallFile(pid, tid), 'r');
+    return blockedCallIn(descriptor, arch);
+  } catch {
+    return undefined; // the thread exited meanwhile
+  } finally {
+    if (descriptor !== undefined) fs.closeSync(descriptor);
+  }
 }
 
 /**
@@ -93,11 +100,10 @@ export class SyscallFiles {
       try {
         let descriptor = this.descriptors.get(tid);
         if (descriptor === undefined) {
-          descriptor = fs.openSync(`/proc/${this.pid}/task/${tid}/syscall`, 'r');
+          descriptor = fs.openSync(syscallFile(this.pid, tid), 'r');
           this.descriptors.set(tid, descriptor);
         }
-        const text = line.toString('latin1', 0, fs.readSync(descriptor, line, 0, line.length, 0));
-        return text ? blockedCall(text, this.arch) : undefined;
+        return blockedCallIn(descriptor, this.arch);
       } catch {
         this.forget(tid);
       }
@@ -140,14 +146,12 @@ export function readFutexWaits(pid: number, arch: NodeJS.Architecture = process.
 /** One buffer for every read: a look reads one short file per thread, many times a second. */
 const line = Buffer.alloc(256);
 
-function readOrEmpty(file: string): string {
-  let descriptor: number | undefined;
-  try {
-    descriptor = fs.openSync(file, 'r');
-    return line.toString('latin1', 0, fs.readSync(descriptor, line, 0, line.length, 0));
-  } catch {
-    return ''; // the thread exited meanwhile
-  } finally {
-    if (descriptor !== undefined) fs.closeSync(descriptor);
-  }
+function syscallFile(pid: number, tid: number): string {
+  return `/proc/${pid}/task/${tid}/syscall`;
+}
+
+/** The system call in an open syscall file, read again from its start; undefined when it is empty (the thread is gone). */
+function blockedCallIn(descriptor: number, arch: NodeJS.Architecture): BlockedCall | null | undefined {
+  const text = line.toString('latin1', 0, fs.readSync(descriptor, line, 0, line.length, 0));
+  return text ? blockedCall(text, arch) : undefined;
 }

@@ -43,9 +43,7 @@ interface LockTally {
   name?: string;
   /** Parked samples. */
   samples: number;
-  /** Running samples at a line where it is taken (not in its `with` body). */
-  taking: number;
-  /** Those samples by site. */
+  /** Running samples at a line where it is taken (not in its `with` body), by site. */
   takenAt: Map<string, number>;
   held: number;
   maxWaiters: number;
@@ -121,11 +119,7 @@ export class WaitProfile {
         if (line && line !== heldAt) {
           const taken = this.siteLock.get(line);
           if (taken === undefined) increment(this.runningAt, line);
-          else {
-            const lock = this.lockTallied(taken);
-            lock.taking++;
-            increment(lock.takenAt, line);
-          }
+          else increment(this.lockTallied(taken).takenAt, line);
         }
       } else if (thread.state !== 'c') {
         increment(this.causes, causeOf(thread));
@@ -278,7 +272,7 @@ export class WaitProfile {
   private lockTally(lock: { id: string; type: string }): LockTally {
     let tally = this.locks.get(lock.id);
     if (!tally) {
-      tally = { type: lock.type, samples: 0, taking: 0, takenAt: new Map(), held: 0, maxWaiters: 0, sites: new Map(), heldAt: new Map() };
+      tally = { type: lock.type, samples: 0, takenAt: new Map(), held: 0, maxWaiters: 0, sites: new Map(), heldAt: new Map() };
       this.locks.set(lock.id, tally);
     }
     return tally;
@@ -337,13 +331,17 @@ function causeOf(thread: ThreadWaitSample): string {
 /** 'Lock 'hist_lock' at 0x… (histogram.py:47): 31% (taking it 9%, holding it 22%)' */
 function lockVerdict(lock: LockProfile): string {
   // The line most of its time went to: its top `with` statement, place it is waited for, or line it is taken at.
-  const where = (
+  const candidates = (
     [
-      [lock.heldAt[0], lock.heldS * (lock.heldAt[0]?.share ?? 0)],
-      [lock.sites[0], lock.waitS * (lock.sites[0]?.share ?? 0)],
-      [lock.takenAt[0], lock.acquireS * (lock.takenAt[0]?.share ?? 0)],
+      [lock.heldAt[0], lock.heldS],
+      [lock.sites[0], lock.waitS],
+      [lock.takenAt[0], lock.acquireS],
     ] as const
-  ).reduce((best, candidate) => (candidate[0] && (!best[0] || candidate[1] > best[1]) ? candidate : best))[0];
+  ).flatMap(([site, partS]) => (site ? [{ site, seconds: partS * site.share }] : []));
+  const where = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (best, candidate) => (best && best.seconds >= candidate.seconds ? best : candidate),
+    undefined,
+  )?.site;
   const seconds = lock.waitS + lock.acquireS + lock.heldS;
   const parts = [
     ['parked', lock.waitS],

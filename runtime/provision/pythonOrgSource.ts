@@ -39,7 +39,7 @@ export async function downloadPythonOrgRelease(home: string, wish: VersionWish, 
   for (const release of releases) {
     const expected = pinnedSha256(release) as string;
     const tarball = path.join(downloads, `Python-${release}.tar.xz`);
-    if (fs.existsSync(tarball) && (await sha256Of(tarball)) === expected) {
+    if (fs.existsSync(tarball) && sha256Of(tarball) === expected) {
       output.write(`Using ${tarball} (SHA-256 checked)\n`);
       return { tarball, upstreamVersion: release };
     }
@@ -92,12 +92,6 @@ async function saveChecked(body: ReadableStream<Uint8Array>, file: string, expec
   fs.renameSync(partial, file);
 }
 
-function sha256Of(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    fs.createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+function sha256Of(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
